@@ -1,0 +1,82 @@
+import { z } from 'zod';
+
+/** Roles from DOMAIN.md; a user may hold several. */
+export const ROLES = ['duty_officer', 'dispatcher', 'supervisor', 'responder', 'technician', 'admin'] as const;
+export const RoleSchema = z.enum(ROLES);
+export type Role = z.infer<typeof RoleSchema>;
+
+/** County → township/street → village/community → grid. */
+export const REGION_LEVELS = ['county', 'township', 'village', 'grid'] as const;
+export const RegionLevelSchema = z.enum(REGION_LEVELS);
+export type RegionLevel = z.infer<typeof RegionLevelSchema>;
+
+export const UNIT_KINDS = ['police_post', 'grid_team', 'department'] as const;
+export const UnitKindSchema = z.enum(UNIT_KINDS);
+export type UnitKind = z.infer<typeof UnitKindSchema>;
+
+export const CAMERA_STATUSES = ['online', 'offline', 'unknown'] as const;
+export const CameraStatusSchema = z.enum(CAMERA_STATUSES);
+export type CameraStatus = z.infer<typeof CameraStatusSchema>;
+
+export const ALERT_STATUSES = [
+  'NEW',
+  'ACKNOWLEDGED',
+  'DISPATCHED',
+  'ACCEPTED',
+  'ON_SCENE',
+  'RESOLVED',
+  'CLOSED',
+  'DISMISSED',
+] as const;
+export const AlertStatusSchema = z.enum(ALERT_STATUSES);
+export type AlertStatus = z.infer<typeof AlertStatusSchema>;
+/** States in which an alert still needs someone's work. */
+export const OPEN_ALERT_STATUSES: readonly AlertStatus[] = ['NEW', 'ACKNOWLEDGED', 'DISPATCHED', 'ACCEPTED', 'ON_SCENE'];
+
+export const PRIORITIES = ['high', 'medium', 'low'] as const;
+export const PrioritySchema = z.enum(PRIORITIES);
+export type Priority = z.infer<typeof PrioritySchema>;
+
+export const ALERT_SOURCES = ['camera', 'checkpoint', 'manual', 'hotline', 'grid', 'department', 'iot', 'petition'] as const;
+export const AlertSourceSchema = z.enum(ALERT_SOURCES);
+export type AlertSource = z.infer<typeof AlertSourceSchema>;
+
+/** Alert types; the SLA policy table is keyed by these. */
+export const ALERT_TYPES = [
+  'motion',
+  'tampering',
+  'line_crossing',
+  'intrusion',
+  'crowding',
+  'camera_offline',
+  'digital_input',
+  'checkpoint_alarm',
+  'dispute',
+  'public_safety',
+  'fire',
+  'traffic',
+  'environment',
+  'other',
+] as const;
+export const AlertTypeSchema = z.enum(ALERT_TYPES);
+export type AlertType = z.infer<typeof AlertTypeSchema>;
+
+/** Deadline stages, in loop order. */
+export const SLA_STAGES = ['acknowledge', 'dispatch', 'accept', 'arrive', 'resolve'] as const;
+export const SlaStageSchema = z.enum(SLA_STAGES);
+export type SlaStage = z.infer<typeof SlaStageSchema>;
+
+export const GeoPointSchema = z.object({
+  lon: z.number().min(-180).max(180),
+  lat: z.number().min(-90).max(90),
+});
+export type GeoPoint = z.infer<typeof GeoPointSchema>;
+
+/** A GeoJSON polygon ring list in lon/lat (EPSG:4326). */
+export const PolygonSchema = z.object({
+  type: z.literal('Polygon'),
+  coordinates: z.array(z.array(z.tuple([z.number(), z.number()])).min(4)).min(1),
+});
+export type Polygon = z.infer<typeof PolygonSchema>;
+
+export const UuidSchema = z.uuid();

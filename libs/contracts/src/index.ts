@@ -1,0 +1,5 @@
+export * from './domain';
+export * from './auth';
+export * from './admin';
+export * from './events';
+export * from './validation';

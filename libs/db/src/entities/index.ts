@@ -1,0 +1,49 @@
+import { Alert } from './alert.entity';
+import { AlertChange } from './alert-change.entity';
+import { AlertMute } from './alert-mute.entity';
+import { AlertTimelineEntry } from './alert-timeline-entry.entity';
+import { AuditEntry } from './audit-entry.entity';
+import { Camera } from './camera.entity';
+import { CameraWall } from './camera-wall.entity';
+import { Checkpoint } from './checkpoint.entity';
+import { IntegrationKey } from './integration-key.entity';
+import { RawEventRecord } from './raw-event-record.entity';
+import { Region } from './region.entity';
+import { ResponseUnit } from './response-unit.entity';
+import { SlaPolicy } from './sla-policy.entity';
+import { User } from './user.entity';
+
+export {
+  Alert,
+  AlertChange,
+  AlertMute,
+  AlertTimelineEntry,
+  AuditEntry,
+  Camera,
+  CameraWall,
+  Checkpoint,
+  IntegrationKey,
+  RawEventRecord,
+  Region,
+  ResponseUnit,
+  SlaPolicy,
+  User,
+};
+export type { AlertDeadlines } from './alert.entity';
+
+export const ENTITIES = [
+  Alert,
+  AlertChange,
+  AlertMute,
+  AlertTimelineEntry,
+  AuditEntry,
+  Camera,
+  CameraWall,
+  Checkpoint,
+  IntegrationKey,
+  RawEventRecord,
+  Region,
+  ResponseUnit,
+  SlaPolicy,
+  User,
+];
