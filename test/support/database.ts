@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { TEST_PG_ADMIN_URL, TEST_REDIS_URL, databaseUrl } from './env';
+import { TEST_CREDENTIAL_KEY, TEST_PG_ADMIN_URL, TEST_REDIS_URL, databaseUrl } from './env';
 
 /**
  * A fresh, migrated database of its own for one test suite, cloned from the run's template.
@@ -37,7 +37,7 @@ export function testEnv(databaseUrlValue: string, redisPrefix: string): NodeJS.P
     REDIS_URL: TEST_REDIS_URL,
     REDIS_PREFIX: redisPrefix,
     JWT_SECRET: 'test-secret-that-is-long-enough',
-    CREDENTIAL_KEY: randomBytes(32).toString('hex'),
+    CREDENTIAL_KEY: TEST_CREDENTIAL_KEY,
     LOG_LEVEL: 'warn',
   };
 }

@@ -1,11 +1,11 @@
 import 'reflect-metadata';
 import { Client } from 'pg';
-import { migrateDatabase } from '@xueliang/db';
-import { TEST_PG_ADMIN_URL, databaseUrl } from './env';
+import { migrateDatabase, seedDemoCounty } from '@xueliang/db';
+import { TEST_CREDENTIAL_KEY, TEST_PG_ADMIN_URL, databaseUrl } from './env';
 
 /**
  * Runs once per jest run: makes a migrated template database that each integration suite
- * clones (CREATE DATABASE … TEMPLATE is a file copy, far faster than migrating again), and a
+ * clones (already seeded with the demo county; CREATE DATABASE … TEMPLATE is a file copy, far faster than migrating again), and a
  * run id that names every database and Redis prefix of this run so parallel runs never meet.
  */
 export default async function globalSetup(): Promise<void> {
@@ -21,6 +21,8 @@ export default async function globalSetup(): Promise<void> {
     await admin.end();
   }
   await migrateDatabase(databaseUrl(template));
+  // Every suite starts from the demo county (regions, units, users, SLA policies), no cameras.
+  await seedDemoCounty({ databaseUrl: databaseUrl(template), credentialKey: TEST_CREDENTIAL_KEY });
   process.env.XL_TEST_TEMPLATE_DB = template;
 }
 

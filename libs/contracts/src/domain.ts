@@ -1,7 +1,14 @@
 import { z } from 'zod';
 
 /** Roles from DOMAIN.md; a user may hold several. */
-export const ROLES = ['duty_officer', 'dispatcher', 'supervisor', 'responder', 'technician', 'admin'] as const;
+export const ROLES = [
+  'duty_officer',
+  'dispatcher',
+  'supervisor',
+  'responder',
+  'technician',
+  'admin',
+] as const;
 export const RoleSchema = z.enum(ROLES);
 export type Role = z.infer<typeof RoleSchema>;
 
@@ -31,13 +38,28 @@ export const ALERT_STATUSES = [
 export const AlertStatusSchema = z.enum(ALERT_STATUSES);
 export type AlertStatus = z.infer<typeof AlertStatusSchema>;
 /** States in which an alert still needs someone's work. */
-export const OPEN_ALERT_STATUSES: readonly AlertStatus[] = ['NEW', 'ACKNOWLEDGED', 'DISPATCHED', 'ACCEPTED', 'ON_SCENE'];
+export const OPEN_ALERT_STATUSES: readonly AlertStatus[] = [
+  'NEW',
+  'ACKNOWLEDGED',
+  'DISPATCHED',
+  'ACCEPTED',
+  'ON_SCENE',
+];
 
 export const PRIORITIES = ['high', 'medium', 'low'] as const;
 export const PrioritySchema = z.enum(PRIORITIES);
 export type Priority = z.infer<typeof PrioritySchema>;
 
-export const ALERT_SOURCES = ['camera', 'checkpoint', 'manual', 'hotline', 'grid', 'department', 'iot', 'petition'] as const;
+export const ALERT_SOURCES = [
+  'camera',
+  'checkpoint',
+  'manual',
+  'hotline',
+  'grid',
+  'department',
+  'iot',
+  'petition',
+] as const;
 export const AlertSourceSchema = z.enum(ALERT_SOURCES);
 export type AlertSource = z.infer<typeof AlertSourceSchema>;
 

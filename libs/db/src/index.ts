@@ -1,3 +1,6 @@
 export * from './entities';
 export * from './data-source';
 export * from './snake-naming.strategy';
+export * from './credential-cipher';
+export * from './audit';
+export * from './seed';

@@ -11,8 +11,15 @@ const ConfigSchema = z.object({
   REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
   /** Prefix of every Redis key (BullMQ queues, socket.io channels, leases); tests use their own. */
   REDIS_PREFIX: z.string().default('xl'),
-  JWT_SECRET: z.string().min(16, 'JWT_SECRET needs at least 16 characters').default('dev-only-jwt-secret-change-me'),
-  JWT_TTL_SECONDS: z.coerce.number().int().positive().default(12 * 3600),
+  JWT_SECRET: z
+    .string()
+    .min(16, 'JWT_SECRET needs at least 16 characters')
+    .default('dev-only-jwt-secret-change-me'),
+  JWT_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(12 * 3600),
   /** 32 bytes, hex or base64, for AES-256-GCM of camera passwords. */
   CREDENTIAL_KEY: z.string().default('0000000000000000000000000000000000000000000000000000000000000000'),
   API_PORT: z.coerce.number().int().default(3000),

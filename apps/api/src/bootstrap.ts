@@ -1,0 +1,41 @@
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { INestApplication, LoggerService } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import type { NextFunction, Request, Response } from 'express';
+import { createLogger, loadConfig } from '@xueliang/platform';
+import { AppModule } from './app.module';
+
+export interface ApiAppOptions {
+  logger?: LoggerService | false;
+}
+
+/** Builds the api application (routes, filters, static console) without listening; tests use it too. */
+export async function createApiApp(options: ApiAppOptions = {}): Promise<INestApplication> {
+  const config = loadConfig();
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, {
+    logger: options.logger ?? createLogger(config.LOG_LEVEL),
+    bodyParser: true,
+  });
+  app.set('trust proxy', 'loopback');
+  app.disable('x-powered-by');
+  app.useBodyParser('json', { limit: '1mb' });
+  app.setGlobalPrefix('api', { exclude: ['healthz', 'readyz', 'metrics'] });
+  app.enableShutdownHooks();
+  serveConsole(app, resolve(config.CONSOLE_DIST));
+  return app;
+}
+
+/** The built console, with every non-API path falling back to index.html for client routing. */
+function serveConsole(app: NestExpressApplication, dir: string): void {
+  if (!existsSync(join(dir, 'index.html'))) return;
+  app.useStaticAssets(dir, { index: false, maxAge: '1h' });
+  const index = join(dir, 'index.html');
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const apiPath = /^\/(api|socket\.io|hls|healthz|readyz|metrics)(\/|$)/.test(req.path);
+    if (req.method !== 'GET' || apiPath || !req.accepts('html')) return next();
+    res.setHeader('Cache-Control', 'no-cache');
+    res.sendFile(index);
+  });
+}

@@ -1,0 +1,18 @@
+import type { RegionLevel, Role } from '@xueliang/contracts';
+
+/** The signed-in user as every guard, service and socket sees it. */
+export interface AuthUser {
+  id: string;
+  username: string;
+  displayName: string;
+  roles: Role[];
+  regionId: string;
+  regionName: string;
+  regionLevel: RegionLevel;
+  /** Materialised path of the home region; the user's scope is everything under it. */
+  regionPath: string;
+}
+
+export function hasRole(user: AuthUser, ...roles: Role[]): boolean {
+  return user.roles.some((r) => roles.includes(r));
+}

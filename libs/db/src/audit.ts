@@ -1,0 +1,28 @@
+import type { EntityManager } from 'typeorm';
+import { AuditEntry } from './entities';
+
+export interface AuditRecord {
+  actorId: string | null;
+  actorName: string;
+  action: string;
+  targetType: string;
+  targetId?: string | null;
+  regionId?: string | null;
+  ip?: string | null;
+  detail?: Record<string, unknown> | null;
+}
+
+/** Appends to the audit log inside the caller's transaction, so an action and its record commit together. */
+export async function recordAudit(manager: EntityManager, record: AuditRecord): Promise<void> {
+  const entry = manager.create(AuditEntry, {
+    actorId: record.actorId,
+    actorName: record.actorName,
+    action: record.action,
+    targetType: record.targetType,
+    targetId: record.targetId ?? null,
+    regionId: record.regionId ?? null,
+    ip: record.ip ?? null,
+    detail: record.detail ?? null,
+  });
+  await manager.save(entry, { reload: false });
+}

@@ -1,0 +1,2 @@
+export * from './seed';
+export { DEMO_PASSWORD, DEMO_USERS, COUNTY } from './demo-county';
