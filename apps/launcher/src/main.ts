@@ -1,0 +1,267 @@
+import 'reflect-metadata';
+import { resolve } from 'node:path';
+import { migrateDatabase } from '@xueliang/db';
+import {
+  acquireLauncherLock,
+  DatabaseHandle,
+  ensureDir,
+  findFreePort,
+  isPortFree,
+  loadConfig,
+  loadOrCreateSecrets,
+  ProcessSupervisor,
+  RedisHandle,
+  RedisUnavailableError,
+  releaseLauncherLock,
+  resolveDatabase,
+  resolveFfmpeg,
+  resolveRedis,
+  resolveVarDir,
+  stdoutSink,
+  waitForHttp,
+} from '@xueliang/platform';
+import { appEntry, AppSpec, SERVICE_APPS, SIM_APP } from './apps';
+import { runDemoSeed } from './seed-hook';
+import { stackEnv } from './stack-env';
+
+/** dist/apps/launcher/src → dist, and the repository root above it. */
+const DIST_ROOT = resolve(__dirname, '../../..');
+const REPO_ROOT = resolve(DIST_ROOT, '..');
+const DEMO_USERS = ['duty', 'dispatcher', 'supervisor', 'responder', 'technician', 'admin', 'duty_t1'];
+const DEMO_PASSWORD = 'xueliang';
+const API_READY_TIMEOUT_MS = 180_000;
+
+const colour = Boolean(process.stdout.isTTY);
+const say = (message: string): void =>
+  stdoutSink(`${colour ? '\u001b[1m' : ''}launcher   | ${message}${colour ? '\u001b[0m' : ''}`);
+const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+
+class Aborted extends Error {}
+
+/** Everything the launcher started, registered as soon as it exists so shutdown can stop it. */
+const started: { db?: DatabaseHandle; redis?: RedisHandle; supervisor?: ProcessSupervisor } = {};
+let varDir = '';
+let shutdownPromise: Promise<void> | undefined;
+let signalCount = 0;
+
+function checkpoint(): void {
+  if (shutdownPromise) throw new Aborted('shutting down');
+}
+
+async function startStack(): Promise<void> {
+  const t0 = Date.now();
+  varDir = ensureDir(resolveVarDir());
+  const holder = acquireLauncherLock(varDir);
+  if (holder) {
+    say(`another launcher (pid ${holder}) is already running on ${varDir}; stop it first or set XL_VAR_DIR`);
+    process.exit(1);
+  }
+  say(`state in ${varDir}`);
+
+  const secrets = loadOrCreateSecrets(varDir);
+  const ffmpeg = resolveFfmpeg();
+  say(`ffmpeg: ${ffmpeg.path} (from ${ffmpeg.source})`);
+
+  const apps: { spec: AppSpec; entry: string }[] = [];
+  for (const spec of [SIM_APP, ...SERVICE_APPS]) {
+    const entry = appEntry(DIST_ROOT, spec);
+    if (entry) apps.push({ spec, entry });
+    else say(`warning: ${spec.name} is not built (${spec.main} missing in dist/); skipping it`);
+  }
+  await assertAppPortsFree(apps.map((a) => a.spec.name));
+
+  // Database and Redis come up in parallel; whichever succeeds is registered for shutdown.
+  const [db, redis] = await Promise.allSettled([
+    resolveDatabase({ varDir, password: secrets.POSTGRES_PASSWORD, colour, stopAdopted: true }).then((h) => {
+      started.db = h;
+      return h;
+    }),
+    resolveRedis({ varDir, colour }).then((h) => {
+      started.redis = h;
+      return h;
+    }),
+  ]);
+  if (redis.status === 'rejected') throw redis.reason;
+  if (db.status === 'rejected') throw db.reason;
+  say(
+    `postgres: ${redactUrl(db.value.url)} (${db.value.source}); redis: ${redis.value.url} (${redis.value.private ? 'private' : 'REDIS_URL'})`,
+  );
+  checkpoint();
+
+  const tMigrate = Date.now();
+  await migrateDatabase(db.value.url);
+  say(`migrations done in ${seconds(Date.now() - tMigrate)}`);
+  checkpoint();
+
+  const env = stackEnv({
+    databaseUrl: db.value.url,
+    redisUrl: redis.value.url,
+    ffmpegPath: ffmpeg.path,
+    secrets,
+    repoRoot: REPO_ROOT,
+  });
+  const config = loadConfig(env);
+  const supervisor = new ProcessSupervisor({ colour });
+  started.supervisor = supervisor;
+  const startApp = (spec: AppSpec, entry: string): void => {
+    supervisor.start({
+      name: spec.name,
+      command: process.execPath,
+      args: ['--enable-source-maps', entry],
+      cwd: REPO_ROOT,
+      env: { ...env, ...spec.env },
+    });
+  };
+
+  const simControlUrl = `http://127.0.0.1:${config.SIM_PORT}`;
+  const sim = apps.find((a) => a.spec === SIM_APP);
+  if (sim) {
+    startApp(sim.spec, sim.entry);
+    // Any HTTP answer means its control API is listening; the seed asks it for GET /cameras.
+    const up = await waitForHttp(`${simControlUrl}/cameras`, {
+      timeoutMs: 30_000,
+      accept: () => true,
+      cancelled: () => Boolean(shutdownPromise),
+    });
+    checkpoint();
+    if (!up) say(`warning: camera-sim did not answer on ${simControlUrl} within 30 s; seeding anyway`);
+  }
+
+  try {
+    const tSeed = Date.now();
+    const outcome = await runDemoSeed(DIST_ROOT, {
+      databaseUrl: db.value.url,
+      simControlUrl,
+      credentialKey: secrets.CREDENTIAL_KEY,
+    });
+    if (outcome === 'missing')
+      say('warning: no seed built (dist/libs/db/src/seed missing); the database stays empty');
+    else say(`demo county seeded in ${seconds(Date.now() - tSeed)}`);
+  } catch (error) {
+    // A broken seed should not take the whole stack down: the apps still start for debugging.
+    say(`error: the seed failed: ${(error as Error).stack ?? String(error)}`);
+  }
+  checkpoint();
+
+  for (const app of apps) if (app.spec !== SIM_APP) startApp(app.spec, app.entry);
+
+  const hasApi = apps.some((a) => a.spec.name === 'api');
+  if (!hasApi) {
+    say(
+      `no api built: infrastructure and ${apps.length} app(s) up after ${seconds(Date.now() - t0)}; the console is not served`,
+    );
+    return;
+  }
+  const readyUrl = `http://127.0.0.1:${config.API_PORT}/readyz`;
+  const ready = await waitForHttp(readyUrl, {
+    timeoutMs: API_READY_TIMEOUT_MS,
+    cancelled: () => Boolean(shutdownPromise),
+  });
+  checkpoint();
+  if (!ready) {
+    say(
+      `warning: ${readyUrl} not ready after ${seconds(API_READY_TIMEOUT_MS)}; the stack keeps running, see the api log above`,
+    );
+    return;
+  }
+  banner(config.API_PORT, Date.now() - t0);
+}
+
+function banner(apiPort: number, elapsedMs: number): void {
+  const lines = [
+    '',
+    '============================================================',
+    `  Xueliang is ready in ${seconds(elapsedMs)} (launcher uptime ${seconds(process.uptime() * 1000)})`,
+    `  Console:  http://localhost:${apiPort}`,
+    `  Logins:   ${DEMO_USERS.join(', ')}`,
+    `  Password: ${DEMO_PASSWORD}`,
+    `  State:    ${varDir}   (npm run reset wipes it)`,
+    '  Stop:     Ctrl-C',
+    '============================================================',
+    '',
+  ];
+  for (const line of lines) stdoutSink(line);
+}
+
+/** The apps' ports are fixed (the console URL is known); a taken port is an error, not a silent clash. */
+async function assertAppPortsFree(appNames: string[]): Promise<void> {
+  const config = loadConfig(process.env);
+  const ports: Record<string, number> = {
+    api: config.API_PORT,
+    'alert-service': config.ALERT_SERVICE_PORT,
+    'camera-gateway': config.GATEWAY_PORT,
+    'camera-sim': config.SIM_PORT,
+  };
+  const taken: string[] = [];
+  for (const name of appNames) {
+    const port = ports[name];
+    if (port !== undefined && !(await isPortFree(port))) taken.push(`${name} needs port ${port}`);
+  }
+  if (taken.length) {
+    const suggestion = await findFreePort(3100);
+    throw new Error(
+      `ports in use: ${taken.join(', ')}. Stop whatever holds them (another npm start?) or move the app, e.g. API_PORT=${suggestion}`,
+    );
+  }
+}
+
+function redactUrl(url: string): string {
+  return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
+}
+
+/** Children first (they hold connections), then Redis and PostgreSQL; exit when all are gone. */
+function shutdown(code: number, reason: string): Promise<void> {
+  if (shutdownPromise) return shutdownPromise;
+  say(`${reason}: stopping (Ctrl-C again to kill immediately)`);
+  shutdownPromise = (async () => {
+    // Startup may be between steps; its next checkpoint() throws, nothing new is started.
+    try {
+      await started.supervisor?.stopAll();
+      await Promise.all([started.redis?.stop(), started.db?.stop()]);
+    } catch (error) {
+      say(`error while stopping: ${(error as Error).message}`);
+      code = code || 1;
+    }
+    if (varDir) releaseLauncherLock(varDir);
+    say('stopped');
+    process.exit(code);
+  })();
+  return shutdownPromise;
+}
+
+function forceKill(): void {
+  say('killing everything now');
+  started.supervisor?.killAll();
+  started.redis?.kill();
+  started.db?.kill();
+  if (varDir) releaseLauncherLock(varDir);
+  process.exit(130);
+}
+
+function onSignal(signal: NodeJS.Signals): void {
+  signalCount++;
+  if (signalCount > 1) return forceKill();
+  void shutdown(0, `received ${signal}`);
+}
+
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);
+process.on('SIGHUP', onSignal);
+process.on('uncaughtException', (error) => {
+  say(`launcher crashed: ${error.stack ?? error.message}`);
+  void shutdown(1, 'crash');
+});
+process.on('unhandledRejection', (error) => {
+  say(`launcher crashed: ${(error as Error)?.stack ?? String(error)}`);
+  void shutdown(1, 'crash');
+});
+
+startStack().catch((error: unknown) => {
+  if (error instanceof Aborted) return;
+  if (error instanceof RedisUnavailableError) {
+    for (const line of error.message.split('\n')) say(line);
+  } else {
+    say(`startup failed: ${(error as Error)?.stack ?? String(error)}`);
+  }
+  void shutdown(1, 'startup failed');
+});

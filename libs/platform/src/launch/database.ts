@@ -1,0 +1,75 @@
+import { join } from 'node:path';
+import { LineSink, stdoutSink } from './log-stream';
+import { DATABASE_NAME, EmbeddedPostgres } from './postgres';
+
+export interface DatabaseHandle {
+  url: string;
+  /** 'env': DATABASE_URL given; 'embedded': started here; 'adopted': an embedded server already running on var/postgres. */
+  source: 'env' | 'embedded' | 'adopted';
+  stop(): Promise<void>;
+  kill(): void;
+}
+
+export interface ResolveDatabaseOptions {
+  env?: NodeJS.ProcessEnv;
+  varDir: string;
+  /** Superuser password of the embedded cluster (from var/secrets.json). */
+  password: string;
+  sink?: LineSink;
+  colour?: boolean;
+  /**
+   * Whether stop() also stops a server we found already running. The launcher says yes (it was
+   * left by a launcher that was killed); `npm run migrate` / `seed` say no (the stack is up).
+   */
+  stopAdopted?: boolean;
+}
+
+export function postgresDataDir(varDir: string): string {
+  return join(varDir, 'postgres');
+}
+
+/**
+ * DATABASE_URL when set. Otherwise the embedded PostgreSQL in var/postgres: initialised once,
+ * started on 54329 (or a free port), with the `xueliang` database created if missing. A
+ * PostgreSQL the machine already runs on 5432 is never used implicitly.
+ */
+export async function resolveDatabase(options: ResolveDatabaseOptions): Promise<DatabaseHandle> {
+  const env = options.env ?? process.env;
+  if (env.DATABASE_URL) {
+    return { url: env.DATABASE_URL, source: 'env', stop: async () => undefined, kill: () => undefined };
+  }
+  const sink = options.sink ?? stdoutSink;
+  const pg = new EmbeddedPostgres({
+    dataDir: postgresDataDir(options.varDir),
+    password: options.password,
+    sink,
+    colour: options.colour,
+    env,
+  });
+  const running = pg.isInitialised() ? pg.runningPostmaster() : undefined;
+  let source: DatabaseHandle['source'];
+  if (running) {
+    sink(
+      `postgres   | using the embedded server already running on port ${running.port} (pid ${running.pid})`,
+    );
+    pg.adopt(running);
+    source = 'adopted';
+  } else {
+    await pg.initialise();
+    await pg.start();
+    source = 'embedded';
+  }
+  try {
+    await pg.ensureDatabase(DATABASE_NAME);
+  } catch (error) {
+    if (source === 'embedded') await pg.stop();
+    throw error;
+  }
+  const ownsServer = source === 'embedded' || options.stopAdopted === true;
+  return {
+    url: pg.url(DATABASE_NAME),
+    source,
+    stop: () => (ownsServer ? pg.stop() : Promise.resolve()),
+    kill: () => (ownsServer ? pg.kill() : undefined),
+  };
+}

@@ -1,0 +1,62 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ensureDir } from './paths';
+
+/** Secrets the stack needs; generated once into var/secrets.json and reused, never committed. */
+export interface StackSecrets {
+  JWT_SECRET: string;
+  CREDENTIAL_KEY: string;
+  /** Password of the `postgres` superuser of the embedded cluster (unused with DATABASE_URL). */
+  POSTGRES_PASSWORD: string;
+}
+
+const GENERATORS: Record<keyof StackSecrets, () => string> = {
+  JWT_SECRET: () => randomBytes(32).toString('hex'),
+  CREDENTIAL_KEY: () => randomBytes(32).toString('hex'),
+  POSTGRES_PASSWORD: () => randomBytes(18).toString('base64url'),
+};
+
+export function secretsFile(varDir: string): string {
+  return join(varDir, 'secrets.json');
+}
+
+/**
+ * Values from the environment win (production sets them); anything missing comes from
+ * var/secrets.json, and anything missing there is generated and written back (mode 0600).
+ * Environment values are not written to the file, so the file never holds a deploy's secrets.
+ */
+export function loadOrCreateSecrets(varDir: string, env: NodeJS.ProcessEnv = process.env): StackSecrets {
+  ensureDir(varDir);
+  const file = secretsFile(varDir);
+  let stored: Partial<StackSecrets> = {};
+  if (existsSync(file)) {
+    try {
+      stored = JSON.parse(readFileSync(file, 'utf8')) as Partial<StackSecrets>;
+    } catch (error) {
+      throw new Error(`${file} is not valid JSON (${(error as Error).message}); fix or delete it`, {
+        cause: error,
+      });
+    }
+  }
+  let changed = false;
+  for (const key of Object.keys(GENERATORS) as (keyof StackSecrets)[]) {
+    if (typeof stored[key] !== 'string' || !stored[key]) {
+      stored[key] = GENERATORS[key]();
+      changed = true;
+    }
+  }
+  if (changed) {
+    // Write then rename, so a crash never leaves a half-written file that locks us out of the database.
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify(stored, null, 2) + '\n', { mode: 0o600 });
+    renameSync(tmp, file);
+  }
+  chmodSync(file, 0o600);
+  const complete = stored as StackSecrets;
+  return {
+    JWT_SECRET: env.JWT_SECRET || complete.JWT_SECRET,
+    CREDENTIAL_KEY: env.CREDENTIAL_KEY || complete.CREDENTIAL_KEY,
+    POSTGRES_PASSWORD: complete.POSTGRES_PASSWORD,
+  };
+}
