@@ -1,13 +1,42 @@
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { RawEvent } from '@xueliang/contracts';
+
 /** Queue names shared by producers and consumers. */
 export const QUEUES = {
   /** RawEvents from every source, job id = the event's idempotency key. */
   events: 'events',
-  /** Delayed SLA checks, job id = `${alertId}:${stage}`. */
+  /** Delayed SLA checks, job id = `${alertId}|${stage}`. */
   sla: 'sla',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
+/** Job names and their payloads, one handler each. */
+export interface JobPayloads {
+  'raw-event': RawEvent;
+}
+
 /** BullMQ uses ':' as its key separator and rejects it in custom job ids, so keys are mapped. */
 export function jobIdFor(key: string): string {
   return key.replace(/:/g, '|');
+}
+
+/** Every queue of one deployment shares REDIS_PREFIX, so test runs and stacks never meet. */
+export function eventsQueue(connection: Redis, prefix: string): Queue<RawEvent> {
+  return new Queue<RawEvent>(QUEUES.events, {
+    connection,
+    prefix,
+    defaultJobOptions: {
+      attempts: 8,
+      backoff: { type: 'exponential', delay: 500 },
+      removeOnComplete: { age: 3600, count: 10_000 },
+      // Failed jobs stay for inspection and retry from the admin endpoint.
+      removeOnFail: false,
+    },
+  });
+}
+
+/** Adds a RawEvent with its idempotency key as job id: adding the same event twice is a no-op. */
+export async function enqueueRawEvent(queue: Queue<RawEvent>, event: RawEvent): Promise<void> {
+  await queue.add('raw-event', event, { jobId: jobIdFor(event.id) });
 }

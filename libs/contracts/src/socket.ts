@@ -1,0 +1,44 @@
+import type { AlertView } from './alerts';
+import type { CameraStatus } from './domain';
+
+/** Every alert change carries the global sequence number a reconnecting console resumes from. */
+export interface AlertChangeMessage {
+  seq: string;
+  alert: AlertView;
+}
+
+export interface CameraStatusMessage {
+  cameraId: string;
+  regionId: string;
+  status: CameraStatus;
+  reason: string | null;
+  at: string;
+}
+
+export interface SyncRequest {
+  /** The last seq this console saw; omitted on first connect. */
+  since?: string;
+}
+
+export interface SyncResult {
+  changes: { event: 'alert.created' | 'alert.updated'; message: AlertChangeMessage }[];
+  /** true when more changes were missed than one sync returns: reload the list instead. */
+  truncated: boolean;
+  lastSeq: string;
+}
+
+/** Server → console events; nothing is emitted by a bare string outside this map. */
+export interface ServerToClientEvents {
+  'alert.created': (message: AlertChangeMessage) => void;
+  'alert.updated': (message: AlertChangeMessage) => void;
+  'camera.status': (message: CameraStatusMessage) => void;
+}
+
+export interface ClientToServerEvents {
+  sync: (request: SyncRequest, reply: (result: SyncResult) => void) => void;
+}
+
+/** Room of one region; an alert goes to the rooms of its region and every ancestor. */
+export function regionRoom(regionId: string): string {
+  return `region:${regionId}`;
+}
