@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { RegionView, UserView, UnitView } from '@xueliang/contracts';
-import { call, login, startApi, TestApi } from '../support/api';
+import { bodyOf, call, login, startApi, TestApi } from '../support/api';
 
 describe('auth and region scoping (real PostgreSQL and Redis)', () => {
   let api: TestApi;
@@ -35,13 +35,13 @@ describe('auth and region scoping (real PostgreSQL and Redis)', () => {
       json: { username: 'duty', password: 'wrong' },
     });
     expect(res.status).toBe(401);
-    expect((await res.json()).message).toBe('wrong username or password');
+    expect((await bodyOf(res)).message).toBe('wrong username or password');
   });
 
   it('a malformed login body is 400 naming the field', async () => {
     const res = await call(api, undefined, '/api/auth/login', { method: 'POST', json: { username: 'duty' } });
     expect(res.status).toBe(400);
-    const body = await res.json();
+    const body = await bodyOf(res);
     expect(body.message).toMatch(/password/);
     expect(body.issues[0].path).toBe('password');
   });
@@ -55,7 +55,7 @@ describe('auth and region scoping (real PostgreSQL and Redis)', () => {
     const tampered = `${h}.${forged}.${s.accessToken.split('.')[2]}`;
     const res = await call(api, tampered, '/api/regions');
     expect(res.status).toBe(401);
-    expect((await res.json()).message).toBe('invalid access token');
+    expect((await bodyOf(res)).message).toBe('invalid access token');
 
     const expiredPayload = Buffer.from(JSON.stringify({ ...claims, iat: 1000, exp: 2000 })).toString(
       'base64url',
@@ -65,7 +65,7 @@ describe('auth and region scoping (real PostgreSQL and Redis)', () => {
       .digest('base64url');
     const expired = await call(api, `${h}.${expiredPayload}.${sig}`, '/api/regions');
     expect(expired.status).toBe(401);
-    expect((await expired.json()).message).toBe('access token expired');
+    expect((await bodyOf(expired)).message).toBe('access token expired');
   });
 
   it('a disabled user cannot sign in and loses open sessions', async () => {
@@ -96,7 +96,7 @@ describe('auth and region scoping (real PostgreSQL and Redis)', () => {
       json: { username: 'temp_duty', password: 'password123' },
     });
     expect(again.status).toBe(401);
-    expect((await again.json()).message).toBe('account disabled');
+    expect((await bodyOf(again)).message).toBe('account disabled');
   });
 
   it('a township user sees only its subtree; another township is 404', async () => {
@@ -136,7 +136,7 @@ describe('auth and region scoping (real PostgreSQL and Redis)', () => {
     const admin = await login(api, 'admin');
     const bad = await admin.call('/api/users', { method: 'POST', json: { username: 'a', roles: [] } });
     expect(bad.status).toBe(400);
-    expect((await bad.json()).message).toMatch(/username/);
+    expect((await bodyOf(bad)).message).toMatch(/username/);
 
     const regions = (await (await admin.call('/api/regions')).json()) as RegionView[];
     const village = regions.find((r) => r.level === 'village')!;
@@ -151,7 +151,7 @@ describe('auth and region scoping (real PostgreSQL and Redis)', () => {
       },
     });
     expect(wrongLevel.status).toBe(400);
-    expect((await wrongLevel.json()).message).toMatch(/^level:/);
+    expect((await bodyOf(wrongLevel)).message).toMatch(/^level:/);
     const grid = await admin.call('/api/regions', {
       method: 'POST',
       json: {
@@ -176,10 +176,10 @@ describe('auth and region scoping (real PostgreSQL and Redis)', () => {
       json: { name: 'x', kind: 'army', regionId: village.id },
     });
     expect(badUnit.status).toBe(400);
-    expect((await badUnit.json()).message).toMatch(/^kind:/);
+    expect((await bodyOf(badUnit)).message).toMatch(/^kind:/);
 
     const audit = await admin.call('/api/audit?targetType=region');
-    const entries = (await audit.json()).items as { action: string }[];
+    const entries = (await bodyOf(audit)).items as { action: string }[];
     expect(entries.map((e) => e.action)).toContain('region.create');
   });
 

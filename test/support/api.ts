@@ -68,3 +68,15 @@ export function call(
   }
   return fetch(`${api.url}${path}`, { ...init, headers, body });
 }
+
+/** The parts of an error or page body the tests read. */
+export interface TestBody {
+  message: string;
+  issues: { path: string; message: string }[];
+  items: Record<string, unknown>[];
+  [key: string]: unknown;
+}
+
+export async function bodyOf(res: Response): Promise<TestBody> {
+  return (await res.json()) as TestBody;
+}
