@@ -125,14 +125,17 @@ async function startStack(): Promise<void> {
     });
     checkpoint();
     if (!up) say(`warning: camera-sim did not answer on ${simControlUrl} within 30 s; seeding anyway`);
+  } else {
+    say('warning: no camera simulator, so the seed registers no simulated cameras');
   }
 
   try {
     const tSeed = Date.now();
     const outcome = await runDemoSeed(DIST_ROOT, {
       databaseUrl: db.value.url,
-      simControlUrl,
+      simControlUrl: sim ? simControlUrl : undefined,
       credentialKey: secrets.CREDENTIAL_KEY,
+      log: (message) => stdoutSink(`seed       | ${message}`),
     });
     if (outcome === 'missing')
       say('warning: no seed built (dist/libs/db/src/seed missing); the database stays empty');

@@ -3,11 +3,12 @@ import { join } from 'node:path';
 /** What the launcher and `npm run seed` pass to the seed (libs/db/src/seed). */
 export interface SeedOptions {
   databaseUrl: string;
-  /** The camera simulator's control API (GET /cameras lists its cameras). */
-  simControlUrl: string;
+  /** The camera simulator's control API (GET /cameras lists its cameras); omitted when no simulator runs. */
+  simControlUrl?: string;
   credentialKey: string;
   /** `npm run seed -- --cameras N`: size of the generated fleet. */
   cameras?: number;
+  log?: (message: string) => void;
 }
 
 type SeedFunction = (options: SeedOptions) => Promise<unknown>;

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { resolve } from 'node:path';
 import { migrateDatabase } from '@xueliang/db';
-import { loadConfig } from '@xueliang/platform';
+import { httpStatus, loadConfig } from '@xueliang/platform';
 import { fail, withDatabase } from './one-shot';
 import { runDemoSeed } from './seed-hook';
 
@@ -27,10 +27,15 @@ if (require.main === module) {
   withDatabase(async (url, secrets) => {
     const cameras = parseCameraCount(process.argv.slice(2));
     await migrateDatabase(url);
+    // The simulator's fleet is registered only when it runs (e.g. alongside npm start).
+    const simControlUrl = `http://127.0.0.1:${loadConfig().SIM_PORT}`;
+    const simUp = (await httpStatus(`${simControlUrl}/cameras`)) !== undefined;
+    if (!simUp) console.log(`no camera simulator on ${simControlUrl}: seeding without its cameras`);
     const started = Date.now();
     const outcome = await runDemoSeed(DIST_ROOT, {
       databaseUrl: url,
-      simControlUrl: `http://127.0.0.1:${loadConfig().SIM_PORT}`,
+      simControlUrl: simUp ? simControlUrl : undefined,
+      log: (message) => console.log(message),
       credentialKey: process.env.CREDENTIAL_KEY || secrets.CREDENTIAL_KEY,
       ...(cameras !== undefined ? { cameras } : {}),
     });

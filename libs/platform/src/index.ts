@@ -5,3 +5,4 @@ export * from './redis.module';
 export * from './http/zod-validation.pipe';
 export * from './http/api-exception.filter';
 export * from './launch';
+export * from './health';
