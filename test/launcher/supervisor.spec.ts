@@ -1,0 +1,77 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ProcessSupervisor } from '@xueliang/platform';
+import { isAlive, listProcesses, processTree, removeDir, tempVarDir, waitUntil } from './helpers';
+
+/** A child that starts a grandchild (as an app starts ffmpeg) and reports both pids. */
+const PARENT_SCRIPT = `
+const { spawn } = require('node:child_process');
+const sleeper = spawn('sleep', ['1000'], { stdio: 'ignore' });
+console.log('pids ' + process.pid + ' ' + sleeper.pid);
+setInterval(() => undefined, 1000);
+`;
+
+describe('ProcessSupervisor', () => {
+  let dir: string;
+  let supervisor: ProcessSupervisor | undefined;
+  beforeEach(() => (dir = tempVarDir('sup')));
+  afterEach(async () => {
+    supervisor?.killAll();
+    supervisor = undefined;
+    removeDir(dir);
+  });
+
+  function pidsFrom(lines: string[], name: string): number[][] {
+    return lines
+      .filter((l) => l.startsWith(`${name.padEnd(10)} | pids `))
+      .map((l) => l.split(' pids ')[1].split(' ').map(Number));
+  }
+
+  it('stops a child and its grandchild with one group signal', async () => {
+    const script = join(dir, 'parent.js');
+    writeFileSync(script, PARENT_SCRIPT);
+    const lines: string[] = [];
+    supervisor = new ProcessSupervisor({ sink: (l) => lines.push(l), stopGraceMs: 3000 });
+    supervisor.start({ name: 'dummy', command: process.execPath, args: [script] });
+    await waitUntil(() => pidsFrom(lines, 'dummy').length > 0, 10000, 'the dummy to report its pids');
+    const [[childPid, grandchildPid]] = pidsFrom(lines, 'dummy');
+    expect(processTree(childPid).map((p) => p.pid)).toContain(grandchildPid);
+
+    await supervisor.stopAll();
+    expect(isAlive(childPid)).toBe(false);
+    expect(isAlive(grandchildPid)).toBe(false);
+    expect(listProcesses().filter((p) => p.cmdline.includes(script))).toEqual([]);
+  });
+
+  it('kills a child that ignores SIGTERM after the grace period', async () => {
+    const script = join(dir, 'stubborn.js');
+    writeFileSync(
+      script,
+      `process.on('SIGTERM', () => console.log('ignoring')); console.log('pids ' + process.pid); setInterval(() => undefined, 1000);`,
+    );
+    const lines: string[] = [];
+    supervisor = new ProcessSupervisor({ sink: (l) => lines.push(l), stopGraceMs: 500 });
+    supervisor.start({ name: 'stubborn', command: process.execPath, args: [script] });
+    await waitUntil(() => pidsFrom(lines, 'stubborn').length > 0, 10000, 'the stubborn child');
+    const [[pid]] = pidsFrom(lines, 'stubborn');
+    await supervisor.stopAll();
+    expect(isAlive(pid)).toBe(false);
+    expect(lines.some((l) => l.includes('killed'))).toBe(true);
+  });
+
+  it('restarts a child that dies, with backoff, until stopped', async () => {
+    const script = join(dir, 'crashy.js');
+    writeFileSync(script, `console.log('pids ' + process.pid); setTimeout(() => process.exit(3), 100);`);
+    const lines: string[] = [];
+    supervisor = new ProcessSupervisor({ sink: (l) => lines.push(l), initialBackoffMs: 50, maxRestarts: 2 });
+    supervisor.start({ name: 'crashy', command: process.execPath, args: [script] });
+    await waitUntil(
+      () => lines.some((l) => l.includes('gave up after 2 restarts')),
+      15000,
+      'the restart limit',
+    );
+    expect(pidsFrom(lines, 'crashy')).toHaveLength(3);
+    expect(lines.filter((l) => l.includes('exited unexpectedly (code 3)'))).toHaveLength(3);
+    expect(lines.some((l) => l.includes('restarting in 0.1 s (restart 2/2)'))).toBe(true);
+  });
+});
