@@ -1,0 +1,145 @@
+import http from 'node:http';
+import net from 'node:net';
+import { profileByToken, PROFILES, SimCamera } from './camera';
+import { digestChallenge, NonceBook, verifyAuthorization } from './digest';
+import { ClipStore } from './media/clips';
+import { OnvifService } from './onvif-service';
+
+const MAX_SOAP_BYTES = 1024 * 1024;
+
+/**
+ * One camera's web server on its own port, like a real device: ONVIF SOAP on /onvif/*, a JPEG
+ * snapshot on /onvif/snapshot.jpg. Offline cameras reset every connection; slow ones delay replies.
+ */
+export class CameraHttpServer {
+  private server: http.Server | undefined;
+  private readonly sockets = new Set<net.Socket>();
+  private readonly onvif: OnvifService;
+  private readonly snapshotNonces = new NonceBook();
+
+  constructor(
+    private readonly cam: SimCamera,
+    private readonly clips: ClipStore,
+  ) {
+    this.onvif = new OnvifService(cam);
+  }
+
+  async start(host: string, port: number): Promise<number> {
+    const server = http.createServer((req, res) => void this.handle(req, res));
+    server.keepAliveTimeout = 5000;
+    server.on('connection', (socket: net.Socket) => {
+      if (!this.cam.online) {
+        socket.destroy();
+        return;
+      }
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+    });
+    server.on('clientError', (_e, socket) => socket.destroy());
+    this.server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    return (server.address() as net.AddressInfo).port;
+  }
+
+  /** Going offline cuts every open connection, including held PullMessages. */
+  dropConnections(): void {
+    for (const s of this.sockets) s.destroy();
+    this.sockets.clear();
+  }
+
+  async stop(): Promise<void> {
+    this.dropConnections();
+    const server = this.server;
+    this.server = undefined;
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    if (!this.cam.online) {
+      req.socket.destroy();
+      return;
+    }
+    const url = new URL(req.url ?? '/', 'http://camera');
+    try {
+      if (req.method === 'GET' && url.pathname === '/onvif/snapshot.jpg')
+        return await this.snapshot(req, res, url);
+      if (req.method !== 'POST' || !url.pathname.startsWith('/onvif/')) {
+        res.writeHead(404, { 'Content-Type': 'text/plain' }).end('Not Found');
+        return;
+      }
+      const body = await readBody(req);
+      if (body === undefined) {
+        res.writeHead(413).end();
+        return;
+      }
+      let closed = false;
+      res.on('close', () => (closed = true));
+      const reply = await this.onvif.handle(url.pathname, body, req.headers.authorization, () => closed);
+      if (this.cam.slowMs > 0) await new Promise((r) => setTimeout(r, this.cam.slowMs));
+      if (closed || !this.cam.online) {
+        if (!this.cam.online) req.socket.destroy();
+        return;
+      }
+      res.writeHead(reply.status, {
+        'Content-Type': 'application/soap+xml; charset=utf-8',
+        Server: 'Xueliang-Sim/1.0',
+        ...reply.headers,
+      });
+      res.end(reply.body);
+    } catch (e) {
+      if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' });
+      res.end((e as Error).message);
+    }
+  }
+
+  private async snapshot(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
+    const verdict = verifyAuthorization(
+      req.headers.authorization,
+      {
+        method: 'GET',
+        username: this.cam.username,
+        password: this.cam.password,
+        isKnownNonce: (n) => this.snapshotNonces.has(n),
+      },
+      true,
+    );
+    if (verdict !== 'ok') {
+      res
+        .writeHead(401, { 'WWW-Authenticate': digestChallenge(this.snapshotNonces.issue(), undefined, true) })
+        .end();
+      return;
+    }
+    const profile = profileByToken(url.searchParams.get('profile') ?? undefined) ?? PROFILES.main;
+    const jpeg = await this.clips.snapshot(this.cam.identity.label, profile);
+    res.writeHead(200, {
+      'Content-Type': 'image/jpeg',
+      'Content-Length': jpeg.length,
+      'Cache-Control': 'no-cache',
+    });
+    res.end(jpeg);
+  }
+}
+
+function readBody(req: http.IncomingMessage): Promise<string | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_SOAP_BYTES) {
+        resolve(undefined);
+        req.destroy();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}

@@ -1,0 +1,142 @@
+import http from 'node:http';
+import net from 'node:net';
+import { z } from 'zod';
+import { CameraFleet } from './fleet';
+
+const EventBody = z.object({
+  topic: z.enum(['motion', 'tampering', 'digital_input']),
+  state: z.boolean().optional(),
+});
+const SlowBody = z.object({ ms: z.number().int().min(0).max(600_000) });
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * JSON control API of the sim (tests, demo, benchmarks): list cameras, fire events, take cameras
+ * offline, cut streams, slow replies, read PTZ and stream clocks.
+ */
+export class ControlServer {
+  private server: http.Server | undefined;
+  port = 0;
+
+  constructor(
+    private readonly fleet: CameraFleet,
+    private readonly extra: { checkpoints?: () => unknown } = {},
+  ) {}
+
+  async start(port: number, host = '127.0.0.1'): Promise<number> {
+    const server = http.createServer((req, res) => {
+      this.route(req)
+        .then((body) => send(res, 200, body))
+        .catch((e: unknown) =>
+          send(res, e instanceof HttpError ? e.status : 500, {
+            error: e instanceof Error ? e.message : String(e),
+          }),
+        );
+    });
+    this.server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    this.port = (server.address() as net.AddressInfo).port;
+    return this.port;
+  }
+
+  async stop(): Promise<void> {
+    const s = this.server;
+    this.server = undefined;
+    if (s) {
+      s.closeAllConnections();
+      await new Promise<void>((resolve) => s.close(() => resolve()));
+    }
+  }
+
+  private async route(req: http.IncomingMessage): Promise<unknown> {
+    const url = new URL(req.url ?? '/', 'http://sim');
+    const parts = url.pathname.split('/').filter(Boolean);
+    const method = req.method ?? 'GET';
+    if (method === 'GET' && url.pathname === '/healthz') {
+      return { ok: true, cameras: this.fleet.cameras.length, rtspConnections: this.fleet.rtspConnections };
+    }
+    if (method === 'GET' && url.pathname === '/cameras') return this.fleet.list();
+    if (method === 'GET' && url.pathname === '/checkpoints' && this.extra.checkpoints)
+      return this.extra.checkpoints();
+    if (parts[0] !== 'cameras' || !parts[1]) throw new HttpError(404, 'not found');
+    const cam = this.fleet.camera(parts[1]);
+    if (!cam) throw new HttpError(404, `unknown camera ${parts[1]}`);
+    const id = cam.id;
+    const action = parts[2];
+    if (method === 'GET') {
+      if (!action) return cam.info();
+      if (action === 'ptz') {
+        const ptz = this.fleet.ptz(id);
+        if (!ptz) throw new HttpError(404, `${id} has no PTZ`);
+        return ptz;
+      }
+      if (action === 'stream-clock') {
+        const kind = url.searchParams.get('stream') === 'sub' ? 'sub' : 'main';
+        return (
+          (await this.fleet.streamClock(id, kind)) ?? { rtpTimestamp: null, wallClockMs: null, framesSent: 0 }
+        );
+      }
+    }
+    if (method === 'POST') {
+      const body = await readJson(req);
+      switch (action) {
+        case 'events': {
+          const parsed = EventBody.safeParse(body);
+          if (!parsed.success) throw new HttpError(400, parsed.error.message);
+          const delivered = this.fleet.fireEvent(id, parsed.data.topic, parsed.data.state ?? true);
+          return { ok: true, delivered };
+        }
+        case 'offline':
+          this.fleet.setOffline(id);
+          return { ok: true, online: false };
+        case 'online':
+          this.fleet.setOnline(id);
+          return { ok: true, online: true };
+        case 'cut-stream':
+          return { ok: true, dropped: this.fleet.cutStream(id) };
+        case 'slow': {
+          const parsed = SlowBody.safeParse(body);
+          if (!parsed.success) throw new HttpError(400, parsed.error.message);
+          this.fleet.setSlow(id, parsed.data.ms);
+          return { ok: true, slowMs: parsed.data.ms };
+        }
+      }
+    }
+    throw new HttpError(404, 'not found');
+  }
+}
+
+function send(res: http.ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8' }).end(JSON.stringify(body));
+}
+
+function readJson(req: http.IncomingMessage): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const text = Buffer.concat(chunks).toString('utf8').trim();
+      if (!text) return resolve({});
+      try {
+        resolve(JSON.parse(text));
+      } catch {
+        reject(new HttpError(400, 'body is not JSON'));
+      }
+    });
+    req.on('error', reject);
+  });
+}

@@ -1,0 +1,171 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rename, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { StreamProfile } from '../camera';
+import { parseClip, ParsedClip, VideoCodec } from './h26x';
+
+const FONT_CANDIDATES = [
+  '/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf',
+  '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf',
+  '/usr/share/fonts/TTF/DejaVuSansMono.ttf',
+  '/System/Library/Fonts/Menlo.ttc',
+];
+/** Bumped when the encode recipe changes so stale cache entries are not reused. */
+const RECIPE = 'v1';
+export const CLIP_SECONDS = 10;
+
+export interface ClipStoreOptions {
+  ffmpegPath: string;
+  cacheDir: string;
+  /** Concurrent ffmpeg encodes; 200 lazily-encoded cameras must not starve a 2-core host. */
+  concurrency: number;
+  log: (msg: string) => void;
+}
+
+/**
+ * Encodes each camera's clip once (lavfi testsrc2 + the camera label and a running clock), caches
+ * the Annex-B stream on disk across runs, and parses it into access units for the RTSP pacer.
+ */
+export class ClipStore {
+  private readonly clips = new Map<string, Promise<ParsedClip>>();
+  private readonly snapshots = new Map<string, Promise<Buffer>>();
+  private readonly children = new Set<ChildProcess>();
+  private readonly queue: Array<() => void> = [];
+  private running = 0;
+  private stopped = false;
+  private readonly font = FONT_CANDIDATES.find((f) => existsSync(f));
+
+  constructor(private readonly opts: ClipStoreOptions) {}
+
+  clip(label: string, codec: VideoCodec, p: StreamProfile): Promise<ParsedClip> {
+    const key = `${safe(label)}-${p.kind}-${codec}-${p.width}x${p.height}-${p.fps}-${p.bitrateKbps}k-${RECIPE}`;
+    let c = this.clips.get(key);
+    if (!c) {
+      c = this.loadOrEncode(key, label, codec, p);
+      this.clips.set(key, c);
+      c.catch(() => this.clips.delete(key));
+    }
+    return c;
+  }
+
+  snapshot(label: string, p: StreamProfile): Promise<Buffer> {
+    const key = `${safe(label)}-${p.width}x${p.height}-${RECIPE}.jpg`;
+    let s = this.snapshots.get(key);
+    if (!s) {
+      s = this.cachedFile(key, (out) => [
+        ...['-f', 'lavfi', '-i', `testsrc2=size=${p.width}x${p.height}:rate=1:duration=1`],
+        ...[
+          '-vf',
+          this.overlay(label, 'snapshot', false),
+          '-frames:v',
+          '1',
+          '-q:v',
+          '5',
+          '-update',
+          '1',
+          '-f',
+          'image2',
+          out,
+        ],
+      ]);
+      this.snapshots.set(key, s);
+      s.catch(() => this.snapshots.delete(key));
+    }
+    return s;
+  }
+
+  private async loadOrEncode(
+    key: string,
+    label: string,
+    codec: VideoCodec,
+    p: StreamProfile,
+  ): Promise<ParsedClip> {
+    const ext = codec === 'h264' ? 'h264' : 'h265';
+    const encoder =
+      codec === 'h264'
+        ? ['-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-profile:v', 'baseline']
+        : [
+            '-c:v',
+            'libx265',
+            '-preset',
+            'ultrafast',
+            '-x265-params',
+            `log-level=error:repeat-headers=1:keyint=${p.gop}:min-keyint=${p.gop}:scenecut=0`,
+          ];
+    const data = await this.cachedFile(`${key}.${ext}`, (out) => [
+      ...['-f', 'lavfi', '-i', `testsrc2=size=${p.width}x${p.height}:rate=${p.fps}:duration=${CLIP_SECONDS}`],
+      ...['-vf', this.overlay(label, p.kind, true), '-pix_fmt', 'yuv420p'],
+      ...encoder,
+      ...['-g', String(p.gop), '-keyint_min', String(p.gop), '-sc_threshold', '0', '-bf', '0'],
+      ...['-b:v', `${p.bitrateKbps}k`, '-maxrate', `${p.bitrateKbps}k`, '-bufsize', `${p.bitrateKbps}k`],
+      ...['-f', codec === 'h264' ? 'h264' : 'hevc', out],
+    ]);
+    return parseClip(codec, data);
+  }
+
+  private overlay(label: string, kind: string, clock: boolean): string {
+    const text = `${safe(label)} ${kind}${clock ? ' %{pts\\:hms}' : ''}`;
+    const font = this.font ? `fontfile=${this.font}:` : '';
+    return `drawtext=${font}text='${text}':x=8:y=8:fontsize=20:fontcolor=white:box=1:boxcolor=black@0.6`;
+  }
+
+  private async cachedFile(name: string, args: (out: string) => string[]): Promise<Buffer> {
+    const file = path.join(this.opts.cacheDir, name);
+    if (existsSync(file)) return readFile(file);
+    await mkdir(this.opts.cacheDir, { recursive: true });
+    const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+    try {
+      await this.withSlot(() => this.run([...args(tmp)]));
+      await rename(tmp, file);
+    } finally {
+      await rm(tmp, { force: true });
+    }
+    this.opts.log(`encoded ${name}`);
+    return readFile(file);
+  }
+
+  private async withSlot<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.running >= this.opts.concurrency) await new Promise<void>((r) => this.queue.push(r));
+    this.running++;
+    try {
+      return await fn();
+    } finally {
+      this.running--;
+      this.queue.shift()?.();
+    }
+  }
+
+  private run(args: string[]): Promise<void> {
+    if (this.stopped) return Promise.reject(new Error('clip store stopped'));
+    // The output muxer is fixed by -f, so the .tmp suffix of the output file does not matter.
+    const full = ['-hide_banner', '-loglevel', 'error', '-nostdin', '-y', ...args];
+    return new Promise((resolve, reject) => {
+      const child = spawn(this.opts.ffmpegPath, full, { stdio: ['ignore', 'ignore', 'pipe'] });
+      this.children.add(child);
+      let err = '';
+      child.stderr?.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-2000)));
+      child.on('error', (e) => {
+        this.children.delete(child);
+        reject(e);
+      });
+      child.on('close', (code, signal) => {
+        this.children.delete(child);
+        if (code === 0) resolve();
+        else reject(new Error(`ffmpeg exited ${code ?? signal}: ${err.trim()}`));
+      });
+    });
+  }
+
+  /** Kills running encodes so no ffmpeg outlives the sim. */
+  stop(): void {
+    this.stopped = true;
+    for (const c of this.children) c.kill('SIGKILL');
+    this.children.clear();
+    for (const r of this.queue.splice(0)) r();
+  }
+}
+
+function safe(label: string): string {
+  return label.replace(/[^A-Za-z0-9_-]/g, '') || 'CAM';
+}
