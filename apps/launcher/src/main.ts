@@ -156,6 +156,7 @@ async function startStack(): Promise<void> {
     return;
   }
   const readyUrl = `http://127.0.0.1:${config.API_PORT}/readyz`;
+  say(`all apps started after ${seconds(Date.now() - t0)}; waiting for ${readyUrl}`);
   const ready = await waitForHttp(readyUrl, {
     timeoutMs: API_READY_TIMEOUT_MS,
     cancelled: () => Boolean(shutdownPromise),

@@ -7,16 +7,21 @@ import {
   StackSecrets,
 } from '@xueliang/platform';
 
+export type OneShotSecrets = Pick<StackSecrets, 'CREDENTIAL_KEY'>;
+
 /**
  * For `npm run migrate` and `npm run seed`: DATABASE_URL, or the embedded PostgreSQL in var/
  * (started for the command and stopped after it; when the stack is already running on var/,
- * its server is used and left running).
+ * its server is used and left running). With DATABASE_URL (containers) var/ is not touched
+ * unless a secret is missing from the environment.
  */
 export async function withDatabase(
-  work: (url: string, secrets: StackSecrets) => Promise<void>,
+  work: (url: string, secrets: OneShotSecrets) => Promise<void>,
 ): Promise<void> {
-  const varDir = ensureDir(resolveVarDir());
-  const secrets = loadOrCreateSecrets(varDir);
+  const env = process.env;
+  const needsVar = !env.DATABASE_URL || !env.CREDENTIAL_KEY;
+  const varDir = needsVar ? ensureDir(resolveVarDir()) : '';
+  const stored = needsVar ? loadOrCreateSecrets(varDir) : undefined;
   let db: DatabaseHandle | undefined;
   const stop = async () => {
     const handle = db;
@@ -27,8 +32,8 @@ export async function withDatabase(
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    db = await resolveDatabase({ varDir, password: secrets.POSTGRES_PASSWORD, stopAdopted: false });
-    await work(db.url, secrets);
+    db = await resolveDatabase({ varDir, password: stored?.POSTGRES_PASSWORD ?? '', stopAdopted: false });
+    await work(db.url, { CREDENTIAL_KEY: env.CREDENTIAL_KEY || stored!.CREDENTIAL_KEY });
   } finally {
     await stop();
   }

@@ -36,7 +36,7 @@ if (require.main === module) {
       databaseUrl: url,
       simControlUrl: simUp ? simControlUrl : undefined,
       log: (message) => console.log(message),
-      credentialKey: process.env.CREDENTIAL_KEY || secrets.CREDENTIAL_KEY,
+      credentialKey: secrets.CREDENTIAL_KEY,
       ...(cameras !== undefined ? { cameras } : {}),
     });
     if (outcome === 'missing') throw new Error('the seed is not built: dist/libs/db/src/seed is missing');

@@ -1,0 +1,102 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { findFreePort } from '@xueliang/platform';
+import { isAlive, listProcesses, ProcInfo, processTree, removeDir, tempVarDir, waitUntil } from './helpers';
+
+const REPO = resolve(__dirname, '../..');
+const LAUNCHER = join(REPO, 'dist/apps/launcher/src/main.js');
+/** Lines that mean startup has finished (or reached the wait for the api's readiness). */
+const STARTED = /launcher {3}\| (all apps started|no api built)|is ready in/;
+
+interface Run {
+  child: ChildProcess;
+  output: string[];
+  exit: Promise<number | null>;
+}
+
+/**
+ * The built launcher as `npm start` runs it, with var/ in a temp folder and its own ports so
+ * it cannot meet a stack someone else runs on this machine. Needs `npm run build:server`.
+ */
+(existsSync(LAUNCHER) ? describe : describe.skip)('launcher (built, real processes)', () => {
+  let dir: string;
+  let env: NodeJS.ProcessEnv;
+  let run: Run | undefined;
+
+  beforeAll(async () => {
+    dir = tempVarDir('e2e');
+    const api = await findFreePort(41000 + (process.pid % 500) * 10);
+    env = { ...process.env, XL_VAR_DIR: dir, LOG_LEVEL: 'warn', NODE_ENV: 'development' };
+    for (const key of ['DATABASE_URL', 'REDIS_URL', 'JWT_SECRET', 'CREDENTIAL_KEY', 'FFMPEG_PATH'])
+      delete env[key];
+    Object.assign(env, {
+      API_PORT: String(api),
+      ALERT_SERVICE_PORT: String(await findFreePort(api + 1)),
+      GATEWAY_PORT: String(await findFreePort(api + 2)),
+      SIM_PORT: String(await findFreePort(api + 3)),
+    });
+    env.GATEWAY_URL = `http://127.0.0.1:${env.GATEWAY_PORT}`;
+  });
+
+  afterEach(() => {
+    if (run?.child.exitCode === null) run.child.kill('SIGKILL');
+    run = undefined;
+  });
+  afterAll(() => removeDir(dir));
+
+  function start(): Run {
+    const child = spawn(process.execPath, [LAUNCHER], { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const output: string[] = [];
+    const collect = (chunk: Buffer) => output.push(...chunk.toString().split('\n').filter(Boolean));
+    child.stdout!.on('data', collect);
+    child.stderr!.on('data', collect);
+    const exit = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    return { child, output, exit };
+  }
+
+  /** Everything the launcher runs: its descendants plus anything working in its var/ folder. */
+  function stackProcesses(launcherPid: number): ProcInfo[] {
+    const all = listProcesses();
+    const byPid = new Map<number, ProcInfo>();
+    for (const p of processTree(launcherPid, all)) byPid.set(p.pid, p);
+    for (const p of all) if (p.cmdline.includes(dir)) byPid.set(p.pid, p);
+    // Detached children (own process groups) are still the launcher's children while it runs.
+    return [...byPid.values()];
+  }
+
+  async function startThenStop(): Promise<{ output: string[]; processes: ProcInfo[]; code: number | null }> {
+    run = start();
+    const current = run;
+    await waitUntil(
+      () => current.output.some((l) => STARTED.test(l)) || current.child.exitCode !== null,
+      90000,
+      `launcher startup; output so far:\n${current.output.join('\n')}`,
+    );
+    expect(current.child.exitCode).toBeNull();
+    const processes = stackProcesses(current.child.pid!);
+    current.child.kill('SIGTERM');
+    const code = await current.exit;
+    return { output: current.output, processes, code };
+  }
+
+  it('brings up postgres and redis in var/, stops everything on SIGTERM, and reuses var/ next time', async () => {
+    const first = await startThenStop();
+    const text = first.output.join('\n');
+    expect(first.code).toBe(0);
+    expect(text).toContain('initialising a new cluster');
+    expect(text).toContain('launcher   | stopped');
+    expect(first.processes.some((p) => p.cmdline.includes(join(dir, 'postgres')))).toBe(true);
+    expect(first.processes.some((p) => p.cmdline.includes('redis-server'))).toBe(true);
+    await waitUntil(() => first.processes.every((p) => !isAlive(p.pid)), 5000, 'no leftover process');
+    expect(first.processes.filter((p) => isAlive(p.pid))).toEqual([]);
+
+    const secrets = readFileSync(join(dir, 'secrets.json'), 'utf8');
+    const second = await startThenStop();
+    expect(second.code).toBe(0);
+    expect(second.output.join('\n')).not.toContain('initialising a new cluster');
+    expect(readFileSync(join(dir, 'secrets.json'), 'utf8')).toBe(secrets);
+    await waitUntil(() => second.processes.every((p) => !isAlive(p.pid)), 5000, 'no leftover process');
+    expect(existsSync(join(dir, 'launcher.pid'))).toBe(false);
+  }, 240000);
+});
