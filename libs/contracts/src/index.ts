@@ -6,3 +6,4 @@ export * from './validation';
 export * from './alerts';
 export * from './cameras';
 export * from './socket';
+export * from './checkpoint';
