@@ -109,7 +109,7 @@ async function startStack(): Promise<void> {
       command: process.execPath,
       args: ['--enable-source-maps', entry],
       cwd: REPO_ROOT,
-      env: { ...env, ...spec.env },
+      env: { ...env, ...appEnv(spec) },
     });
   };
 
@@ -169,6 +169,13 @@ async function startStack(): Promise<void> {
     return;
   }
   banner(config.API_PORT, Date.now() - t0);
+}
+
+/** Per-app additions; the simulator's clip cache follows XL_VAR_DIR instead of the repo's var/. */
+function appEnv(spec: AppSpec): Record<string, string> {
+  const extra: Record<string, string> = { ...spec.env };
+  if (spec === SIM_APP && !process.env.SIM_CACHE_DIR) extra.SIM_CACHE_DIR = resolve(varDir, 'sim-cache');
+  return extra;
 }
 
 function banner(apiPort: number, elapsedMs: number): void {
