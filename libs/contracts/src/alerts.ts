@@ -5,6 +5,7 @@ import {
   AlertTypeSchema,
   GeoPointSchema,
   PrioritySchema,
+  SLA_STAGES,
   type AlertSource,
   type AlertStatus,
   type AlertType,
@@ -93,7 +94,10 @@ export const AlertCommandSchemas = {
   ack: z.object({ version: Version, note: Note }),
   dispatch: z
     .object({ version: Version, unitId: z.uuid().optional(), userId: z.uuid().optional(), note: Note })
-    .refine((b) => b.unitId || b.userId, { message: 'name a response unit or a responder', path: ['unitId'] }),
+    .refine((b) => b.unitId || b.userId, {
+      message: 'name a response unit or a responder',
+      path: ['unitId'],
+    }),
   accept: z.object({ version: Version, note: Note }),
   arrive: z.object({ version: Version, note: Note }),
   resolve: z.object({ version: Version, outcome: z.string().trim().min(1, 'outcome is required').max(2000) }),
@@ -106,14 +110,17 @@ export const AlertCommandSchemas = {
   dismiss: z.object({ version: Version, reason: z.string().trim().min(1, 'reason is required').max(2000) }),
   escalate: z.object({ version: Version, note: Note }),
   reopen: z.object({ version: Version, note: z.string().trim().min(1, 'say why it is reopened').max(2000) }),
-  comment: z.object({ version: Version.optional(), note: z.string().trim().min(1, 'note is required').max(2000) }),
+  comment: z.object({
+    version: Version.optional(),
+    note: z.string().trim().min(1, 'note is required').max(2000),
+  }),
 } as const;
 export type AlertCommand = keyof typeof AlertCommandSchemas;
 export type AlertCommandBody<C extends AlertCommand> = z.infer<(typeof AlertCommandSchemas)[C]>;
 
 export const AlertQuerySchema = z.object({
   status: z
-    .union([AlertStatusSchema, z.string().regex(/^[A-Z_]+(,[A-Z_]+)+$/)])
+    .union([AlertStatusSchema, z.literal('open'), z.string().regex(/^[A-Z_]+(,[A-Z_]+)+$/)])
     .optional()
     .describe('one status or several, comma separated; "open" for every open state'),
   priority: PrioritySchema.optional(),
@@ -130,3 +137,183 @@ export const AlertQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 export type AlertQuery = z.infer<typeof AlertQuerySchema>;
+
+/**
+ * Body of a 409 from a workflow command. `reason` tells a stale version (reload and retry)
+ * from a command the alert's state does not allow; `alert` is the alert as it is now.
+ */
+export interface AlertConflict {
+  statusCode: 409;
+  error: string;
+  message: string;
+  reason: 'stale_version' | 'illegal_transition';
+  alert: AlertView;
+}
+
+/** POST /api/alerts answers 201 with the alert once the alert-service made it, else 202 with this. */
+export interface QueuedEvent {
+  eventId: string;
+  status: 'queued';
+}
+
+/** Sources an outside system may be given a key for (cameras, checkpoints and people have their own ways in). */
+export const IntegrationSourceSchema = z.enum(['hotline', 'grid', 'department', 'iot', 'petition']);
+export type IntegrationSource = z.infer<typeof IntegrationSourceSchema>;
+
+/** POST /api/integrations (admin): an API key for one outside system, fixed to a source and region. */
+export const CreateIntegrationKeySchema = z.object({
+  name: z.string().trim().min(1, 'name is required').max(64),
+  source: IntegrationSourceSchema,
+  regionId: z.uuid(),
+});
+export type CreateIntegrationKey = z.infer<typeof CreateIntegrationKeySchema>;
+
+export interface IntegrationKeyView {
+  id: string;
+  name: string;
+  prefix: string;
+  source: AlertSource;
+  regionId: string;
+  regionName: string;
+  createdAt: string;
+  revokedAt: string | null;
+  lastUsedAt: string | null;
+}
+
+/** Returned once, at creation: `key` is never shown again (only its sha256 is stored). */
+export interface CreatedIntegrationKey extends IntegrationKeyView {
+  key: string;
+}
+
+/** POST /api/events answer: the event is queued under this id (source-prefixed idempotency key). */
+export interface AcceptedEvent {
+  eventId: string;
+}
+
+/** POST /api/mutes (technician, supervisor): silence one camera's or checkpoint's alerts for a while. */
+export const CreateMuteSchema = z
+  .object({
+    cameraId: z.uuid().optional(),
+    checkpointId: z.uuid().optional(),
+    /** Omit to mute every type. */
+    alertType: AlertTypeSchema.optional(),
+    minutes: z
+      .number()
+      .int()
+      .min(1, 'minutes must be at least 1')
+      .max(7 * 24 * 60, 'a mute lasts at most 7 days'),
+    reason: z.string().trim().min(1, 'reason is required').max(500),
+  })
+  .refine((m) => Boolean(m.cameraId) !== Boolean(m.checkpointId), {
+    message: 'name exactly one of cameraId or checkpointId',
+    path: ['cameraId'],
+  });
+export type CreateMute = z.infer<typeof CreateMuteSchema>;
+
+export interface MuteView {
+  id: string;
+  cameraId: string | null;
+  checkpointId: string | null;
+  alertType: AlertType | null;
+  startsAt: string;
+  endsAt: string;
+  reason: string;
+  createdById: string | null;
+  cancelledAt: string | null;
+  active: boolean;
+  /** Events that arrived while it held (recorded, raised nothing). */
+  mutedEvents: number;
+}
+
+export interface SlaPolicyView {
+  id: string;
+  alertType: AlertType;
+  priority: Priority;
+  acknowledgeSeconds: number | null;
+  dispatchSeconds: number | null;
+  acceptSeconds: number | null;
+  arriveSeconds: number | null;
+  resolveSeconds: number | null;
+  escalate: boolean;
+  correlationWindowSeconds: number;
+  instructions: string;
+  updatedAt: string;
+}
+
+const StageSecondsField = z
+  .number()
+  .int()
+  .min(1, 'seconds must be at least 1')
+  .max(90 * 86400, 'at most 90 days')
+  .nullable();
+
+/** PATCH /api/sla-policies/:id (admin). */
+export const UpdateSlaPolicySchema = z
+  .object({
+    acknowledgeSeconds: StageSecondsField,
+    dispatchSeconds: StageSecondsField,
+    acceptSeconds: StageSecondsField,
+    arriveSeconds: StageSecondsField,
+    resolveSeconds: StageSecondsField,
+    escalate: z.boolean(),
+    correlationWindowSeconds: z
+      .number()
+      .int()
+      .min(0)
+      .max(30 * 86400),
+    instructions: z.string().max(4000),
+  })
+  .partial()
+  .strict();
+export type UpdateSlaPolicy = z.infer<typeof UpdateSlaPolicySchema>;
+
+/** A job the alert-service refused or gave up on (GET /api/admin/failed-events). */
+export interface FailedEventView {
+  jobId: string;
+  eventId: string | null;
+  reason: string;
+  attemptsMade: number;
+  failedAt: string | null;
+  data: unknown;
+}
+
+/** GET /api/statistics?from&to&regionId&format=csv */
+export const StatisticsQuerySchema = z.object({
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+  regionId: z.uuid().optional(),
+  format: z.enum(['json', 'csv']).default('json'),
+});
+export type StatisticsQuery = z.infer<typeof StatisticsQuerySchema>;
+
+export interface DurationStats {
+  /** Alerts that reached the stage. */
+  count: number;
+  meanSeconds: number | null;
+  p90Seconds: number | null;
+}
+
+export interface StatisticsView {
+  regionId: string;
+  regionName: string;
+  from: string;
+  to: string;
+  /** 联网率 per child region (townships for the county), and for the whole region. */
+  networking: { regionId: string; regionName: string; online: number; total: number; rate: number | null }[];
+  networkingTotal: { online: number; total: number; rate: number | null };
+  total: number;
+  byType: Record<string, number>;
+  bySource: Record<string, number>;
+  byStatus: Record<string, number>;
+  /** Per stage: alerts whose deadline has been decided (reached, or passed), and the share met on time. */
+  deadlines: Record<(typeof SLA_STAGES)[number], { due: number; met: number; share: number | null }>;
+  times: {
+    acknowledge: DurationStats;
+    dispatch: DurationStats;
+    arrive: DurationStats;
+    resolve: DurationStats;
+  };
+  satisfaction: { count: number; average: number | null; shareAtLeast4: number | null };
+  /** 化解率: resolved (or closed after resolving) among alerts not dismissed. */
+  resolved: { count: number; of: number; share: number | null };
+}

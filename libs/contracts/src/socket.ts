@@ -1,5 +1,5 @@
 import type { AlertView } from './alerts';
-import type { CameraStatus } from './domain';
+import type { CameraStatus, SlaStage } from './domain';
 
 /** Every alert change carries the global sequence number a reconnecting console resumes from. */
 export interface AlertChangeMessage {
@@ -13,6 +13,15 @@ export interface CameraStatusMessage {
   status: CameraStatus;
   reason: string | null;
   at: string;
+}
+
+/** A deadline passed: supervisors of the region (and ancestors) are told at once. */
+export interface AlertOverdueMessage {
+  seq: string;
+  stage: SlaStage;
+  /** true when the alert was moved up to the parent region because of it. */
+  escalated: boolean;
+  alert: AlertView;
 }
 
 export interface SyncRequest {
@@ -32,6 +41,7 @@ export interface ServerToClientEvents {
   'alert.created': (message: AlertChangeMessage) => void;
   'alert.updated': (message: AlertChangeMessage) => void;
   'camera.status': (message: CameraStatusMessage) => void;
+  'alert.overdue': (message: AlertOverdueMessage) => void;
 }
 
 export interface ClientToServerEvents {

@@ -1,19 +1,18 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { RawEvent } from '@xueliang/contracts';
+import { QUEUES } from './queues';
+import type { SlaCheckJob } from './sla';
 
-/** Queue names shared by producers and consumers. */
-export const QUEUES = {
-  /** RawEvents from every source, job id = the event's idempotency key. */
-  events: 'events',
-  /** Delayed SLA checks, job id = `${alertId}|${stage}`. */
-  sla: 'sla',
-} as const;
-export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
+export * from './queues';
+export * from './sla';
+export * from './socket-emitter';
+export * from './alert-log';
 
 /** Job names and their payloads, one handler each. */
 export interface JobPayloads {
   'raw-event': RawEvent;
+  'sla-check': SlaCheckJob;
 }
 
 /** BullMQ uses ':' as its key separator and rejects it in custom job ids, so keys are mapped. */

@@ -1,0 +1,132 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Worker, type Job, type Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { Counter, Histogram } from 'prom-client';
+import type { DataSource } from 'typeorm';
+import type { RawEvent } from '@xueliang/contracts';
+import { createDataSource } from '@xueliang/db';
+import { collectProcessMetrics, createRedis, metricsRegistry } from '@xueliang/platform';
+import { createSocketEmitter, QUEUES, RegionRooms, slaQueue, type SlaCheckJob } from '@xueliang/queue';
+import { RedisAlertEffects } from './alert-effects';
+import { createStatusServer } from './http/status-server';
+import { RawEventIntake } from './intake/raw-event-intake';
+import { SlaMonitor } from './sla/sla-monitor';
+
+export interface AlertServiceOptions {
+  databaseUrl: string;
+  redisUrl: string;
+  redisPrefix: string;
+  /** 0 picks a free port (tests); undefined serves no status routes. */
+  port?: number;
+  concurrency?: number;
+  log?: (message: string) => void;
+}
+
+const eventsTotal = new Counter({
+  name: 'xl_alert_events_total',
+  help: 'Raw events handled by the alert-service, by outcome',
+  labelNames: ['outcome'] as const,
+  registers: [metricsRegistry],
+});
+const slaTotal = new Counter({
+  name: 'xl_alert_sla_checks_total',
+  help: 'SLA checks run, by outcome',
+  labelNames: ['outcome'] as const,
+  registers: [metricsRegistry],
+});
+const eventSeconds = new Histogram({
+  name: 'xl_alert_event_seconds',
+  help: 'Time to handle one raw event',
+  buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+  registers: [metricsRegistry],
+});
+
+/**
+ * The alert-service process: a BullMQ worker on `events` (intake) and one on `sla` (deadline
+ * checks), the socket.io Redis emitter, and /healthz /readyz /metrics. Stateless: any number
+ * of them can share the queues.
+ */
+export class AlertService {
+  private db!: DataSource;
+  private redis!: Redis;
+  private sla!: Queue<SlaCheckJob>;
+  private workers: Worker[] = [];
+  private server: Server | null = null;
+  port: number | null = null;
+
+  constructor(private readonly options: AlertServiceOptions) {}
+
+  async start(): Promise<void> {
+    const o = this.options;
+    const log = o.log ?? (() => undefined);
+    const concurrency = o.concurrency ?? 8;
+    this.db = createDataSource({ url: o.databaseUrl, poolSize: concurrency + 4 });
+    await this.db.initialize();
+    this.redis = createRedis(o.redisUrl);
+    this.sla = slaQueue(this.redis, o.redisPrefix);
+    const effects = new RedisAlertEffects(
+      createSocketEmitter(this.redis, o.redisPrefix),
+      new RegionRooms(this.db),
+      this.sla,
+    );
+    const intake = new RawEventIntake(this.db, effects);
+    const monitor = new SlaMonitor(this.db, effects);
+
+    const scheduled = await monitor.reconcile();
+    log(`alert-service: reconciled SLA checks of ${scheduled} open alerts`);
+
+    this.workers.push(
+      new Worker<RawEvent>(
+        QUEUES.events,
+        async (job: Job<RawEvent>) => {
+          if (job.name !== 'raw-event') throw new Error(`no handler for job ${job.name}`);
+          const end = eventSeconds.startTimer();
+          const result = await intake.handle(job.data);
+          end();
+          eventsTotal.inc({ outcome: result.outcome });
+          return result;
+        },
+        { connection: createRedis(o.redisUrl), prefix: o.redisPrefix, concurrency },
+      ),
+      new Worker<SlaCheckJob>(
+        QUEUES.sla,
+        async (job: Job<SlaCheckJob>) => {
+          const outcome = await monitor.check(job.data);
+          slaTotal.inc({ outcome });
+          return outcome;
+        },
+        { connection: createRedis(o.redisUrl), prefix: o.redisPrefix, concurrency: 4 },
+      ),
+    );
+    for (const w of this.workers) {
+      w.on('failed', (job, err) => log(`alert-service: job ${job?.id} failed: ${err.message}`));
+      w.on('error', (err) => log(`alert-service: worker error: ${err.message}`));
+    }
+
+    if (o.port !== undefined) {
+      collectProcessMetrics(metricsRegistry);
+      this.server = createStatusServer(
+        {
+          ready: async () => {
+            await this.db.query('SELECT 1');
+            await this.redis.ping();
+          },
+        },
+        metricsRegistry,
+      );
+      await new Promise<void>((resolve) => this.server!.listen(o.port, '0.0.0.0', resolve));
+      this.port = (this.server.address() as AddressInfo).port;
+      log(`alert-service listening on :${this.port}`);
+    }
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.close().catch(() => undefined)));
+    this.workers = [];
+    if (this.server) await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+    await this.sla?.close().catch(() => undefined);
+    await this.redis?.quit().catch(() => undefined);
+    if (this.db?.isInitialized) await this.db.destroy();
+  }
+}

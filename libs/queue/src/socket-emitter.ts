@@ -1,0 +1,72 @@
+import { Emitter } from '@socket.io/redis-emitter';
+import type { Redis } from 'ioredis';
+import { regionRoom, type ServerToClientEvents } from '@xueliang/contracts';
+
+/** Anything that runs SQL with positional parameters: a TypeORM DataSource or EntityManager, a pg Pool. */
+export interface Queryable {
+  query(sql: string, parameters?: unknown[]): Promise<unknown>;
+}
+
+export type SocketEmitter = Emitter<ServerToClientEvents>;
+export type SocketEventName = keyof ServerToClientEvents;
+
+/**
+ * The Redis channel key socket.io uses in this deployment. The api's Redis adapter and every
+ * emitter (alert-service, camera-gateway) must agree on it, and it carries REDIS_PREFIX so
+ * test runs and stacks sharing a Redis never hear each other.
+ */
+export function socketIoKey(prefix: string): string {
+  return `${prefix}-socket.io`;
+}
+
+/** A socket.io emitter for processes without a socket.io server (alert-service, camera-gateway). */
+export function createSocketEmitter(redis: Redis, prefix: string): SocketEmitter {
+  return new Emitter<ServerToClientEvents>(redis, { key: socketIoKey(prefix) });
+}
+
+/**
+ * Ids of the region at `path` and of every ancestor ("620799.620799001." → county and township).
+ * Paths are materialised chains of codes, so an ancestor is any region whose path is a prefix.
+ */
+export async function regionIdsOnPath(db: Queryable, path: string): Promise<string[]> {
+  const rows = (await db.query(`SELECT id FROM regions WHERE starts_with($1, path)`, [path])) as {
+    id: string;
+  }[];
+  return rows.map((r) => r.id);
+}
+
+/** Region ids per path, cached briefly: the tree changes rarely and every alert change needs it. */
+export class RegionRooms {
+  private readonly cache = new Map<string, { ids: string[]; at: number }>();
+
+  constructor(
+    private readonly db: Queryable,
+    private readonly ttlMs = 60_000,
+  ) {}
+
+  async roomsFor(path: string): Promise<string[]> {
+    const hit = this.cache.get(path);
+    if (hit && Date.now() - hit.at < this.ttlMs) return hit.ids.map(regionRoom);
+    const ids = await regionIdsOnPath(this.db, path);
+    if (this.cache.size > 5000) this.cache.clear();
+    this.cache.set(path, { ids, at: Date.now() });
+    return ids.map(regionRoom);
+  }
+}
+
+/**
+ * Emits one typed event to the rooms of the region at `regionPath` and of every ancestor, so the
+ * region, its township and the county see it and no sibling does. For the camera gateway's
+ * `camera.status` as much as for alerts.
+ */
+export async function publishToRegionPath<E extends SocketEventName>(
+  emitter: SocketEmitter,
+  rooms: RegionRooms,
+  regionPath: string,
+  event: E,
+  ...args: Parameters<ServerToClientEvents[E]>
+): Promise<void> {
+  const targets = await rooms.roomsFor(regionPath);
+  if (!targets.length) return;
+  emitter.to(targets).emit(event, ...args);
+}
