@@ -19,7 +19,11 @@ module.exports = {
   moduleNameMapper: {
     '^@xueliang/(contracts|db|queue|auth|platform)$': '<rootDir>/libs/$1/src',
   },
-  testMatch: ['<rootDir>/apps/*/src/**/*.spec.ts', '<rootDir>/libs/*/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'],
+  testMatch: [
+    '<rootDir>/apps/*/src/**/*.spec.ts',
+    '<rootDir>/libs/*/src/**/*.spec.ts',
+    '<rootDir>/test/**/*.spec.ts',
+  ],
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '<rootDir>/apps/console/'],
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
