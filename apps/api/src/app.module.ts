@@ -5,13 +5,23 @@ import { AuthModule } from '@xueliang/auth';
 import { dataSourceOptions } from '@xueliang/db';
 import { ApiExceptionFilter, loadConfig, RedisModule } from '@xueliang/platform';
 import { AuditModule } from './audit/audit.module';
+import { ConsoleConfigModule } from './console-config/console-config.module';
 import { LoginModule } from './auth/auth.module';
 import { RegionsModule } from './regions/regions.module';
 import { UnitsModule } from './units/units.module';
 import { UsersModule } from './users/users.module';
+import { WallsModule } from './walls/walls.module';
 
 /** Feature modules are listed here; each owns its folder. */
-export const API_FEATURES = [LoginModule, RegionsModule, UsersModule, UnitsModule, AuditModule];
+export const API_FEATURES = [
+  LoginModule,
+  RegionsModule,
+  UsersModule,
+  UnitsModule,
+  AuditModule,
+  ConsoleConfigModule,
+  WallsModule,
+];
 
 @Module({
   imports: [

@@ -123,3 +123,19 @@ export interface Page<T> {
   items: T[];
   nextCursor: string | null;
 }
+
+export const WALL_TILES = [1, 4, 9, 16] as const;
+
+/** A user's saved camera wall (PUT /api/walls/:id creates or replaces it). */
+export const SaveWallSchema = z.object({
+  name: z.string().trim().min(1).max(64),
+  tiles: z.union([z.literal(1), z.literal(4), z.literal(9), z.literal(16)]),
+  cameraIds: z.array(z.uuid()).max(256),
+  patrolSeconds: z.number().int().min(0).max(3600).default(0),
+});
+export type SaveWall = z.infer<typeof SaveWallSchema>;
+
+export interface WallView extends SaveWall {
+  id: string;
+  updatedAt: string;
+}
