@@ -1,3 +1,11 @@
+import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import 'ol/ol.css';
+import './styles.css';
+import { App } from './app';
 
-createRoot(document.getElementById('root')!).render(<div>雪亮</div>);
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);

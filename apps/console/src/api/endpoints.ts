@@ -1,0 +1,174 @@
+import type {
+  AlertCommand,
+  AlertCommandBody,
+  AlertDetailView,
+  AlertQuery,
+  AlertView,
+  CameraView,
+  CreateRegion,
+  CreateUnit,
+  CreateUser,
+  DiscoveredDevice,
+  LiveSession,
+  Page,
+  PtzCommand,
+  RaiseAlert,
+  RegionView,
+  RegisterCamera,
+  StreamKind,
+  UnitView,
+  UpdateCamera,
+  UpdateRegion,
+  UpdateUnit,
+  UpdateUser,
+  UserView,
+} from '@xueliang/contracts';
+import { api, itemsOf, type Query } from './client';
+
+/*
+ * Shapes the api has not put into @xueliang/contracts yet. They mirror the libs/db entities and
+ * are read defensively; move them to contracts when the owning engineer publishes them.
+ */
+export interface CheckpointView {
+  id: string;
+  code: string;
+  name: string;
+  regionId: string;
+  regionName?: string;
+  location?: { lon: number; lat: number };
+  lon?: number;
+  lat?: number;
+  road: string;
+  direction: string;
+  lanes: number;
+  status?: string;
+}
+export interface CheckpointInput {
+  code: string;
+  name: string;
+  regionId: string;
+  location: { lon: number; lat: number };
+  road: string;
+  direction: string;
+  lanes: number;
+}
+export interface SlaPolicyView {
+  id: string;
+  alertType: string;
+  priority: string;
+  acknowledgeSeconds: number | null;
+  dispatchSeconds: number | null;
+  acceptSeconds: number | null;
+  arriveSeconds: number | null;
+  resolveSeconds: number | null;
+  escalate: boolean;
+  instructions: string;
+}
+export interface IntegrationKeyView {
+  id: string;
+  name: string;
+  prefix: string;
+  source: string;
+  regionId: string;
+  createdAt: string;
+  revokedAt: string | null;
+  lastUsedAt: string | null;
+  /** Present only in the answer to POST. */
+  key?: string;
+}
+export interface AuditEntryView {
+  id: string | number;
+  at?: string;
+  createdAt?: string;
+  actorName?: string | null;
+  actorId?: string | null;
+  action: string;
+  targetType?: string | null;
+  targetId?: string | null;
+}
+export interface ConsoleConfig {
+  mapTileUrl?: string;
+}
+
+export function checkpointLocation(c: CheckpointView): { lon: number; lat: number } | null {
+  if (c.location) return c.location;
+  if (typeof c.lon === 'number' && typeof c.lat === 'number') return { lon: c.lon, lat: c.lat };
+  return null;
+}
+
+export const regionsApi = {
+  list: () => api<RegionView[]>('/api/regions'),
+  create: (body: CreateRegion) => api<RegionView>('/api/regions', { method: 'POST', json: body }),
+  update: (id: string, body: UpdateRegion) =>
+    api<RegionView>(`/api/regions/${id}`, { method: 'PATCH', json: body }),
+};
+
+export const usersApi = {
+  list: (query?: Query) => api<UserView[] | Page<UserView>>('/api/users', { query }).then(itemsOf),
+  create: (body: CreateUser) => api<UserView>('/api/users', { method: 'POST', json: body }),
+  update: (id: string, body: UpdateUser) =>
+    api<UserView>(`/api/users/${id}`, { method: 'PATCH', json: body }),
+};
+
+export const unitsApi = {
+  list: () => api<UnitView[] | Page<UnitView>>('/api/units').then(itemsOf),
+  create: (body: CreateUnit) => api<UnitView>('/api/units', { method: 'POST', json: body }),
+  update: (id: string, body: UpdateUnit) =>
+    api<UnitView>(`/api/units/${id}`, { method: 'PATCH', json: body }),
+};
+
+export type AlertFilter = Partial<Omit<AlertQuery, 'limit' | 'cursor'>>;
+
+export const alertsApi = {
+  list: (filter: AlertFilter, cursor?: string | null, limit = 500) =>
+    api<Page<AlertView>>('/api/alerts', { query: { ...filter, cursor: cursor ?? undefined, limit } }),
+  get: (id: string) => api<AlertDetailView>(`/api/alerts/${id}`),
+  raise: (body: RaiseAlert) => api<AlertView>('/api/alerts', { method: 'POST', json: body }),
+  command: <C extends AlertCommand>(id: string, command: C, body: AlertCommandBody<C>) =>
+    api<AlertView>(`/api/alerts/${id}/${command}`, { method: 'POST', json: body }),
+};
+
+export const camerasApi = {
+  list: (query?: Query) => api<CameraView[] | Page<CameraView>>('/api/cameras', { query }).then(itemsOf),
+  get: (id: string) => api<CameraView>(`/api/cameras/${id}`),
+  register: (body: RegisterCamera) => api<CameraView>('/api/cameras', { method: 'POST', json: body }),
+  update: (id: string, body: UpdateCamera) =>
+    api<CameraView>(`/api/cameras/${id}`, { method: 'PATCH', json: body }),
+  remove: (id: string) => api<void>(`/api/cameras/${id}`, { method: 'DELETE' }),
+  live: (id: string, stream: StreamKind, signal?: AbortSignal) =>
+    api<LiveSession>(`/api/cameras/${id}/live`, { method: 'POST', json: { stream }, signal }),
+  ptz: (id: string, command: PtzCommand) =>
+    api<void>(`/api/cameras/${id}/ptz`, { method: 'POST', json: command }),
+  startDiscovery: () => api<unknown>('/api/cameras/discovery', { method: 'POST', json: {} }),
+  discovered: () => api<DiscoveredDevice[] | Page<DiscoveredDevice>>('/api/cameras/discovery').then(itemsOf),
+};
+
+export const checkpointsApi = {
+  list: () => api<CheckpointView[] | Page<CheckpointView>>('/api/checkpoints').then(itemsOf),
+  create: (body: CheckpointInput) => api<CheckpointView>('/api/checkpoints', { method: 'POST', json: body }),
+  update: (id: string, body: Partial<CheckpointInput>) =>
+    api<CheckpointView>(`/api/checkpoints/${id}`, { method: 'PATCH', json: body }),
+  remove: (id: string) => api<void>(`/api/checkpoints/${id}`, { method: 'DELETE' }),
+};
+
+export const slaApi = {
+  list: () => api<SlaPolicyView[] | Page<SlaPolicyView>>('/api/sla-policies').then(itemsOf),
+  update: (id: string, body: Partial<SlaPolicyView>) =>
+    api<SlaPolicyView>(`/api/sla-policies/${id}`, { method: 'PATCH', json: body }),
+};
+
+export const integrationsApi = {
+  list: () => api<IntegrationKeyView[] | Page<IntegrationKeyView>>('/api/integrations').then(itemsOf),
+  create: (body: { name: string; source: string; regionId: string }) =>
+    api<IntegrationKeyView>('/api/integrations', { method: 'POST', json: body }),
+  revoke: (id: string) => api<void>(`/api/integrations/${id}`, { method: 'DELETE' }),
+};
+
+export const auditApi = {
+  list: () => api<Page<AuditEntryView>>('/api/audit', { query: { limit: 200 } }).then(itemsOf),
+};
+
+export const configApi = {
+  /** Optional endpoint: absent means no tile server. */
+  get: () => api<ConsoleConfig>('/api/config').catch(() => ({}) as ConsoleConfig),
+};

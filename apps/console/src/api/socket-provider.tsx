@@ -1,0 +1,121 @@
+import { createContext, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { io, type Socket } from 'socket.io-client';
+import type {
+  AlertChangeMessage,
+  CameraStatusMessage,
+  ClientToServerEvents,
+  ServerToClientEvents,
+  SyncResult,
+} from '@xueliang/contracts';
+import { useSession } from './session-provider';
+
+export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'offline';
+
+/** What consumers hear: the server's events, plus 'resync' when a sync was truncated (reload lists). */
+export interface ConsoleEvents {
+  'alert.created': AlertChangeMessage;
+  'alert.updated': AlertChangeMessage;
+  'camera.status': CameraStatusMessage;
+  resync: { reason: 'truncated' };
+}
+type EventName = keyof ConsoleEvents;
+type Listener<E extends EventName> = (payload: ConsoleEvents[E]) => void;
+
+interface SocketContextValue {
+  state: ConnectionState;
+  subscribe<E extends EventName>(event: E, listener: Listener<E>): () => void;
+}
+
+const SocketContext = createContext<SocketContextValue | null>(null);
+/** After this many failed attempts in a row we say 离线 instead of 重连中 (we keep trying). */
+const OFFLINE_AFTER_FAILURES = 4;
+
+function newerSeq(a: string | undefined, b: string): string {
+  if (!a) return b;
+  try {
+    return BigInt(b) > BigInt(a) ? b : a;
+  } catch {
+    return b;
+  }
+}
+
+/** The one socket of the console; everything that wants live changes subscribes here. */
+export function SocketProvider({ children }: { children: ReactNode }) {
+  const { token } = useSession();
+  const [state, setState] = useState<ConnectionState>('connecting');
+  const listeners = useRef(new Map<EventName, Set<(payload: unknown) => void>>());
+  const lastSeq = useRef<string | undefined>(undefined);
+
+  useEffect(() => {
+    if (!token) return;
+    const emit = <E extends EventName>(event: E, payload: ConsoleEvents[E]) => {
+      listeners.current.get(event)?.forEach((fn) => fn(payload));
+    };
+    const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io({
+      auth: { token },
+      transports: ['websocket', 'polling'],
+      reconnectionDelay: 1000,
+      reconnectionDelayMax: 10_000,
+    });
+    let failures = 0;
+    let everConnected = false;
+    setState('connecting');
+
+    const onAlert = (event: 'alert.created' | 'alert.updated') => (message: AlertChangeMessage) => {
+      lastSeq.current = newerSeq(lastSeq.current, message.seq);
+      emit(event, message);
+    };
+    socket.on('alert.created', onAlert('alert.created'));
+    socket.on('alert.updated', onAlert('alert.updated'));
+    socket.on('camera.status', (m) => emit('camera.status', m));
+    socket.on('connect', () => {
+      failures = 0;
+      setState('connected');
+      // Catch up on what happened while we were away; a truncated answer means reload instead.
+      const since = lastSeq.current;
+      const wasReconnect = everConnected;
+      everConnected = true;
+      socket
+        .timeout(10_000)
+        .emit('sync', since ? { since } : {}, (err: Error | null, result?: SyncResult) => {
+          if (err || !result) return;
+          if (result.truncated && wasReconnect) emit('resync', { reason: 'truncated' });
+          for (const change of result.changes) onAlert(change.event)(change.message);
+          lastSeq.current = newerSeq(lastSeq.current, result.lastSeq);
+        });
+    });
+    socket.on('disconnect', () => setState(navigator.onLine ? 'reconnecting' : 'offline'));
+    socket.on('connect_error', () => {
+      failures += 1;
+      setState(!navigator.onLine || failures >= OFFLINE_AFTER_FAILURES ? 'offline' : 'reconnecting');
+    });
+    const offline = () => setState('offline');
+    window.addEventListener('offline', offline);
+    return () => {
+      window.removeEventListener('offline', offline);
+      socket.removeAllListeners();
+      socket.disconnect();
+    };
+  }, [token]);
+
+  const value = useMemo<SocketContextValue>(
+    () => ({
+      state,
+      subscribe(event, listener) {
+        let set = listeners.current.get(event);
+        if (!set) listeners.current.set(event, (set = new Set()));
+        const fn = listener as (payload: unknown) => void;
+        set.add(fn);
+        return () => set.delete(fn);
+      },
+    }),
+    [state],
+  );
+  return <SocketContext.Provider value={value}>{children}</SocketContext.Provider>;
+}
+
+export function useSocket(): SocketContextValue {
+  const ctx = useContext(SocketContext);
+  if (!ctx) throw new Error('useSocket outside SocketProvider');
+  return ctx;
+}

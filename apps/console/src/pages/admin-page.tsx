@@ -1,0 +1,3 @@
+export function AdminPage() {
+  return <div className="page-pad">AdminPage</div>;
+}

@@ -1,0 +1,3 @@
+export function AlertDetailPage() {
+  return <div className="page-pad">AlertDetailPage</div>;
+}

@@ -1,0 +1,3 @@
+export function AlertsPage() {
+  return <div className="page-pad">AlertsPage</div>;
+}

@@ -1,0 +1,3 @@
+export function CamerasPage() {
+  return <div className="page-pad">CamerasPage</div>;
+}

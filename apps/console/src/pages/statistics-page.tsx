@@ -1,0 +1,3 @@
+export function StatisticsPage() {
+  return <div className="page-pad">StatisticsPage</div>;
+}

@@ -1,0 +1,3 @@
+export function TasksPage() {
+  return <div className="page-pad">TasksPage</div>;
+}

@@ -1,0 +1,3 @@
+export function WallsPage() {
+  return <div className="page-pad">WallsPage</div>;
+}

@@ -1,0 +1,46 @@
+import { startConsole, newPage, loginAs, screenshot, type ConsoleRig } from './support';
+
+jest.setTimeout(120_000);
+
+describe('console: sign-in and shell (real api, headless chromium)', () => {
+  let rig: ConsoleRig;
+  beforeAll(async () => {
+    rig = await startConsole({ LOGIN_RATE_LIMIT: '50' });
+  });
+  afterAll(() => rig?.close());
+
+  it('a wrong password is shown on the form, then the right one opens the shell', async () => {
+    const { context, page } = await newPage(rig);
+    await page.goto(`${rig.url}/`);
+    await page.getByTestId('login-form').waitFor();
+    await page.getByTestId('login-username').fill('duty');
+    await page.getByTestId('login-password').fill('not-the-password');
+    await page.getByTestId('login-submit').click();
+    await expectText(page.getByTestId('login-error'), '用户名或密码错误');
+    await screenshot(page, 'login-wrong-password', { readme: true });
+
+    await loginAs(rig, page, 'duty');
+    await expectText(page.getByTestId('shell-user'), '值班员 王芳');
+    await expectText(page.getByTestId('shell-user'), '丹霞县');
+    const conn = await page.getByTestId('connection-state').getAttribute('data-state');
+    expect(['connecting', 'connected', 'reconnecting', 'offline']).toContain(conn);
+    // Duty officers get the desk, not admin.
+    expect(await page.getByTestId('nav-alerts').count()).toBe(1);
+    expect(await page.getByTestId('nav-admin').count()).toBe(0);
+    await screenshot(page, 'shell-duty');
+
+    // The language switch is persisted across reloads.
+    await page.getByTestId('language-switch').click();
+    await expectText(page.getByTestId('logout'), 'Sign out');
+    await page.reload();
+    await expectText(page.getByTestId('logout'), 'Sign out');
+    await page.getByTestId('logout').click();
+    await page.getByTestId('login-form').waitFor();
+    await context.close();
+  });
+});
+
+async function expectText(locator: import('playwright-core').Locator, text: string): Promise<void> {
+  await locator.waitFor();
+  await locator.filter({ hasText: text }).waitFor({ timeout: 10_000 });
+}

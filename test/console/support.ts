@@ -1,0 +1,113 @@
+import { execSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { DEMO_PASSWORD } from '@xueliang/db';
+import { startApi, type TestApi } from '../support/api';
+
+const ROOT = resolve(__dirname, '../..');
+export const CONSOLE_DIST = join(ROOT, 'dist/console');
+const ARTIFACTS = join(ROOT, 'artifacts/console');
+const README_SHOTS = join(ROOT, 'docs/screenshots');
+
+/** Debian's chromium; a browser is never downloaded. */
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--autoplay-policy=no-user-gesture-required',
+];
+
+/** Builds the console once if this checkout has no build yet. */
+export function ensureConsoleBuilt(): void {
+  if (existsSync(join(CONSOLE_DIST, 'index.html'))) return;
+  execSync('npm run build:console', { cwd: ROOT, stdio: 'inherit' });
+}
+
+export interface ConsoleRig {
+  api: TestApi;
+  browser: Browser;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** The real api (own database and Redis prefix) serving the built console, and a headless chromium. */
+export async function startConsole(env: NodeJS.ProcessEnv = {}): Promise<ConsoleRig> {
+  ensureConsoleBuilt();
+  const api = await startApi({ CONSOLE_DIST, ...env });
+  let browser: Browser;
+  try {
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  } catch (err) {
+    await api.close();
+    throw err;
+  }
+  return {
+    api,
+    browser,
+    url: api.url,
+    close: async () => {
+      await browser.close().catch(() => undefined);
+      await api.close();
+    },
+  };
+}
+
+export async function newPage(
+  rig: ConsoleRig,
+  options: { width?: number; height?: number; locale?: 'zh-CN' | 'en' } = {},
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await rig.browser.newContext({
+    viewport: { width: options.width ?? 1440, height: options.height ?? 900 },
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+  });
+  if (options.locale === 'en') await context.addInitScript(() => localStorage.setItem('xl.locale', 'en'));
+  const page = await context.newPage();
+  page.on('pageerror', (err) => console.error(`[browser] ${err.message}`));
+  return { context, page };
+}
+
+/** Signs in through the real login form and waits for the shell. */
+export async function loginAs(
+  rig: ConsoleRig,
+  page: Page,
+  username: string,
+  password = DEMO_PASSWORD,
+): Promise<void> {
+  await page.goto(`${rig.url}/login`);
+  await page.getByTestId('login-username').fill(username);
+  await page.getByTestId('login-password').fill(password);
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId('shell-user').waitFor({ timeout: 15_000 });
+}
+
+/**
+ * Saves artifacts/console/<name>.png; with `readme`, also docs/screenshots/<name>.png so the
+ * README shows what the tests saw.
+ */
+export async function screenshot(
+  page: Page,
+  name: string,
+  options: { readme?: boolean } = {},
+): Promise<string> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const file = join(ARTIFACTS, `${name}.png`);
+  await page.screenshot({ path: file });
+  if (options.readme) {
+    mkdirSync(README_SHOTS, { recursive: true });
+    copyFileSync(file, join(README_SHOTS, `${name}.png`));
+  }
+  return file;
+}
+
+/** Whether an api route has landed yet (another team builds it); used to skip what waits on it. */
+export async function routeExists(rig: ConsoleRig, token: string, path: string): Promise<boolean> {
+  const res = await fetch(`${rig.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
+  return res.status !== 404;
+}
