@@ -229,3 +229,20 @@ describe('auth and region scoping (real PostgreSQL and Redis)', () => {
     expect(right.status).toBe(429);
   });
 });
+
+describe('health and metrics', () => {
+  let api: TestApi;
+  beforeAll(async () => {
+    api = await startApi();
+  });
+  afterAll(() => api.close());
+
+  it('serves /healthz, /readyz (database and Redis) and /metrics without a session', async () => {
+    expect((await call(api, undefined, '/healthz')).status).toBe(200);
+    const ready = await call(api, undefined, '/readyz');
+    expect(ready.status).toBe(200);
+    const metrics = await call(api, undefined, '/metrics');
+    expect(metrics.status).toBe(200);
+    expect(await metrics.text()).toMatch(/process_cpu_seconds_total/);
+  });
+});

@@ -1,9 +1,19 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
-import { TypeOrmModule } from '@nestjs/typeorm';
+import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
+import type { Redis } from 'ioredis';
+import type { DataSource } from 'typeorm';
 import { AuthModule } from '@xueliang/auth';
 import { dataSourceOptions } from '@xueliang/db';
-import { ApiExceptionFilter, loadConfig, RedisModule } from '@xueliang/platform';
+import {
+  ApiExceptionFilter,
+  databaseCheck,
+  HealthModule,
+  loadConfig,
+  REDIS,
+  RedisModule,
+  redisCheck,
+} from '@xueliang/platform';
 import { AuditModule } from './audit/audit.module';
 import { ConsoleConfigModule } from './console-config/console-config.module';
 import { LoginModule } from './auth/auth.module';
@@ -30,6 +40,10 @@ export const API_FEATURES = [
     }),
     RedisModule,
     AuthModule,
+    HealthModule.forRootAsync({
+      inject: [getDataSourceToken(), REDIS],
+      useFactory: (ds: DataSource, redis: Redis) => [databaseCheck(ds), redisCheck(redis)],
+    }),
     ...API_FEATURES,
   ],
   providers: [{ provide: APP_FILTER, useClass: ApiExceptionFilter }],

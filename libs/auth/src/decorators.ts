@@ -1,9 +1,10 @@
 import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
 import type { Role } from '@xueliang/contracts';
+import { IS_PUBLIC_KEY } from '@xueliang/platform';
 import type { AuthUser } from './auth-user';
 
-/** Same key the platform's health routes set, so both are honoured by one guard. */
-export const IS_PUBLIC_KEY = 'isPublic';
+/** The platform's key, which its health routes also set, so one guard honours both. */
+export { IS_PUBLIC_KEY };
 export const ROLES_KEY = 'xl:roles';
 
 /** Route needs no session (login, health, HLS with its own signed token, integration keys). */

@@ -14,6 +14,21 @@ export const PERMISSIONS = {
   'alert.raise': ['duty_officer', 'dispatcher', 'supervisor'],
   'alert.mute': ['technician', 'supervisor'],
   'stats.view': ['supervisor', 'admin', 'dispatcher', 'duty_officer'],
+  // Alert workflow commands (the matrix is explained in apps/api/src/alerts/alert-workflow.ts).
+  // Responders additionally need the alert assigned to them or to a unit in their subtree.
+  'alert.ack': ['duty_officer', 'dispatcher', 'supervisor'],
+  'alert.dispatch': ['dispatcher', 'supervisor'],
+  'alert.accept': ['responder'],
+  'alert.arrive': ['responder'],
+  'alert.resolve': ['responder'],
+  'alert.follow-up': ['supervisor'],
+  'alert.close': ['supervisor'],
+  'alert.dismiss': ['duty_officer', 'dispatcher', 'supervisor'],
+  'alert.escalate': ['duty_officer', 'dispatcher', 'supervisor'],
+  'alert.reopen': ['supervisor'],
+  'alert.comment': ['duty_officer', 'dispatcher', 'supervisor', 'responder', 'technician'],
+  'sla.view': ['supervisor', 'admin', 'dispatcher', 'duty_officer'],
+  'sla.manage': ['admin'],
   'audit.view': ['admin', 'supervisor'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
