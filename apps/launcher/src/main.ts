@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { migrateDatabase } from '@xueliang/db';
 import {
   acquireLauncherLock,
+  ChildRegistry,
   DatabaseHandle,
   ensureDir,
   findFreePort,
@@ -18,6 +19,7 @@ import {
   resolveRedis,
   resolveVarDir,
   stdoutSink,
+  stopLeftoverChildren,
   waitForHttp,
 } from '@xueliang/platform';
 import { appEntry, AppSpec, SERVICE_APPS, SIM_APP } from './apps';
@@ -39,7 +41,12 @@ const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 class Aborted extends Error {}
 
 /** Everything the launcher started, registered as soon as it exists so shutdown can stop it. */
-const started: { db?: DatabaseHandle; redis?: RedisHandle; supervisor?: ProcessSupervisor } = {};
+const started: {
+  db?: DatabaseHandle;
+  redis?: RedisHandle;
+  supervisor?: ProcessSupervisor;
+  registry?: ChildRegistry;
+} = {};
 let varDir = '';
 let shutdownPromise: Promise<void> | undefined;
 let signalCount = 0;
@@ -57,6 +64,10 @@ async function startStack(): Promise<void> {
     process.exit(1);
   }
   say(`state in ${varDir}`);
+  const leftovers = await stopLeftoverChildren(varDir);
+  if (leftovers.length) say(`stopped ${leftovers.join(', ')} left running by a launcher that was killed`);
+  const registry = new ChildRegistry(varDir);
+  started.registry = registry;
 
   const secrets = loadOrCreateSecrets(varDir);
   const ffmpeg = resolveFfmpeg();
@@ -101,7 +112,10 @@ async function startStack(): Promise<void> {
     repoRoot: REPO_ROOT,
   });
   const config = loadConfig(env);
-  const supervisor = new ProcessSupervisor({ colour });
+  const supervisor = new ProcessSupervisor({
+    colour,
+    onSpawn: (name, pid, spec) => registry.record(name, pid, spec.args[spec.args.length - 1] ?? name),
+  });
   started.supervisor = supervisor;
   const startApp = (spec: AppSpec, entry: string): void => {
     supervisor.start({
@@ -186,7 +200,7 @@ function banner(apiPort: number, elapsedMs: number): void {
     `  Console:  http://localhost:${apiPort}`,
     `  Logins:   ${DEMO_USERS.join(', ')}`,
     `  Password: ${DEMO_PASSWORD}`,
-    `  State:    ${varDir}   (npm run reset wipes it)`,
+    `  State:    ${varDir}   (${varDir === resolve(REPO_ROOT, 'var') ? 'npm run reset wipes it' : 'delete it to start over'})`,
     '  Stop:     Ctrl-C',
     '============================================================',
     '',
@@ -228,6 +242,7 @@ function shutdown(code: number, reason: string): Promise<void> {
     // Startup may be between steps; its next checkpoint() throws, nothing new is started.
     try {
       await started.supervisor?.stopAll();
+      started.registry?.clear();
       await Promise.all([started.redis?.stop(), started.db?.stop()]);
     } catch (error) {
       say(`error while stopping: ${(error as Error).message}`);

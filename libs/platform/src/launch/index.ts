@@ -10,3 +10,4 @@ export * from './process-group';
 export * from './redis-server';
 export * from './secrets';
 export * from './supervisor';
+export * from './leftovers';

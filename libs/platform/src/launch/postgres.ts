@@ -5,7 +5,9 @@ import { dirname, join } from 'node:path';
 import { Client } from 'pg';
 import { createLinePrefixer, LineSink, stdoutSink } from './log-stream';
 import { ensureDir, findUp, isProcessAlive, sleep } from './paths';
-import { findFreePort } from './ports';
+import { findFreePort, isPortFree } from './ports';
+
+const portTaken = async (port: number): Promise<boolean> => !(await isPortFree(port));
 import { signalGroup, stopProcessGroup } from './process-group';
 
 export const PREFERRED_POSTGRES_PORT = 54329;
@@ -211,8 +213,21 @@ export class EmbeddedPostgres {
 
   /** Starts the server on `port` (default: 54329 if free, else another free port) and waits for it. */
   async start(port?: number, timeoutMs = 60000): Promise<number> {
+    if (port !== undefined) return this.startOn(port, timeoutMs);
+    // Another program may take the free port between our check and postgres binding it.
+    for (let attempt = 1; ; attempt++) {
+      const candidate = await findFreePort(PREFERRED_POSTGRES_PORT + (attempt - 1) * 7);
+      try {
+        return await this.startOn(candidate, timeoutMs);
+      } catch (error) {
+        if (attempt >= 3 || !(await portTaken(candidate))) throw error;
+        this.log(`port ${candidate} was taken meanwhile; trying another`);
+      }
+    }
+  }
+
+  private async startOn(chosen: number, timeoutMs: number): Promise<number> {
     const runAs = postgresRunAs((m) => this.log(m));
-    const chosen = port ?? (await findFreePort(PREFERRED_POSTGRES_PORT));
     if (runAs.uid !== undefined) {
       assertTraversable(this.options.dataDir);
       const owner = statSync(this.options.dataDir).uid;

@@ -4,7 +4,7 @@ import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { createLinePrefixer, LineSink, stdoutSink } from './log-stream';
 import { ensureDir, ExecutableLookup, isProcessAlive, sleep, whichOnPath } from './paths';
-import { findFreePort } from './ports';
+import { findFreePort, isPortFree } from './ports';
 import { stopProcessGroup } from './process-group';
 
 export const PREFERRED_REDIS_PORT = 6380;
@@ -73,7 +73,24 @@ export async function startPrivateRedis(options: PrivateRedisOptions): Promise<R
   const dir = ensureDir(join(options.varDir, 'redis'));
   const pidFile = join(dir, 'redis.pid');
   await stopStaleRedis(pidFile);
-  const port = options.port ?? (await findFreePort(PREFERRED_REDIS_PORT));
+  if (options.port !== undefined) return startRedisOn(options, options.port, dir, pidFile);
+  // Another program may take the free port between our check and redis binding it.
+  for (let attempt = 1; ; attempt++) {
+    const port = await findFreePort(PREFERRED_REDIS_PORT + (attempt - 1) * 7);
+    try {
+      return await startRedisOn(options, port, dir, pidFile);
+    } catch (error) {
+      if (attempt >= 3 || (await isPortFree(port))) throw error;
+    }
+  }
+}
+
+async function startRedisOn(
+  options: PrivateRedisOptions,
+  port: number,
+  dir: string,
+  pidFile: string,
+): Promise<RedisHandle> {
   const sink = options.sink ?? stdoutSink;
   const out = createLinePrefixer('redis', sink, { colour: options.colour, colourIndex: 9 });
   const child: ChildProcess = spawn(

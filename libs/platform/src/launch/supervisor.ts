@@ -24,6 +24,8 @@ export interface SupervisorOptions {
   stableAfterMs?: number;
   /** SIGTERM → SIGKILL grace per process on stop (default 8 s). */
   stopGraceMs?: number;
+  /** Told about every (re)spawn, so the launcher can record pids for cleanup after a hard kill. */
+  onSpawn?: (name: string, pid: number, spec: ProcessSpec) => void;
 }
 
 interface Managed {
@@ -82,6 +84,7 @@ export class ProcessSupervisor {
     });
     m.child = child;
     m.startedAt = Date.now();
+    if (child.pid) this.options.onSpawn?.(spec.name, child.pid, spec);
     child.stdout?.on('data', (chunk: Buffer) => out.push(chunk));
     child.stderr?.on('data', (chunk: Buffer) => err.push(chunk));
     child.on('error', (error) => this.log(spec.name, `failed to start: ${error.message}`));
