@@ -37,6 +37,13 @@ interface Run {
       SIM_PORT: String(await findFreePort(api + 3)),
     });
     env.GATEWAY_URL = `http://127.0.0.1:${env.GATEWAY_PORT}`;
+    // A small simulated fleet on ports of its own, without the multicast discovery port.
+    Object.assign(env, {
+      SIM_CAMERAS: '3',
+      SIM_ONVIF_BASE_PORT: String(await findFreePort(api + 100)),
+      SIM_RTSP_PORT: String(await findFreePort(api + 200)),
+      SIM_DISCOVERY: '0',
+    });
   });
 
   afterEach(() => {
@@ -88,6 +95,12 @@ interface Run {
     expect(text).toContain('launcher   | stopped');
     expect(first.processes.some((p) => p.cmdline.includes(join(dir, 'postgres')))).toBe(true);
     expect(first.processes.some((p) => p.cmdline.includes('redis-server'))).toBe(true);
+    const builtApps = ['api', 'alert-service', 'camera-gateway', 'camera-sim'].filter((a) =>
+      existsSync(join(REPO, `dist/apps/${a}/src/main.js`)),
+    );
+    for (const app of builtApps) {
+      expect(first.processes.some((p) => p.cmdline.includes(`dist/apps/${app}/src/main.js`))).toBe(true);
+    }
     await waitUntil(() => first.processes.every((p) => !isAlive(p.pid)), 5000, 'no leftover process');
     expect(first.processes.filter((p) => isAlive(p.pid))).toEqual([]);
 
