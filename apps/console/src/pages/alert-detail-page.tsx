@@ -1,3 +1,117 @@
+import { useCallback, useState } from 'react';
+import { Link, useParams } from 'react-router-dom';
+import type { AlertCommand, AlertDetailView, AlertView } from '@xueliang/contracts';
+import { alertsApi } from '../api/endpoints';
+import { useSession, useUser } from '../api/session-provider';
+import { useAlertCommand } from '../hooks/use-alert-command';
+import { useDispatchTargets } from '../hooks/use-dispatch-targets';
+import { useNow } from '../hooks/use-now';
+import { useResource } from '../hooks/use-resource';
+import { useSocketEvent } from '../hooks/use-socket-event';
+import { useI18n } from '../i18n/i18n-provider';
+import { AlertActions, type RunCommand } from '../views/alerts/alert-actions';
+import { AlertSummary } from '../views/alerts/alert-summary';
+import { Timeline } from '../views/alerts/timeline';
+import { StateBox } from '../views/common/state-box';
+import { LivePlayer } from '../views/video/live-player';
+import { SnapshotButton } from '../views/video/snapshot-button';
+
+/** One alert: what happened, the camera, what to do, what has been done, and the next step. */
 export function AlertDetailPage() {
-  return <div className="page-pad">AlertDetailPage</div>;
+  const { id = '' } = useParams();
+  const { t } = useI18n();
+  const user = useUser();
+  const { hasRole } = useSession();
+  const now = useNow(1000);
+  const detail = useResource(() => alertsApi.get(id), [id]);
+  const [dialog, setDialog] = useState<AlertCommand | null>(null);
+  const [conflict, setConflict] = useState<string | null>(null);
+  const targets = useDispatchTargets(hasRole('dispatcher', 'supervisor'));
+  const { reload, setData } = detail;
+
+  const onChanged = useCallback(
+    (a: AlertView) => {
+      setData((prev) => ({ ...(prev as AlertDetailView), ...a, timeline: prev?.timeline ?? [] }));
+      // The timeline grows with every command; fetch it fresh rather than guess the entry.
+      reload();
+    },
+    [setData, reload],
+  );
+  const { run, busy } = useAlertCommand(onChanged);
+  useSocketEvent('alert.updated', (m) => {
+    if (m.alert.id === id && detail.data && m.alert.version > detail.data.version) onChanged(m.alert);
+  });
+
+  const runCommand: RunCommand = async (alert, command, extra) => {
+    setConflict(null);
+    const outcome = await run(alert, command, extra as never);
+    if (!outcome.ok) setConflict(outcome.conflict ? t('detail.conflict') : outcome.message);
+    return outcome;
+  };
+
+  const alert = detail.data;
+  const canLive = hasRole('duty_officer', 'dispatcher', 'supervisor', 'technician');
+  return (
+    <div>
+      <div className="toolbar">
+        <Link to="/alerts" data-testid="back-to-desk">
+          ← {t('detail.back')}
+        </Link>
+        {alert && <span className="mono muted">{alert.number}</span>}
+      </div>
+      <StateBox loading={detail.loading} error={detail.error} empty={!alert} onRetry={detail.reload}>
+        {alert && (
+          <div className="detail" data-testid="alert-detail" data-alert-id={alert.id}>
+            <div className="detail-main">
+              {conflict && (
+                <div className="conflict" data-testid="conflict">
+                  {conflict}
+                </div>
+              )}
+              <AlertSummary alert={alert} now={now} />
+              <div className="panel">
+                <AlertActions
+                  alert={alert}
+                  user={user}
+                  targets={targets}
+                  busy={busy}
+                  dialog={dialog}
+                  onDialog={setDialog}
+                  onRun={runCommand}
+                />
+              </div>
+              <div className="panel">
+                <h3>{t('detail.camera')}</h3>
+                {alert.cameraId && canLive ? (
+                  <>
+                    <LivePlayer
+                      cameraId={alert.cameraId}
+                      stream="sub"
+                      label={alert.cameraName ?? ''}
+                      className="detail-video"
+                    />
+                    <SnapshotButton cameraId={alert.cameraId} cameraName={alert.cameraName ?? undefined} />
+                  </>
+                ) : (
+                  <div className="muted">{alert.cameraName ?? t('detail.noCamera')}</div>
+                )}
+              </div>
+            </div>
+            <div className="detail-side">
+              <div className="panel">
+                <h3>{t('detail.instructions')}</h3>
+                <div className="instructions" data-testid="instructions">
+                  {alert.instructions || '—'}
+                </div>
+              </div>
+              <div className="panel">
+                <h3>{t('detail.timeline')}</h3>
+                <Timeline entries={alert.timeline ?? []} />
+              </div>
+            </div>
+          </div>
+        )}
+      </StateBox>
+    </div>
+  );
 }
