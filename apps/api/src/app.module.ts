@@ -20,6 +20,12 @@ import { LoginModule } from './auth/auth.module';
 import { RegionsModule } from './regions/regions.module';
 import { UnitsModule } from './units/units.module';
 import { UsersModule } from './users/users.module';
+import { AlertsModule } from './alerts/alerts.module';
+import { IntakeModule } from './intake/intake.module';
+import { LiveModule } from './live/live.module';
+import { IntegrationsModule } from './integrations/integrations.module';
+import { MutesModule } from './mutes/mutes.module';
+import { SlaPoliciesModule } from './sla-policies/sla-policies.module';
 import { WallsModule } from './walls/walls.module';
 
 /** Feature modules are listed here; each owns its folder. */
@@ -31,6 +37,12 @@ export const API_FEATURES = [
   AuditModule,
   ConsoleConfigModule,
   WallsModule,
+  LiveModule,
+  IntakeModule,
+  AlertsModule,
+  IntegrationsModule,
+  MutesModule,
+  SlaPoliciesModule,
 ];
 
 @Module({

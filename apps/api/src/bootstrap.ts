@@ -6,6 +6,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
 import { createLogger, loadConfig } from '@xueliang/platform';
 import { AppModule } from './app.module';
+import { RedisIoAdapter } from './live/redis-io.adapter';
 
 export interface ApiAppOptions {
   logger?: LoggerService | false;
@@ -23,6 +24,8 @@ export async function createApiApp(options: ApiAppOptions = {}): Promise<INestAp
   app.useBodyParser('json', { limit: '1mb' });
   app.setGlobalPrefix('api', { exclude: ['healthz', 'readyz', 'metrics'] });
   app.enableShutdownHooks();
+  // socket.io across api nodes and from the alert-service's emitter (same key prefix).
+  app.useWebSocketAdapter(new RedisIoAdapter(app, config.REDIS_URL, config.REDIS_PREFIX));
   serveConsole(app, resolve(config.CONSOLE_DIST));
   return app;
 }

@@ -1,0 +1,121 @@
+import { ALERT_STATUSES, type AlertCommand, type AlertStatus, type Role } from '@xueliang/contracts';
+import { PERMISSIONS } from '@xueliang/auth';
+
+/**
+ * The alert state machine: the one place that says which command moves an alert from which
+ * state to which, and who may give it. Pure: no database, no clock.
+ *
+ *   NEW ─ack→ ACKNOWLEDGED ─dispatch→ DISPATCHED ─accept→ ACCEPTED ─arrive→ ON_SCENE ─resolve→ RESOLVED ─close→ CLOSED
+ *   NEW|ACKNOWLEDGED ─dismiss(reason)→ DISMISSED
+ *   DISPATCHED|ACCEPTED ─dispatch→ DISPATCHED          (re-dispatch to another unit or responder)
+ *   RESOLVED ─follow-up(satisfaction)→ RESOLVED        (回访; close needs it)
+ *   RESOLVED ─reopen(why)→ ACKNOWLEDGED                (supervisor; the dispatcher routes it again)
+ *   any open state ─escalate→ same state, owned by the parent region
+ *   any state ─comment→ same state
+ *
+ * Who (roles come from PERMISSIONS in @xueliang/auth; region is checked by the service):
+ *   | command   | duty_officer | dispatcher | supervisor | responder        | technician | admin |
+ *   | ack       | yes          | yes        | yes        |                  |            |       |
+ *   | dispatch  |              | yes        | yes        |                  |            |       |
+ *   | accept    |              |            |            | when assigned*   |            |       |
+ *   | arrive    |              |            |            | when assigned*   |            |       |
+ *   | resolve   |              |            |            | when assigned*   |            |       |
+ *   | follow-up |              |            | yes        |                  |            |       |
+ *   | close     |              |            | yes        |                  |            |       |
+ *   | dismiss   | yes          | yes        | yes        |                  |            |       |
+ *   | escalate  | yes          | yes        | yes        |                  |            |       |
+ *   | reopen    |              |            | yes        |                  |            |       |
+ *   | comment   | yes          | yes        | yes        | yes              | yes        |       |
+ *   * assigned: assignedUserId is the responder, or the assigned unit's region is inside the
+ *     responder's region subtree.
+ *
+ * Refusals: a role that may not give the command → 403; a command the state does not allow →
+ * 409 with reason "illegal_transition" (the same status a stale version gets, reason
+ * "stale_version"; both carry the current alert so the console can redraw).
+ */
+const OPEN: readonly AlertStatus[] = ['NEW', 'ACKNOWLEDGED', 'DISPATCHED', 'ACCEPTED', 'ON_SCENE'];
+
+interface Rule {
+  from: readonly AlertStatus[];
+  /** null: the status stays as it is. */
+  to: AlertStatus | null;
+}
+
+export const TRANSITIONS: Record<AlertCommand, Rule> = {
+  ack: { from: ['NEW'], to: 'ACKNOWLEDGED' },
+  dispatch: { from: ['ACKNOWLEDGED', 'DISPATCHED', 'ACCEPTED'], to: 'DISPATCHED' },
+  accept: { from: ['DISPATCHED'], to: 'ACCEPTED' },
+  arrive: { from: ['ACCEPTED'], to: 'ON_SCENE' },
+  resolve: { from: ['ON_SCENE'], to: 'RESOLVED' },
+  'follow-up': { from: ['RESOLVED'], to: null },
+  close: { from: ['RESOLVED'], to: 'CLOSED' },
+  dismiss: { from: ['NEW', 'ACKNOWLEDGED'], to: 'DISMISSED' },
+  escalate: { from: OPEN, to: null },
+  reopen: { from: ['RESOLVED'], to: 'ACKNOWLEDGED' },
+  comment: { from: ALERT_STATUSES, to: null },
+};
+
+export const ALERT_COMMANDS = Object.keys(TRANSITIONS) as AlertCommand[];
+
+/** Commands a responder may give only on work assigned to them. */
+export const ASSIGNED_ONLY: readonly AlertCommand[] = ['accept', 'arrive', 'resolve'];
+
+export function rolesForCommand(command: AlertCommand): readonly Role[] {
+  return PERMISSIONS[`alert.${command}`];
+}
+
+export interface WorkflowAlert {
+  status: AlertStatus;
+  satisfaction: number | null;
+}
+
+export interface WorkflowActor {
+  roles: readonly Role[];
+  /** For responders: is the alert assigned to them (or their unit's subtree)? */
+  assignedToActor: boolean;
+}
+
+export type Decision =
+  { ok: true; to: AlertStatus } | { ok: false; refusal: 'forbidden' | 'illegal_transition'; message: string };
+
+/** Decides one command. Role first (403), then state (409), then the responder's assignment (403). */
+export function decide(command: AlertCommand, alert: WorkflowAlert, actor: WorkflowActor): Decision {
+  const allowed = rolesForCommand(command);
+  const roles = actor.roles.filter((r) => allowed.includes(r));
+  if (!roles.length) {
+    return { ok: false, refusal: 'forbidden', message: `your roles may not ${command} an alert` };
+  }
+  const rule = TRANSITIONS[command];
+  if (!rule.from.includes(alert.status)) {
+    return {
+      ok: false,
+      refusal: 'illegal_transition',
+      message: `cannot ${command} an alert that is ${alert.status}`,
+    };
+  }
+  if (command === 'close' && alert.satisfaction === null) {
+    return {
+      ok: false,
+      refusal: 'illegal_transition',
+      message: 'cannot close an alert that is RESOLVED without a follow-up (record satisfaction first)',
+    };
+  }
+  const onlyAsResponder = roles.every((r) => r === 'responder');
+  if (
+    onlyAsResponder &&
+    (ASSIGNED_ONLY.includes(command) || command === 'comment') &&
+    !actor.assignedToActor
+  ) {
+    return {
+      ok: false,
+      refusal: 'forbidden',
+      message: `only the assigned responder may ${command} this alert`,
+    };
+  }
+  return { ok: true, to: rule.to ?? alert.status };
+}
+
+/** Commands the actor could give now: the console shows these buttons. */
+export function availableCommands(alert: WorkflowAlert, actor: WorkflowActor): AlertCommand[] {
+  return ALERT_COMMANDS.filter((c) => decide(c, alert, actor).ok);
+}

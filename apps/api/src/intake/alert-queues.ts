@@ -1,0 +1,38 @@
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { RawEvent } from '@xueliang/contracts';
+import { loadConfig, REDIS } from '@xueliang/platform';
+import {
+  cancelSettledSlaChecks,
+  enqueueRawEvent,
+  eventsQueue,
+  slaQueue,
+  type SlaCheckJob,
+  type StageTimes,
+} from '@xueliang/queue';
+
+/** The api's side of the BullMQ queues: it produces raw events and cancels met SLA checks. */
+@Injectable()
+export class AlertQueues implements OnApplicationShutdown {
+  readonly events: Queue<RawEvent>;
+  readonly sla: Queue<SlaCheckJob>;
+
+  constructor(@Inject(REDIS) redis: Redis) {
+    const prefix = loadConfig().REDIS_PREFIX;
+    this.events = eventsQueue(redis, prefix);
+    this.sla = slaQueue(redis, prefix);
+  }
+
+  enqueue(event: RawEvent): Promise<void> {
+    return enqueueRawEvent(this.events, event);
+  }
+
+  cancelSettled(alert: StageTimes & { id: string }): Promise<void> {
+    return cancelSettledSlaChecks(this.sla, alert);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all([this.events.close(), this.sla.close()]).catch(() => undefined);
+  }
+}

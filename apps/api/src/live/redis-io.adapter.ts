@@ -1,0 +1,40 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { IoAdapter } from '@nestjs/platform-socket.io';
+import { createAdapter } from '@socket.io/redis-adapter';
+import type { Redis } from 'ioredis';
+import type { Server, ServerOptions } from 'socket.io';
+import { createRedis } from '@xueliang/platform';
+import { socketIoKey } from '@xueliang/queue';
+
+/**
+ * socket.io over the Redis adapter: a broadcast from any api node, or from the alert-service's
+ * emitter, reaches the sockets of every node. Its pub/sub connections end with the app.
+ */
+export class RedisIoAdapter extends IoAdapter {
+  private readonly pub: Redis;
+  private readonly sub: Redis;
+
+  constructor(
+    app: INestApplicationContext,
+    redisUrl: string,
+    private readonly prefix: string,
+  ) {
+    super(app);
+    this.pub = createRedis(redisUrl);
+    this.sub = this.pub.duplicate();
+  }
+
+  override createIOServer(port: number, options?: ServerOptions): Server {
+    const server = super.createIOServer(port, {
+      ...options,
+      cors: { origin: true, credentials: true },
+    } as ServerOptions) as Server;
+    server.adapter(createAdapter(this.pub, this.sub, { key: socketIoKey(this.prefix) }));
+    return server;
+  }
+
+  override async dispose(): Promise<void> {
+    await super.dispose();
+    await Promise.all([this.pub.quit().catch(() => undefined), this.sub.quit().catch(() => undefined)]);
+  }
+}
