@@ -264,9 +264,14 @@ function forceKill(): void {
   process.exit(130);
 }
 
+let firstSignalAt = 0;
+
 function onSignal(signal: NodeJS.Signals): void {
+  // One Ctrl-C can arrive twice (from the terminal and forwarded by npm); only a later one forces.
+  if (signalCount > 0 && Date.now() - firstSignalAt < 500) return;
   signalCount++;
   if (signalCount > 1) return forceKill();
+  firstSignalAt = Date.now();
   void shutdown(0, `received ${signal}`);
 }
 

@@ -44,6 +44,16 @@ interface RunAs {
 export function postgresRunAs(log: (message: string) => void): RunAs {
   if (typeof process.getuid !== 'function' || process.getuid() !== 0) return {};
   const lookup = (): RunAs | undefined => {
+    // /etc/passwd first: works whatever PATH is; `id` covers NSS users (LDAP and the like).
+    try {
+      const line = readFileSync('/etc/passwd', 'utf8')
+        .split('\n')
+        .find((l) => l.startsWith(`${SUPERUSER}:`));
+      const [, , uid, gid] = line?.split(':') ?? [];
+      if (uid && gid) return { uid: Number(uid), gid: Number(gid) };
+    } catch {
+      // No /etc/passwd: ask id.
+    }
     try {
       const uid = Number(execFileSync('id', ['-u', SUPERUSER], { encoding: 'utf8' }).trim());
       const gid = Number(execFileSync('id', ['-g', SUPERUSER], { encoding: 'utf8' }).trim());
