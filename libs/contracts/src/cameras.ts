@@ -75,3 +75,85 @@ export interface DiscoveredDevice {
   scopes: string[];
   registeredCameraId: string | null;
 }
+
+/** GET /api/cameras filters. bbox = "minLon,minLat,maxLon,maxLat" (the map's view). */
+export const CameraListQuerySchema = z.object({
+  regionId: z.uuid().optional(),
+  status: z.enum(['online', 'offline', 'unknown']).optional(),
+  q: z.string().trim().max(100).optional(),
+  bbox: z
+    .string()
+    .regex(/^-?\d+(\.\d+)?(,-?\d+(\.\d+)?){3}$/, 'bbox must be minLon,minLat,maxLon,maxLat')
+    .optional(),
+  limit: z.coerce.number().int().min(1).max(10_000).default(5_000),
+});
+export type CameraListQuery = z.infer<typeof CameraListQuerySchema>;
+
+/** A camera with what the technician's detail page shows on top of the map view. */
+export interface CameraDetailView extends CameraView {
+  serialNumber: string | null;
+  firmware: string | null;
+  videoCodec: string | null;
+  events: boolean;
+  username: string;
+  statusChangedAt: string | null;
+  createdAt: string;
+}
+
+/** GET /api/cameras/discovery: the latest scan's findings. */
+export interface DiscoveryScanView {
+  scanning: boolean;
+  startedAt: string | null;
+  items: DiscoveredDevice[];
+}
+
+export interface PtzPresetView {
+  token: string;
+  name: string;
+}
+
+/** Error codes of a failed probe, in the 422 body's `code`. */
+export const PROBE_ERROR_CODES = ['camera_auth_failed', 'camera_unreachable', 'not_onvif'] as const;
+export type ProbeErrorCode = (typeof PROBE_ERROR_CODES)[number];
+
+// ---- Road checkpoints (卡口)
+
+export interface CheckpointView {
+  id: string;
+  code: string;
+  name: string;
+  regionId: string;
+  regionName: string;
+  location: { lon: number; lat: number };
+  road: string;
+  direction: string;
+  lanes: number;
+  status: string;
+  lastSeenAt: string | null;
+}
+
+export const CreateCheckpointSchema = z.object({
+  code: z.string().trim().min(1).max(32),
+  name: z.string().trim().min(1).max(100),
+  regionId: z.uuid(),
+  location: GeoPointSchema,
+  road: z.string().trim().min(1).max(100),
+  direction: z.string().trim().min(1).max(32),
+  lanes: z.number().int().min(1).max(16).default(2),
+});
+export type CreateCheckpoint = z.infer<typeof CreateCheckpointSchema>;
+
+export const UpdateCheckpointSchema = CreateCheckpointSchema.omit({ code: true }).partial().strict();
+export type UpdateCheckpoint = z.infer<typeof UpdateCheckpointSchema>;
+
+/** POST /api/checkpoints/passes (x-api-key): a checkpoint's pass record, optionally an alarm. */
+export const CheckpointPassSchema = z.object({
+  checkpointCode: z.string().min(1).max(32),
+  passId: z.string().min(1).max(100),
+  passedAt: z.iso.datetime({ offset: true }),
+  plate: z.string().max(16).optional(),
+  lane: z.number().int().min(0).max(16).optional(),
+  speedKmh: z.number().min(0).max(400).optional(),
+  alarm: z.string().max(100).optional(),
+});
+export type CheckpointPass = z.infer<typeof CheckpointPassSchema>;

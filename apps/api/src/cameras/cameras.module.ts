@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { LiveVideoModule } from '../live-video/live-video.module';
+import { RegionsModule } from '../regions/regions.module';
+import { CamerasController } from './cameras.controller';
+import { CamerasService } from './cameras.service';
+
+@Module({
+  imports: [RegionsModule, LiveVideoModule],
+  controllers: [CamerasController],
+  providers: [CamerasService],
+  exports: [CamerasService],
+})
+export class CamerasModule {}

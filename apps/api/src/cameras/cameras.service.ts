@@ -1,0 +1,359 @@
+import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Redis } from 'ioredis';
+import { DataSource } from 'typeorm';
+import type {
+  CameraDetailView,
+  CameraListQuery,
+  CameraView,
+  DiscoveredDevice,
+  DiscoveryScanView,
+  PtzCommand,
+  PtzPresetView,
+  RegisterCamera,
+  UpdateCamera,
+} from '@xueliang/contracts';
+import { assertVisible, assertWritable, AuthUser, escapeLike, scopeToRegion } from '@xueliang/auth';
+import { Camera, CredentialCipher, recordAudit, Region } from '@xueliang/db';
+import { InjectRedis, loadConfig } from '@xueliang/platform';
+import { RegionsService } from '../regions/regions.service';
+import { GatewayClient } from '../live-video/gateway-client.service';
+
+/** What the gateway's probe returns (apps/camera-gateway/src/onvif/onvif-probe.adapter.ts). */
+interface ProbeResult {
+  manufacturer: string | null;
+  model: string | null;
+  serialNumber: string | null;
+  firmware: string | null;
+  main: { profileToken: string; rtspUri: string };
+  sub: { profileToken: string; rtspUri: string } | null;
+  snapshotUri: string | null;
+  videoCodec: string | null;
+  ptz: boolean;
+  events: boolean;
+}
+
+type CameraWithRegion = Camera & { region: Region };
+
+const clip = (s: string | null, n = 64): string | null => (s === null ? null : s.slice(0, n));
+
+/** Camera register and operations; everything that touches a camera goes through a gateway. */
+@Injectable()
+export class CamerasService {
+  private readonly cipher = new CredentialCipher(loadConfig().CREDENTIAL_KEY);
+  private readonly prefix = loadConfig().REDIS_PREFIX;
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @InjectRedis() private readonly redis: Redis,
+    private readonly regions: RegionsService,
+    private readonly gateways: GatewayClient,
+  ) {}
+
+  async list(user: AuthUser, q: CameraListQuery): Promise<CameraView[]> {
+    const qb = this.db
+      .getRepository(Camera)
+      .createQueryBuilder('c')
+      .innerJoinAndMapOne('c.region', Region, 'r', 'r.id = c.regionId');
+    scopeToRegion(qb, user, 'c.regionPath');
+    if (q.regionId) {
+      const region = await this.regions.findVisible(user, q.regionId);
+      qb.andWhere('c.regionPath LIKE :sub', { sub: `${escapeLike(region.path)}%` });
+    }
+    if (q.status) qb.andWhere('c.status = :status', { status: q.status });
+    if (q.q) qb.andWhere('c.name ILIKE :q', { q: `%${escapeLike(q.q)}%` });
+    if (q.bbox) {
+      const [minLon, minLat, maxLon, maxLat] = q.bbox.split(',').map(Number);
+      qb.andWhere('c.lon BETWEEN :minLon AND :maxLon AND c.lat BETWEEN :minLat AND :maxLat', {
+        minLon,
+        minLat,
+        maxLon,
+        maxLat,
+      });
+    }
+    const rows = (await qb.orderBy('c.name', 'ASC').take(q.limit).getMany()) as CameraWithRegion[];
+    return rows.map((c) => toCameraView(c, c.region));
+  }
+
+  async findVisible(user: AuthUser, id: string): Promise<CameraWithRegion> {
+    const c = await this.db
+      .getRepository(Camera)
+      .createQueryBuilder('c')
+      .innerJoinAndMapOne('c.region', Region, 'r', 'r.id = c.regionId')
+      .where('c.id = :id', { id })
+      .getOne();
+    if (!c) throw new NotFoundException('camera not found');
+    assertVisible(user, c.regionPath, 'camera');
+    return c as CameraWithRegion;
+  }
+
+  async get(user: AuthUser, id: string): Promise<CameraDetailView> {
+    const c = await this.findVisible(user, id);
+    return toCameraDetail(c, c.region);
+  }
+
+  /** Probe through a gateway, then store; the three probe failures come back as distinct 422s. */
+  async register(user: AuthUser, input: RegisterCamera, ip: string): Promise<CameraDetailView> {
+    const region = await this.regions.findVisible(user, input.regionId);
+    assertWritable(user, region.path);
+    if (await this.db.getRepository(Camera).existsBy({ onvifAddress: input.onvifAddress })) {
+      throw new ConflictException('a camera with this ONVIF address is already registered');
+    }
+    const probe = await this.gateways.json<ProbeResult>('/internal/probe', {
+      method: 'POST',
+      json: { onvifAddress: input.onvifAddress, username: input.username, password: input.password },
+      timeoutMs: 60_000,
+    });
+    const discovered = await this.discoveredName(input.onvifAddress);
+    const name =
+      input.name ??
+      discovered ??
+      ([probe.manufacturer, probe.model].filter(Boolean).join(' ') || input.onvifAddress);
+    return this.db.transaction(async (tx) => {
+      const camera = await tx.save(
+        tx.create(Camera, {
+          name: name.slice(0, 100),
+          regionId: region.id,
+          regionPath: region.path,
+          lon: input.location.lon,
+          lat: input.location.lat,
+          onvifAddress: input.onvifAddress,
+          username: input.username,
+          passwordEncrypted: this.cipher.encrypt(input.password),
+          manufacturer: clip(probe.manufacturer),
+          model: clip(probe.model),
+          serialNumber: clip(probe.serialNumber),
+          firmware: clip(probe.firmware),
+          mainProfileToken: clip(probe.main.profileToken),
+          subProfileToken: clip(probe.sub?.profileToken ?? null),
+          rtspUri: probe.main.rtspUri,
+          subRtspUri: probe.sub?.rtspUri ?? null,
+          snapshotUri: probe.snapshotUri,
+          videoCodec: clip(probe.videoCodec, 16),
+          ptz: probe.ptz,
+          events: probe.events,
+          // The probe just talked to it.
+          status: 'online',
+          statusChangedAt: new Date(),
+          lastSeenAt: new Date(),
+        }),
+      );
+      await recordAudit(tx, {
+        actorId: user.id,
+        actorName: user.username,
+        action: 'camera.register',
+        targetType: 'camera',
+        targetId: camera.id,
+        regionId: region.id,
+        ip,
+        detail: { name: camera.name, onvifAddress: camera.onvifAddress, model: camera.model },
+      });
+      return toCameraDetail(camera, region);
+    });
+  }
+
+  async update(user: AuthUser, id: string, input: UpdateCamera, ip: string): Promise<CameraDetailView> {
+    const camera = await this.findVisible(user, id);
+    assertWritable(user, camera.regionPath, 'camera');
+    let region = camera.region;
+    if (input.regionId && input.regionId !== camera.regionId) {
+      region = await this.regions.findVisible(user, input.regionId);
+      assertWritable(user, region.path);
+      camera.regionId = region.id;
+      camera.regionPath = region.path;
+    }
+    if (input.name !== undefined) camera.name = input.name;
+    if (input.location) {
+      camera.lon = input.location.lon;
+      camera.lat = input.location.lat;
+    }
+    if (input.username !== undefined) camera.username = input.username;
+    if (input.password !== undefined) camera.passwordEncrypted = this.cipher.encrypt(input.password);
+    if (input.checkpointId !== undefined) camera.checkpointId = input.checkpointId;
+    const { region: _r, ...row } = camera;
+    return this.db.transaction(async (tx) => {
+      await tx.save(Camera, row);
+      await recordAudit(tx, {
+        actorId: user.id,
+        actorName: user.username,
+        action: 'camera.update',
+        targetType: 'camera',
+        targetId: camera.id,
+        regionId: camera.regionId,
+        ip,
+        // Field names only: a password never reaches the audit log.
+        detail: { fields: Object.keys(input) },
+      });
+      return toCameraDetail(camera, region);
+    });
+  }
+
+  async remove(user: AuthUser, id: string, ip: string): Promise<void> {
+    const camera = await this.findVisible(user, id);
+    assertWritable(user, camera.regionPath, 'camera');
+    await this.db.transaction(async (tx) => {
+      await tx.delete(Camera, { id });
+      await recordAudit(tx, {
+        actorId: user.id,
+        actorName: user.username,
+        action: 'camera.delete',
+        targetType: 'camera',
+        targetId: id,
+        regionId: camera.regionId,
+        ip,
+        detail: { name: camera.name, onvifAddress: camera.onvifAddress },
+      });
+    });
+    // Its live streams stop now rather than at the idle timeout; the lease lapses by itself.
+    await this.gateways
+      .call(`/internal/cameras/${id}/streams`, { method: 'DELETE', cameraId: id })
+      .catch(() => undefined);
+  }
+
+  async ptz(user: AuthUser, id: string, cmd: PtzCommand, ip: string): Promise<{ presetToken?: string }> {
+    const camera = await this.findVisible(user, id);
+    if (!camera.ptz) throw new ConflictException('camera has no PTZ');
+    const result = await this.gateways.json<{ presetToken?: string }>(`/internal/cameras/${id}/ptz`, {
+      method: 'POST',
+      json: cmd,
+      cameraId: id,
+    });
+    await recordAudit(this.db.manager, {
+      actorId: user.id,
+      actorName: user.username,
+      action: 'camera.ptz',
+      targetType: 'camera',
+      targetId: id,
+      regionId: camera.regionId,
+      ip,
+      detail: { ...cmd },
+    });
+    return result;
+  }
+
+  async presets(user: AuthUser, id: string): Promise<PtzPresetView[]> {
+    const camera = await this.findVisible(user, id);
+    if (!camera.ptz) throw new ConflictException('camera has no PTZ');
+    return this.gateways.json<PtzPresetView[]>(`/internal/cameras/${id}/presets`, { cameraId: id });
+  }
+
+  async snapshot(user: AuthUser, id: string, ip: string): Promise<Buffer> {
+    const camera = await this.findVisible(user, id);
+    const reply = await this.gateways.call(`/internal/cameras/${id}/snapshot`, {
+      cameraId: id,
+      timeoutMs: 20_000,
+    });
+    await recordAudit(this.db.manager, {
+      actorId: user.id,
+      actorName: user.username,
+      action: 'camera.snapshot',
+      targetType: 'camera',
+      targetId: id,
+      regionId: camera.regionId,
+      ip,
+    });
+    return reply.body;
+  }
+
+  async startDiscovery(user: AuthUser, ip: string): Promise<DiscoveryScanView> {
+    await this.gateways.call('/internal/discovery', { method: 'POST' });
+    await recordAudit(this.db.manager, {
+      actorId: user.id,
+      actorName: user.username,
+      action: 'camera.discovery',
+      targetType: 'camera',
+      ip,
+    });
+    return this.discovered();
+  }
+
+  /** The latest scan (kept in Redis by the gateway that ran it) joined with the register. */
+  async discovered(): Promise<DiscoveryScanView> {
+    const [devices, scanning, startedAt] = await Promise.all([
+      this.redis.hgetall(`${this.prefix}:discovery:devices`),
+      this.redis.exists(`${this.prefix}:discovery:scanning`),
+      this.redis.get(`${this.prefix}:discovery:started-at`),
+    ]);
+    const found = Object.values(devices).flatMap((v) => {
+      try {
+        return [
+          JSON.parse(v) as {
+            urn: string;
+            xaddr: string;
+            name: string | null;
+            hardware: string | null;
+            scopes: string[];
+          },
+        ];
+      } catch {
+        return [];
+      }
+    });
+    const addresses = found.map((d) => d.xaddr);
+    const registered = addresses.length
+      ? await this.db
+          .getRepository(Camera)
+          .createQueryBuilder('c')
+          .select(['c.id', 'c.onvifAddress'])
+          .where('c.onvifAddress IN (:...addresses)', { addresses })
+          .getMany()
+      : [];
+    const byAddress = new Map(registered.map((c) => [c.onvifAddress, c.id]));
+    const items: DiscoveredDevice[] = found
+      .map((d) => ({
+        xaddr: d.xaddr,
+        urn: d.urn,
+        name: d.name,
+        hardware: d.hardware,
+        scopes: d.scopes,
+        registeredCameraId: byAddress.get(d.xaddr) ?? null,
+      }))
+      .sort((a, b) => a.xaddr.localeCompare(b.xaddr));
+    return { scanning: scanning === 1, startedAt, items };
+  }
+
+  private async discoveredName(xaddr: string): Promise<string | undefined> {
+    const all = await this.redis.hvals(`${this.prefix}:discovery:devices`).catch(() => []);
+    for (const v of all) {
+      try {
+        const d = JSON.parse(v) as { xaddr: string; name: string | null };
+        if (d.xaddr === xaddr && d.name) return d.name;
+      } catch {
+        // ignore malformed entries
+      }
+    }
+    return undefined;
+  }
+}
+
+export function toCameraView(c: Camera, region: Region): CameraView {
+  return {
+    id: c.id,
+    name: c.name,
+    regionId: c.regionId,
+    regionName: region.name,
+    location: { lon: c.lon, lat: c.lat },
+    status: c.status,
+    statusReason: c.statusReason,
+    lastSeenAt: c.lastSeenAt?.toISOString() ?? null,
+    ptz: c.ptz,
+    hasSubStream: Boolean(c.subRtspUri),
+    manufacturer: c.manufacturer,
+    model: c.model,
+    onvifAddress: c.onvifAddress,
+    checkpointId: c.checkpointId,
+  };
+}
+
+export function toCameraDetail(c: Camera, region: Region): CameraDetailView {
+  return {
+    ...toCameraView(c, region),
+    serialNumber: c.serialNumber,
+    firmware: c.firmware,
+    videoCodec: c.videoCodec,
+    events: c.events,
+    username: c.username,
+    statusChangedAt: c.statusChangedAt?.toISOString() ?? null,
+    createdAt: (c.createdAt ?? new Date()).toISOString(),
+  };
+}

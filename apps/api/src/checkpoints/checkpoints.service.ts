@@ -1,0 +1,145 @@
+import { Injectable, NotFoundException } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { CheckpointView, CreateCheckpoint, UpdateCheckpoint } from '@xueliang/contracts';
+import { assertVisible, assertWritable, AuthUser, scopeToRegion } from '@xueliang/auth';
+import { Checkpoint, recordAudit, Region } from '@xueliang/db';
+import { RegionsService } from '../regions/regions.service';
+
+type CheckpointWithRegion = Checkpoint & { region: Region };
+
+/** Road checkpoints (卡口): region-scoped register, like cameras. */
+@Injectable()
+export class CheckpointsService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly regions: RegionsService,
+  ) {}
+
+  async list(user: AuthUser): Promise<CheckpointView[]> {
+    const qb = this.db
+      .getRepository(Checkpoint)
+      .createQueryBuilder('k')
+      .innerJoinAndMapOne('k.region', Region, 'r', 'r.id = k.regionId');
+    scopeToRegion(qb, user, 'k.regionPath');
+    const rows = (await qb.orderBy('k.code', 'ASC').getMany()) as CheckpointWithRegion[];
+    return rows.map((k) => toCheckpointView(k, k.region));
+  }
+
+  async findVisible(user: AuthUser, id: string): Promise<CheckpointWithRegion> {
+    const k = await this.db
+      .getRepository(Checkpoint)
+      .createQueryBuilder('k')
+      .innerJoinAndMapOne('k.region', Region, 'r', 'r.id = k.regionId')
+      .where('k.id = :id', { id })
+      .getOne();
+    if (!k) throw new NotFoundException('checkpoint not found');
+    assertVisible(user, k.regionPath, 'checkpoint');
+    return k as CheckpointWithRegion;
+  }
+
+  async get(user: AuthUser, id: string): Promise<CheckpointView> {
+    const k = await this.findVisible(user, id);
+    return toCheckpointView(k, k.region);
+  }
+
+  async create(user: AuthUser, input: CreateCheckpoint, ip: string): Promise<CheckpointView> {
+    const region = await this.regions.findVisible(user, input.regionId);
+    assertWritable(user, region.path);
+    return this.db.transaction(async (tx) => {
+      const k = await tx.save(
+        tx.create(Checkpoint, {
+          code: input.code,
+          name: input.name,
+          regionId: region.id,
+          regionPath: region.path,
+          lon: input.location.lon,
+          lat: input.location.lat,
+          road: input.road,
+          direction: input.direction,
+          lanes: input.lanes,
+        }),
+      );
+      await recordAudit(tx, {
+        actorId: user.id,
+        actorName: user.username,
+        action: 'checkpoint.create',
+        targetType: 'checkpoint',
+        targetId: k.id,
+        regionId: region.id,
+        ip,
+        detail: { code: k.code, name: k.name },
+      });
+      return toCheckpointView(k, region);
+    });
+  }
+
+  async update(user: AuthUser, id: string, input: UpdateCheckpoint, ip: string): Promise<CheckpointView> {
+    const k = await this.findVisible(user, id);
+    assertWritable(user, k.regionPath, 'checkpoint');
+    let region = k.region;
+    if (input.regionId && input.regionId !== k.regionId) {
+      region = await this.regions.findVisible(user, input.regionId);
+      assertWritable(user, region.path);
+      k.regionId = region.id;
+      k.regionPath = region.path;
+    }
+    if (input.name !== undefined) k.name = input.name;
+    if (input.location) {
+      k.lon = input.location.lon;
+      k.lat = input.location.lat;
+    }
+    if (input.road !== undefined) k.road = input.road;
+    if (input.direction !== undefined) k.direction = input.direction;
+    if (input.lanes !== undefined) k.lanes = input.lanes;
+    const { region: _r, ...row } = k;
+    return this.db.transaction(async (tx) => {
+      await tx.save(Checkpoint, row);
+      await recordAudit(tx, {
+        actorId: user.id,
+        actorName: user.username,
+        action: 'checkpoint.update',
+        targetType: 'checkpoint',
+        targetId: k.id,
+        regionId: k.regionId,
+        ip,
+        detail: { fields: Object.keys(input) },
+      });
+      return toCheckpointView(k, region);
+    });
+  }
+
+  async remove(user: AuthUser, id: string, ip: string): Promise<void> {
+    const k = await this.findVisible(user, id);
+    assertWritable(user, k.regionPath, 'checkpoint');
+    await this.db.transaction(async (tx) => {
+      await tx.delete(Checkpoint, { id });
+      await recordAudit(tx, {
+        actorId: user.id,
+        actorName: user.username,
+        action: 'checkpoint.delete',
+        targetType: 'checkpoint',
+        targetId: id,
+        regionId: k.regionId,
+        ip,
+        detail: { code: k.code },
+      });
+    });
+  }
+}
+
+export function toCheckpointView(k: Checkpoint, region: Region): CheckpointView {
+  return {
+    id: k.id,
+    code: k.code,
+    name: k.name,
+    regionId: k.regionId,
+    regionName: region.name,
+    location: { lon: k.lon, lat: k.lat },
+    road: k.road,
+    direction: k.direction,
+    lanes: k.lanes,
+    status: k.status,
+    lastSeenAt: k.lastSeenAt?.toISOString() ?? null,
+  };
+}

@@ -1,0 +1,91 @@
+import { ForbiddenException, Injectable, NotFoundException, UnauthorizedException } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { LiveSession, StreamKind } from '@xueliang/contracts';
+import { assertVisible, AuthUser } from '@xueliang/auth';
+import { Camera, recordAudit } from '@xueliang/db';
+import { loadConfig } from '@xueliang/platform';
+import { GatewayClient, gatewayError, GatewayReply } from './gateway-client.service';
+import { HlsTokens, rewritePlaylist } from './hls-token';
+
+/** How long a live URL stays valid; the console asks again before it runs out. Env: LIVE_TOKEN_TTL_S. */
+function tokenTtlMs(): number {
+  const v = Number(process.env.LIVE_TOKEN_TTL_S ?? 600);
+  return (Number.isFinite(v) && v > 0 ? v : 600) * 1000;
+}
+
+const FILE = /^(index\.m3u8|seg_\d{1,12}\.ts)$/;
+
+/**
+ * Live sessions: check and audit the viewer, have the owning gateway ensure the stream, hand out
+ * a signed short-lived HLS URL; and the token-checked proxy that serves the playlist and segments.
+ */
+@Injectable()
+export class LiveVideoService {
+  private readonly tokens = new HlsTokens(loadConfig().JWT_SECRET);
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly gateways: GatewayClient,
+  ) {}
+
+  async start(user: AuthUser, cameraId: string, stream: StreamKind, ip: string | null): Promise<LiveSession> {
+    const camera = await this.db.getRepository(Camera).findOneBy({ id: cameraId });
+    if (!camera) throw new NotFoundException('camera not found');
+    assertVisible(user, camera.regionPath, 'camera');
+    await recordAudit(this.db.manager, {
+      actorId: user.id,
+      actorName: user.username,
+      action: 'camera.live_view',
+      targetType: 'camera',
+      targetId: camera.id,
+      regionId: camera.regionId,
+      ip,
+      detail: { stream, name: camera.name },
+    });
+    await this.ensure(cameraId, stream);
+    const expiresAt = new Date(Date.now() + tokenTtlMs());
+    const token = this.tokens.sign(cameraId, stream, expiresAt);
+    return {
+      hlsUrl: `/api/hls/${cameraId}/${stream}/index.m3u8?token=${encodeURIComponent(token)}`,
+      expiresAt: expiresAt.toISOString(),
+      stream,
+    };
+  }
+
+  /** The stream runs on the gateway holding the lease; a lease that moved meanwhile gets one retry. */
+  private async ensure(cameraId: string, stream: StreamKind): Promise<void> {
+    const path = `/internal/cameras/${cameraId}/streams/${stream}`;
+    const first = await this.gateways.raw(path, { method: 'POST', cameraId, timeoutMs: 30_000 });
+    if (first.status === 409) await this.gateways.call(path, { method: 'POST', cameraId, timeoutMs: 30_000 });
+    else if (first.status >= 400) throw gatewayError(first);
+  }
+
+  /** Playlist or segment for a token holder; the playlist's segment URIs get the token appended. */
+  async serve(
+    cameraId: string,
+    stream: string,
+    file: string,
+    token: string | undefined,
+  ): Promise<{ contentType: string; body: Buffer; cacheControl: string }> {
+    const verdict = this.tokens.verify(token, cameraId, stream);
+    if (verdict === 'missing') throw new UnauthorizedException('live video token required');
+    if (verdict === 'invalid') throw new UnauthorizedException('live video token invalid');
+    if (verdict === 'expired') throw new ForbiddenException('live video token expired');
+    if (!FILE.test(file)) throw new NotFoundException('no such file');
+    const reply: GatewayReply = await this.gateways.raw(`/internal/hls/${cameraId}/${stream}/${file}`, {
+      cameraId,
+      timeoutMs: 10_000,
+    });
+    if (reply.status === 404) throw new NotFoundException('stream not running; request a new live session');
+    if (reply.status >= 400) throw new NotFoundException('stream unavailable');
+    if (file === 'index.m3u8') {
+      return {
+        contentType: 'application/vnd.apple.mpegurl',
+        cacheControl: 'no-cache',
+        body: Buffer.from(rewritePlaylist(reply.body.toString('utf8'), token ?? '')),
+      };
+    }
+    return { contentType: 'video/mp2t', cacheControl: 'private, max-age=60', body: reply.body };
+  }
+}

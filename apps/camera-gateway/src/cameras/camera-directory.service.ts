@@ -1,0 +1,126 @@
+import { Injectable, NotFoundException } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { CameraStatus } from '@xueliang/contracts';
+import { Camera, CredentialCipher } from '@xueliang/db';
+import { loadConfig } from '@xueliang/platform';
+
+/** What the gateway needs to talk to one camera; the password is decrypted only here. */
+export interface CameraTarget {
+  id: string;
+  name: string;
+  regionId: string;
+  regionPath: string;
+  lon: number;
+  lat: number;
+  xaddr: string;
+  username: string;
+  password: string;
+  rtspMain: string | null;
+  rtspSub: string | null;
+  snapshotUri: string | null;
+  videoCodec: string | null;
+  mainProfileToken: string | null;
+  ptz: boolean;
+  events: boolean;
+  status: CameraStatus;
+}
+
+/** Reads and updates camera rows for the gateway (the api owns registration). */
+@Injectable()
+export class CameraDirectory {
+  private readonly cipher = new CredentialCipher(loadConfig().CREDENTIAL_KEY);
+
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  async allIds(): Promise<string[]> {
+    const rows = await this.db
+      .getRepository(Camera)
+      .createQueryBuilder('c')
+      .select('c.id', 'id')
+      .orderBy('c.id')
+      .getRawMany<{ id: string }>();
+    return rows.map((r) => r.id);
+  }
+
+  async get(id: string): Promise<CameraTarget> {
+    const c = await this.db.getRepository(Camera).findOneBy({ id });
+    if (!c) throw new NotFoundException('camera not found');
+    return this.toTarget(c);
+  }
+
+  async many(ids: string[]): Promise<CameraTarget[]> {
+    if (!ids.length) return [];
+    const rows = await this.db
+      .getRepository(Camera)
+      .createQueryBuilder('c')
+      .where('c.id IN (:...ids)', { ids })
+      .getMany();
+    return rows.map((c) => this.toTarget(c));
+  }
+
+  async setStatus(id: string, status: CameraStatus, reason: string | null, at: Date): Promise<void> {
+    await this.db.getRepository(Camera).update(
+      { id },
+      {
+        status,
+        statusReason: reason,
+        statusChangedAt: at,
+        ...(status === 'online' ? { lastSeenAt: at } : {}),
+      },
+    );
+  }
+
+  async touchSeen(id: string, at: Date): Promise<void> {
+    await this.db.getRepository(Camera).update({ id }, { lastSeenAt: at });
+  }
+
+  /** Fills in media details of cameras registered without a probe (e.g. seeded from the sim). */
+  async saveMedia(
+    id: string,
+    media: Partial<
+      Pick<
+        Camera,
+        | 'mainProfileToken'
+        | 'subProfileToken'
+        | 'rtspUri'
+        | 'subRtspUri'
+        | 'snapshotUri'
+        | 'videoCodec'
+        | 'ptz'
+        | 'events'
+      >
+    >,
+  ): Promise<void> {
+    await this.db.getRepository(Camera).update({ id }, media);
+  }
+
+  private toTarget(c: Camera): CameraTarget {
+    let password: string;
+    try {
+      password = this.cipher.decrypt(c.passwordEncrypted);
+    } catch {
+      // A key change makes old credentials unreadable: the camera will show "auth failed".
+      password = '';
+    }
+    return {
+      id: c.id,
+      name: c.name,
+      regionId: c.regionId,
+      regionPath: c.regionPath,
+      lon: c.lon,
+      lat: c.lat,
+      xaddr: c.onvifAddress,
+      username: c.username,
+      password,
+      rtspMain: c.rtspUri,
+      rtspSub: c.subRtspUri,
+      snapshotUri: c.snapshotUri,
+      videoCodec: c.videoCodec,
+      mainProfileToken: c.mainProfileToken,
+      ptz: c.ptz,
+      events: c.events,
+      status: c.status,
+    };
+  }
+}

@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { summariseIssues } from '@xueliang/contracts';
+import { ConfigError } from '@xueliang/platform';
+
+/**
+ * The gateway's own knobs on top of the platform config. Every timing is configurable so the
+ * integration tests run in seconds; the defaults suit a county of ~5,000 cameras.
+ */
+const GatewaySettingsSchema = z.object({
+  /** Extra unicast WS-Discovery targets "host:port,host:port" (tests, routed networks). */
+  DISCOVERY_TARGETS: z.string().default(''),
+  /** Send the multicast probe to 239.255.255.250:3702 too. */
+  DISCOVERY_MULTICAST: z.enum(['true', 'false']).default('true'),
+  DISCOVERY_WINDOW_MS: z.coerce.number().int().positive().default(3000),
+  ONVIF_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
+  /** Idle time without playlist/segment requests before a stream's ffmpeg is stopped. */
+  STREAM_IDLE_MS: z.coerce.number().int().positive().default(30_000),
+  MAX_STREAMS: z.coerce.number().int().positive().default(64),
+  /** How long a live request waits for the first playable playlist. */
+  STREAM_READY_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
+  STREAM_STOP_GRACE_MS: z.coerce.number().int().positive().default(2000),
+  STREAM_RESTART_BASE_MS: z.coerce.number().int().positive().default(500),
+  STREAM_RESTART_MAX_MS: z.coerce.number().int().positive().default(30_000),
+  HLS_SEGMENT_SECONDS: z.coerce.number().int().positive().default(1),
+  HLS_LIST_SIZE: z.coerce.number().int().positive().default(6),
+  /** Root of per-stream temp dirs; default os.tmpdir()/xueliang-hls. */
+  HLS_DIR: z.string().default(''),
+  LEASE_TTL_MS: z.coerce.number().int().positive().default(15_000),
+  HEALTH_INTERVAL_MS: z.coerce.number().int().positive().default(30_000),
+  HEALTH_MAX_BACKOFF_MS: z.coerce.number().int().positive().default(300_000),
+  HEALTH_CONCURRENCY: z.coerce.number().int().positive().default(64),
+  /** Consecutive failed polls before a camera is declared offline. */
+  HEALTH_FAILURES_TO_OFFLINE: z.coerce.number().int().positive().default(3),
+  /** PullMessages long-poll wait, seconds. */
+  EVENTS_PULL_SECONDS: z.coerce.number().int().positive().default(20),
+  /** PullPoint subscription lifetime, seconds; renewed at half-life. */
+  EVENTS_SUBSCRIPTION_SECONDS: z.coerce.number().int().positive().default(120),
+  /** Turn background loops off (probe-only gateways, unit tests). */
+  GATEWAY_BACKGROUND: z.enum(['true', 'false']).default('true'),
+});
+export type GatewaySettings = z.infer<typeof GatewaySettingsSchema>;
+
+export function loadGatewaySettings(env: NodeJS.ProcessEnv = process.env): GatewaySettings {
+  const parsed = GatewaySettingsSchema.safeParse(env);
+  if (!parsed.success)
+    throw new ConfigError(`invalid gateway configuration: ${summariseIssues(parsed.error)}`);
+  return parsed.data;
+}
+
+export const GATEWAY_SETTINGS = Symbol('GATEWAY_SETTINGS');

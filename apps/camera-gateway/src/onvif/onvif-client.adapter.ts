@@ -1,0 +1,141 @@
+import http from 'node:http';
+import { Injectable } from '@nestjs/common';
+import { buildRequest, Credentials, OnvifRequest, serviceOf } from './soap-envelopes';
+import { networkFailure, OnvifError } from './onvif-error';
+import { ParsedSoap, parseSoap, path, text } from './soap-response';
+
+export interface CameraEndpoint extends Credentials {
+  /** Device service address (XAddr). */
+  xaddr: string;
+}
+
+export interface CallOptions {
+  timeoutMs: number;
+  /** Subscription address for pull point requests. */
+  to?: string;
+  signal?: AbortSignal;
+}
+
+interface ServiceAddresses {
+  ptz?: string;
+  events?: string;
+}
+
+const MAX_REPLY_BYTES = 4 * 1024 * 1024;
+
+/**
+ * The one place that speaks SOAP to cameras for the gateway's hot paths (health, PTZ, PullPoint):
+ * envelopes come from soap-envelopes.ts, failures become OnvifError with a kind the callers act on.
+ */
+@Injectable()
+export class OnvifClient {
+  private readonly services = new Map<string, ServiceAddresses>();
+
+  async call(cam: CameraEndpoint, req: OnvifRequest, opts: CallOptions): Promise<ParsedSoap> {
+    const service = serviceOf(req);
+    let url = cam.xaddr;
+    if (service === 'subscription') {
+      if (!opts.to) throw new Error(`${req.action} needs a subscription address`);
+      url = opts.to;
+    } else if (service !== 'device') {
+      url = (await this.serviceAddress(cam, service, opts.timeoutMs)) ?? cam.xaddr;
+    }
+    const xml = buildRequest(req, cam, new Date(), service === 'subscription' ? opts.to : undefined);
+    const reply = await post(url, xml, opts.timeoutMs, opts.signal);
+    const parsed = parseSoap(reply.body);
+    if (!parsed) {
+      if (reply.status === 401)
+        throw new OnvifError('auth', 'camera rejected the credentials (NotAuthorized)');
+      throw new OnvifError('not_onvif', `not an ONVIF device (HTTP ${reply.status})`);
+    }
+    if (parsed.fault) {
+      const f = parsed.fault;
+      const all = `${f.subcode} ${f.reason}`;
+      if (/NotAuthorized/i.test(all) || reply.status === 401) {
+        throw new OnvifError('auth', 'camera rejected the credentials (NotAuthorized)');
+      }
+      if (/ResourceUnknown/i.test(all))
+        throw new OnvifError('resource_unknown', `subscription gone (${all.trim()})`);
+      throw new OnvifError('fault', `camera fault: ${f.reason || f.subcode}`);
+    }
+    return parsed;
+  }
+
+  /** Service XAddrs from GetCapabilities, cached per device until forget(). */
+  private async serviceAddress(
+    cam: CameraEndpoint,
+    service: 'ptz' | 'events',
+    timeoutMs: number,
+  ): Promise<string | undefined> {
+    let known = this.services.get(cam.xaddr);
+    if (!known) {
+      const res = await this.call(cam, { action: 'GetCapabilities' }, { timeoutMs });
+      const caps = path(res.body, 'GetCapabilitiesResponse', 'Capabilities');
+      known = {
+        ptz: text(path(caps, 'PTZ', 'XAddr')),
+        events: text(path(caps, 'Events', 'XAddr')),
+      };
+      this.services.set(cam.xaddr, known);
+    }
+    return known[service];
+  }
+
+  forget(xaddr: string): void {
+    this.services.delete(xaddr);
+  }
+}
+
+function post(
+  url: string,
+  body: string,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const done = (fn: () => void): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      fn();
+    };
+    const req = http.request(
+      url,
+      {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/soap+xml; charset=utf-8',
+          'content-length': Buffer.byteLength(body),
+        },
+        signal,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (c: Buffer) => {
+          size += c.length;
+          if (size > MAX_REPLY_BYTES) {
+            req.destroy();
+            done(() => reject(new OnvifError('not_onvif', 'not an ONVIF device (reply too large)')));
+            return;
+          }
+          chunks.push(c);
+        });
+        res.on('end', () =>
+          done(() => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') })),
+        );
+        res.on('error', (e) => done(() => reject(networkFailure(e))));
+      },
+    );
+    // One deadline for connect + reply: a black-holed address must fail as fast as a slow reply.
+    const timer = setTimeout(() => {
+      req.destroy();
+      done(() => reject(new OnvifError('timeout', 'camera unreachable (timeout)')));
+    }, timeoutMs);
+    req.on('error', (e) => {
+      if (signal?.aborted) return done(() => reject(new OnvifError('fault', 'aborted')));
+      done(() => reject(networkFailure(e)));
+    });
+    req.end(body);
+  });
+}

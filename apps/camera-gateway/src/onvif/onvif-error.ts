@@ -1,0 +1,44 @@
+/** Why a call to a camera failed, in the words the console and statusReason use. */
+export type OnvifFailure =
+  'auth' | 'timeout' | 'refused' | 'unreachable' | 'not_onvif' | 'resource_unknown' | 'fault';
+
+export class OnvifError extends Error {
+  constructor(
+    readonly kind: OnvifFailure,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Camera.statusReason text for a failed health poll. */
+export function statusReasonOf(kind: OnvifFailure): string {
+  switch (kind) {
+    case 'auth':
+      return 'auth failed';
+    case 'timeout':
+      return 'timeout';
+    case 'refused':
+      return 'connection refused';
+    case 'unreachable':
+      return 'unreachable';
+    case 'not_onvif':
+      return 'not an ONVIF device';
+    default:
+      return 'device error';
+  }
+}
+
+/** Maps a socket-level error to a failure kind. */
+export function networkFailure(err: unknown): OnvifError {
+  const e = err as NodeJS.ErrnoException;
+  const code = e?.code ?? '';
+  const msg = e?.message ?? String(err);
+  if (code === 'ECONNREFUSED' || /ECONNREFUSED/.test(msg))
+    return new OnvifError('refused', 'camera unreachable (ECONNREFUSED)');
+  if (code === 'ETIMEDOUT' || e?.name === 'TimeoutError' || /timeout/i.test(msg)) {
+    return new OnvifError('timeout', 'camera unreachable (timeout)');
+  }
+  const named = code || /\b(E[A-Z]{4,})\b/.exec(msg)?.[1];
+  return new OnvifError('unreachable', `camera unreachable (${named || msg})`);
+}

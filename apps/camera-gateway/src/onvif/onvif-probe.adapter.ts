@@ -1,0 +1,180 @@
+import { Injectable } from '@nestjs/common';
+import { Cam, CamProfile } from 'onvif';
+import { networkFailure, OnvifError } from './onvif-error';
+
+export interface ProbeTarget {
+  onvifAddress: string;
+  username: string;
+  password: string;
+}
+
+export interface ProbedStream {
+  profileToken: string;
+  rtspUri: string;
+  width: number;
+  height: number;
+  codec: string | null;
+}
+
+/** What registration stores about a camera, from ONVIF. */
+export interface ProbeResult {
+  manufacturer: string | null;
+  model: string | null;
+  serialNumber: string | null;
+  firmware: string | null;
+  main: ProbedStream;
+  sub: ProbedStream | null;
+  snapshotUri: string | null;
+  /** Codec of the main stream, lower case: h264, h265, … */
+  videoCodec: string | null;
+  ptz: boolean;
+  events: boolean;
+}
+
+type Callback<T> = (err: Error | null, value?: T) => void;
+
+function call<T>(fn: (cb: Callback<T>) => void): Promise<T> {
+  return new Promise((resolve, reject) => fn((err, v) => (err ? reject(err) : resolve(v as T))));
+}
+
+/** Encoder names as cameras spell them (H264, H.265, HEVC) → h264 / h265. */
+export function normaliseCodec(encoding: unknown): string | null {
+  if (typeof encoding !== 'string' || !encoding) return null;
+  const e = encoding.toLowerCase().replace(/[^a-z0-9]/g, '');
+  if (e === 'h265' || e === 'hevc') return 'h265';
+  if (e === 'h264' || e === 'avc') return 'h264';
+  return e;
+}
+
+interface ProfileSize {
+  token: string;
+  width: number;
+  height: number;
+  codec: string | null;
+}
+
+/** Main = the highest resolution, sub = the lowest (when there is a second profile). */
+export function pickProfiles(profiles: ProfileSize[]): { main: ProfileSize; sub: ProfileSize | null } | null {
+  if (!profiles.length) return null;
+  const sorted = [...profiles].sort((a, b) => b.width * b.height - a.width * a.height);
+  const main = sorted[0]!;
+  const last = sorted[sorted.length - 1]!;
+  return { main, sub: last.token !== main.token ? last : null };
+}
+
+function profileSize(p: CamProfile): ProfileSize | null {
+  const enc = p.videoEncoderConfiguration as
+    { encoding?: string; resolution?: { width?: number | string; height?: number | string } } | undefined;
+  const token = p.$?.token ?? p.token;
+  if (typeof token !== 'string' || !enc) return null;
+  return {
+    token,
+    width: Number(enc.resolution?.width ?? 0),
+    height: Number(enc.resolution?.height ?? 0),
+    codec: normaliseCodec(enc.encoding),
+  };
+}
+
+/** Classifies the onvif package's errors into the three registration outcomes (and a rest). */
+export function classifyProbeError(err: unknown): OnvifError {
+  if (err instanceof OnvifError) return err;
+  const e = err as NodeJS.ErrnoException;
+  const msg = e?.message ?? String(err);
+  if (/NotAuthori[sz]ed|not authori[sz]ed|Digest authentication failed|401/i.test(msg)) {
+    return new OnvifError('auth', 'camera rejected the credentials (NotAuthorized)');
+  }
+  if (e?.code || /timeout|\bE[A-Z]{4,}\b|socket hang up/i.test(msg)) return networkFailure(err);
+  if (
+    /Wrong ONVIF SOAP response|Non-whitespace|Unexpected|Invalid character|Unclosed|getSystemDateAndTimeResponse|Cannot read/i.test(
+      msg,
+    )
+  ) {
+    return new OnvifError('not_onvif', 'not an ONVIF device');
+  }
+  return new OnvifError('fault', `camera probe failed: ${msg}`);
+}
+
+/**
+ * Registration probe through the `onvif` package: device information, profiles, stream and
+ * snapshot URIs, PTZ and events capability. Service addresses are forced to the registered
+ * host and port (preserveAddress), since cameras behind NAT report their private address.
+ */
+@Injectable()
+export class OnvifProbe {
+  async probe(target: ProbeTarget, timeoutMs: number): Promise<ProbeResult> {
+    const url = new URL(target.onvifAddress);
+    const cam = new Cam({
+      hostname: url.hostname,
+      port: Number(url.port || (url.protocol === 'https:' ? 443 : 80)),
+      path: url.pathname,
+      username: target.username,
+      password: target.password,
+      timeout: timeoutMs,
+      useSecure: url.protocol === 'https:',
+      autoconnect: false,
+      preserveAddress: true,
+    });
+    try {
+      await withDeadline(
+        call<void>((cb) => cam.connect((err) => cb(err ?? null))),
+        timeoutMs * 3,
+      );
+      const info = await call<Record<string, unknown>>((cb) => cam.getDeviceInformation((e, v) => cb(e, v)));
+      const sizes = (cam.profiles ?? []).map(profileSize).filter((p): p is ProfileSize => p !== null);
+      const picked = pickProfiles(sizes);
+      if (!picked) throw new OnvifError('fault', 'camera has no media profiles');
+      const streamUri = (token: string): Promise<string> =>
+        call<{ uri: string }>((cb) =>
+          cam.getStreamUri({ protocol: 'RTSP', profileToken: token }, (e, v) => cb(e, v)),
+        ).then((r) => r.uri);
+      const main = {
+        profileToken: picked.main.token,
+        rtspUri: await streamUri(picked.main.token),
+        ...size(picked.main),
+      };
+      const sub = picked.sub
+        ? { profileToken: picked.sub.token, rtspUri: await streamUri(picked.sub.token), ...size(picked.sub) }
+        : null;
+      const snapshotUri = await call<{ uri: string }>((cb) =>
+        cam.getSnapshotUri({ profileToken: picked.main.token }, (e, v) => cb(e, v)),
+      )
+        .then((r) => r.uri)
+        .catch(() => null);
+      const str = (k: string): string | null => (typeof info[k] === 'string' ? (info[k] as string) : null);
+      return {
+        manufacturer: str('manufacturer'),
+        model: str('model'),
+        serialNumber: str('serialNumber'),
+        firmware: str('firmwareVersion'),
+        main,
+        sub,
+        snapshotUri,
+        videoCodec: picked.main.codec,
+        ptz: Boolean(cam.uri?.ptz ?? cam.uri?.PTZ),
+        events: Boolean(cam.uri?.events),
+      };
+    } catch (err) {
+      throw classifyProbeError(err);
+    }
+  }
+}
+
+function size(p: ProfileSize): { width: number; height: number; codec: string | null } {
+  return { width: p.width, height: p.height, codec: p.codec };
+}
+
+function withDeadline<T>(p: Promise<T>, ms: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new OnvifError('timeout', 'camera unreachable (timeout)')), ms);
+    p.then(
+      (v) => {
+        clearTimeout(t);
+        resolve(v);
+      },
+      (e: unknown) => {
+        clearTimeout(t);
+        reject(e instanceof Error ? e : new Error(String(e)));
+      },
+    );
+  });
+}

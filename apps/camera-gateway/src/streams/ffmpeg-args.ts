@@ -1,0 +1,123 @@
+import { join } from 'node:path';
+
+/** Everything the HLS command depends on; the adapter runs what buildHlsCommand returns. */
+export interface HlsCommandSpec {
+  /** RTSP URI with credentials already embedded. */
+  inputUrl: string;
+  /** Codec of the source as probed: only H.264 can be copied into browser-playable HLS. */
+  sourceCodec: string | null;
+  outDir: string;
+  segmentSeconds: number;
+  listSize: number;
+  /** RTSP socket timeout, so a dead camera ends ffmpeg instead of hanging it. */
+  rtspTimeoutMs?: number;
+}
+
+export interface FfmpegCommand {
+  input: string;
+  inputOptions: string[];
+  outputOptions: string[];
+  output: string;
+}
+
+export const PLAYLIST = 'index.m3u8';
+export const SEGMENT_PATTERN = /^seg_\d{1,12}\.ts$/;
+
+/** Copy when the source is H.264 (or unknown: every sim and most field cameras are); transcode H.265 and others. */
+export function canCopy(sourceCodec: string | null): boolean {
+  return sourceCodec === null || sourceCodec === 'h264';
+}
+
+/**
+ * RTSP over TCP in, HLS out. Copy mode keeps ffmpeg at a few percent of a core per stream;
+ * transcoding (libx264 veryfast/zerolatency) is only for sources a browser cannot play.
+ */
+export function buildHlsCommand(spec: HlsCommandSpec): FfmpegCommand {
+  const inputOptions = [
+    '-rtsp_transport',
+    'tcp',
+    // Start fast: cameras announce SPS/PPS in the SDP, so little probing is needed.
+    '-analyzeduration',
+    '1000000',
+    '-probesize',
+    '500000',
+    '-fflags',
+    '+genpts+nobuffer',
+  ];
+  if (spec.rtspTimeoutMs) inputOptions.push('-timeout', String(spec.rtspTimeoutMs * 1000));
+  const video = canCopy(spec.sourceCodec)
+    ? ['-c:v', 'copy']
+    : [
+        '-c:v',
+        'libx264',
+        '-preset',
+        'veryfast',
+        '-tune',
+        'zerolatency',
+        '-pix_fmt',
+        'yuv420p',
+        // A keyframe at every segment boundary so segments stay segmentSeconds long.
+        '-force_key_frames',
+        `expr:gte(t,n_forced*${spec.segmentSeconds})`,
+        '-sc_threshold',
+        '0',
+      ];
+  const outputOptions = [
+    '-map',
+    '0:v:0',
+    '-an',
+    ...video,
+    '-f',
+    'hls',
+    '-hls_time',
+    String(spec.segmentSeconds),
+    '-hls_list_size',
+    String(spec.listSize),
+    '-hls_flags',
+    'delete_segments+independent_segments+omit_endlist',
+    // Segment numbers from the wall clock: a restarted ffmpeg never reuses a name a player has cached.
+    '-hls_start_number_source',
+    'epoch',
+    '-hls_segment_filename',
+    join(spec.outDir, 'seg_%05d.ts'),
+  ];
+  return { input: spec.inputUrl, inputOptions, outputOptions, output: join(spec.outDir, PLAYLIST) };
+}
+
+/** The full argv ffmpeg receives (diagnostics, tests). */
+export function argvOf(cmd: FfmpegCommand): string[] {
+  return [...cmd.inputOptions, '-i', cmd.input, ...cmd.outputOptions, '-y', cmd.output];
+}
+
+/** One JPEG frame from RTSP, for cameras without a snapshot URI. */
+export function buildSnapshotArgs(inputUrl: string): string[] {
+  return [
+    '-rtsp_transport',
+    'tcp',
+    '-i',
+    inputUrl,
+    '-frames:v',
+    '1',
+    '-q:v',
+    '4',
+    '-f',
+    'image2',
+    '-c:v',
+    'mjpeg',
+    'pipe:1',
+  ];
+}
+
+/** rtsp://host/… → rtsp://user:pass@host/… (ffmpeg does the digest handshake itself). */
+export function withCredentials(rtspUri: string, username: string, password: string): string {
+  if (!username) return rtspUri;
+  const u = new URL(rtspUri);
+  u.username = encodeURIComponent(username);
+  u.password = encodeURIComponent(password);
+  return u.toString();
+}
+
+/** Credentials out of anything logged or returned. */
+export function redactUrl(text: string): string {
+  return text.replace(/(rtsp:\/\/)[^@/\s]+@/g, '$1***@');
+}

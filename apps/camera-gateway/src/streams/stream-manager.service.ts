@@ -1,0 +1,257 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  GatewayTimeoutException,
+  Inject,
+  Injectable,
+  Logger,
+  NotFoundException,
+  OnApplicationShutdown,
+  OnModuleInit,
+  ServiceUnavailableException,
+} from '@nestjs/common';
+import type { StreamKind } from '@xueliang/contracts';
+import { loadConfig } from '@xueliang/platform';
+import { CameraDirectory, CameraTarget } from '../cameras/camera-directory.service';
+import { GATEWAY_SETTINGS, GatewaySettings } from '../gateway.config';
+import { buildHlsCommand, PLAYLIST, redactUrl, SEGMENT_PATTERN, withCredentials } from './ffmpeg-args';
+import { FfmpegRun, FfmpegRunner } from './ffmpeg-runner.adapter';
+import { RingBuffer } from './ring-buffer';
+
+export interface StreamInfo {
+  cameraId: string;
+  stream: StreamKind;
+  pid: number | undefined;
+  restarts: number;
+  startedAt: string;
+  lastAccessAt: string;
+  transcoding: boolean;
+  lastExit: string | null;
+  stderr: string[];
+}
+
+/** Backoff before the n-th consecutive restart: base·2ⁿ, capped. */
+export function restartDelay(attempt: number, baseMs: number, maxMs: number): number {
+  return Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt));
+}
+
+/** Whether a playlist has at least one segment a player can fetch right away. */
+export function isPlayable(playlist: string): boolean {
+  return /#EXTINF:/.test(playlist);
+}
+
+/** One camera × stream: its ffmpeg, its temp dir, its viewers' last request. */
+class StreamSession {
+  run: FfmpegRun | undefined;
+  readonly stderr = new RingBuffer(60);
+  restarts = 0;
+  consecutiveFailures = 0;
+  lastExit: string | null = null;
+  lastAccess = Date.now();
+  readonly startedAt = new Date();
+  stopping = false;
+  private restartTimer: NodeJS.Timeout | undefined;
+  private runStartedAt = 0;
+
+  constructor(
+    readonly camera: CameraTarget,
+    readonly stream: StreamKind,
+    readonly dir: string,
+    readonly transcoding: boolean,
+    private readonly manager: StreamManager,
+  ) {}
+
+  get key(): string {
+    return `${this.camera.id}/${this.stream}`;
+  }
+
+  start(): void {
+    if (this.stopping) return;
+    this.runStartedAt = Date.now();
+    const run = this.manager.spawn(this);
+    this.run = run;
+    void run.exited.then((exit) => {
+      if (this.run !== run) return;
+      this.run = undefined;
+      this.lastExit = exit.message;
+      if (this.stopping) return;
+      // Ran a good while: the camera was fine, start the backoff over.
+      if (Date.now() - this.runStartedAt > 30_000) this.consecutiveFailures = 0;
+      const delay = this.manager.restartDelayFor(this.consecutiveFailures++);
+      this.manager.log.warn(`ffmpeg for ${this.key} ${exit.message}; restarting in ${delay} ms`);
+      this.restartTimer = setTimeout(() => {
+        this.restartTimer = undefined;
+        this.restarts++;
+        this.start();
+      }, delay);
+    });
+  }
+
+  async stop(graceMs: number): Promise<void> {
+    this.stopping = true;
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    const run = this.run;
+    this.run = undefined;
+    if (run) await run.stop(graceMs);
+    await rm(this.dir, { recursive: true, force: true });
+  }
+
+  info(): StreamInfo {
+    return {
+      cameraId: this.camera.id,
+      stream: this.stream,
+      pid: this.run?.pid(),
+      restarts: this.restarts,
+      startedAt: this.startedAt.toISOString(),
+      lastAccessAt: new Date(this.lastAccess).toISOString(),
+      transcoding: this.transcoding,
+      lastExit: this.lastExit,
+      stderr: this.stderr.toArray(),
+    };
+  }
+}
+
+/**
+ * On-demand RTSP → HLS: one ffmpeg per camera × stream shared by every viewer, stopped after
+ * an idle period without playlist or segment requests, restarted with backoff when it dies,
+ * and a per-gateway cap so one gateway never overcommits its CPU.
+ */
+@Injectable()
+export class StreamManager implements OnModuleInit, OnApplicationShutdown {
+  readonly log = new Logger('streams');
+  private readonly sessions = new Map<string, StreamSession>();
+  private readonly starting = new Map<string, Promise<StreamSession>>();
+  private sweeper: NodeJS.Timeout | undefined;
+  private readonly root: string;
+
+  constructor(
+    @Inject(GATEWAY_SETTINGS) private readonly settings: GatewaySettings,
+    private readonly cameras: CameraDirectory,
+    private readonly ffmpeg: FfmpegRunner,
+  ) {
+    this.root = join(settings.HLS_DIR || join(tmpdir(), 'xueliang-hls'), loadConfig().GATEWAY_ID);
+  }
+
+  onModuleInit(): void {
+    const every = Math.max(200, Math.min(1000, Math.floor(this.settings.STREAM_IDLE_MS / 4)));
+    this.sweeper = setInterval(() => void this.sweepIdle(), every);
+    this.sweeper.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.sweeper) clearInterval(this.sweeper);
+    await this.stopAll();
+  }
+
+  restartDelayFor(attempt: number): number {
+    return restartDelay(attempt, this.settings.STREAM_RESTART_BASE_MS, this.settings.STREAM_RESTART_MAX_MS);
+  }
+
+  /** Starts (or joins) the stream and resolves once its playlist has a segment. */
+  async ensure(cameraId: string, stream: StreamKind): Promise<StreamInfo> {
+    const key = `${cameraId}/${stream}`;
+    let session = this.sessions.get(key);
+    if (!session) {
+      let pending = this.starting.get(key);
+      if (!pending) {
+        pending = this.open(cameraId, stream).finally(() => this.starting.delete(key));
+        this.starting.set(key, pending);
+      }
+      session = await pending;
+    }
+    session.lastAccess = Date.now();
+    await this.waitPlayable(session);
+    return session.info();
+  }
+
+  private async open(cameraId: string, stream: StreamKind): Promise<StreamSession> {
+    if (this.sessions.size + this.starting.size >= this.settings.MAX_STREAMS) {
+      throw new ServiceUnavailableException('gateway at stream capacity');
+    }
+    const camera = await this.cameras.get(cameraId);
+    const uri = stream === 'sub' ? (camera.rtspSub ?? camera.rtspMain) : camera.rtspMain;
+    if (!uri) throw new NotFoundException('camera has no RTSP stream registered');
+    const dir = join(this.root, `${cameraId}-${stream}-${randomBytes(4).toString('hex')}`);
+    await mkdir(dir, { recursive: true });
+    const transcoding = camera.videoCodec !== null && camera.videoCodec !== 'h264';
+    const session = new StreamSession(camera, stream, dir, transcoding, this);
+    this.sessions.set(session.key, session);
+    session.start();
+    return session;
+  }
+
+  spawn(session: StreamSession): FfmpegRun {
+    const c = session.camera;
+    const uri = session.stream === 'sub' ? (c.rtspSub ?? c.rtspMain) : c.rtspMain;
+    const cmd = buildHlsCommand({
+      inputUrl: withCredentials(uri ?? '', c.username, c.password),
+      sourceCodec: c.videoCodec,
+      outDir: session.dir,
+      segmentSeconds: this.settings.HLS_SEGMENT_SECONDS,
+      listSize: this.settings.HLS_LIST_SIZE,
+      rtspTimeoutMs: this.settings.ONVIF_TIMEOUT_MS,
+    });
+    return this.ffmpeg.start(cmd, (line) => session.stderr.push(redactUrl(line)));
+  }
+
+  private async waitPlayable(session: StreamSession): Promise<void> {
+    const deadline = Date.now() + this.settings.STREAM_READY_TIMEOUT_MS;
+    for (;;) {
+      const text = await readFile(join(session.dir, PLAYLIST), 'utf8').catch(() => '');
+      if (isPlayable(text)) return;
+      if (session.stopping) throw new ServiceUnavailableException('stream stopped while starting');
+      if (Date.now() > deadline) {
+        const last = session.stderr.toArray().slice(-3).join(' | ');
+        throw new GatewayTimeoutException(`camera stream did not start in time${last ? `: ${last}` : ''}`);
+      }
+      await new Promise((r) => setTimeout(r, 40));
+    }
+  }
+
+  /** A playlist or segment for a viewer; counts as activity. undefined when absent. */
+  async readFile(cameraId: string, stream: StreamKind, file: string): Promise<Buffer | undefined> {
+    if (file !== PLAYLIST && !SEGMENT_PATTERN.test(file)) return undefined;
+    const session = this.sessions.get(`${cameraId}/${stream}`);
+    if (!session || session.stopping) return undefined;
+    session.lastAccess = Date.now();
+    return readFile(join(session.dir, file)).catch(() => undefined);
+  }
+
+  list(): StreamInfo[] {
+    return [...this.sessions.values()].map((s) => s.info());
+  }
+
+  get(cameraId: string, stream: StreamKind): StreamInfo | undefined {
+    return this.sessions.get(`${cameraId}/${stream}`)?.info();
+  }
+
+  async stop(cameraId: string, stream: StreamKind): Promise<void> {
+    const session = this.sessions.get(`${cameraId}/${stream}`);
+    if (!session) return;
+    this.sessions.delete(session.key);
+    await session.stop(this.settings.STREAM_STOP_GRACE_MS);
+  }
+
+  /** Lease lost or camera removed: its streams go with it. */
+  async stopCamera(cameraId: string): Promise<void> {
+    await Promise.all([this.stop(cameraId, 'main'), this.stop(cameraId, 'sub')]);
+  }
+
+  async stopAll(): Promise<void> {
+    const all = [...this.sessions.values()];
+    this.sessions.clear();
+    await Promise.all(all.map((s) => s.stop(this.settings.STREAM_STOP_GRACE_MS)));
+  }
+
+  private async sweepIdle(): Promise<void> {
+    const now = Date.now();
+    for (const s of [...this.sessions.values()]) {
+      if (now - s.lastAccess > this.settings.STREAM_IDLE_MS) {
+        this.log.log(`stopping idle stream ${s.key}`);
+        await this.stop(s.camera.id, s.stream);
+      }
+    }
+  }
+}

@@ -1,0 +1,257 @@
+import type { CameraFleet } from '../../apps/camera-sim/src/fleet';
+import type { CameraDetailView, CameraView, DiscoveryScanView, PtzPresetView } from '@xueliang/contracts';
+import { AuditEntry, Region } from '@xueliang/db';
+import { DataSource } from 'typeorm';
+import { bodyOf, login, Session, startApi, TestApi } from '../support/api';
+import {
+  closedPort,
+  openDb,
+  startFleet,
+  startPlainHttp,
+  startTestGateway,
+  TestGateway,
+  until,
+} from './support';
+
+describe('camera register, probe errors, discovery, PTZ, snapshot', () => {
+  let fleet: CameraFleet;
+  let api: TestApi;
+  let gateway: TestGateway;
+  let db: DataSource;
+  let technician: Session;
+  let duty: Session;
+  let dutyT1: Session;
+  let weiqi: Region;
+  let qingquan: Region;
+
+  beforeAll(async () => {
+    fleet = await startFleet({ count: 3, ptzEvery: 2 });
+    api = await startApi({
+      DISCOVERY_TARGETS: `127.0.0.1:${fleet.discoveryPort}`,
+      GATEWAY_BACKGROUND: 'false',
+    });
+    gateway = await startTestGateway('gw-reg', {
+      DISCOVERY_TARGETS: `127.0.0.1:${fleet.discoveryPort}`,
+      GATEWAY_BACKGROUND: 'false',
+    });
+    db = await openDb(api.databaseUrl);
+    weiqi = await db.getRepository(Region).findOneByOrFail({ name: '位奇镇' });
+    qingquan = await db.getRepository(Region).findOneByOrFail({ name: '清泉镇' });
+    [technician, duty, dutyT1] = await Promise.all([
+      login(api, 'technician'),
+      login(api, 'duty'),
+      login(api, 'duty_t1'),
+    ]);
+  });
+
+  afterAll(async () => {
+    await gateway?.close();
+    await api?.close();
+    await db?.destroy();
+    await fleet?.stop();
+  });
+
+  const sim = (i: number) => fleet.list()[i]!;
+  const register = (s: Session, body: Record<string, unknown>) =>
+    s.call('/api/cameras', { method: 'POST', json: body });
+
+  let fixedId: string;
+  let ptzId: string;
+
+  it('probes and registers a camera; credentials never come back', async () => {
+    const cam = sim(0);
+    const res = await register(technician, {
+      onvifAddress: cam.xaddr,
+      username: cam.username,
+      password: cam.password,
+      regionId: weiqi.id,
+      location: { lon: 101.1, lat: 38.8 },
+    });
+    expect(res.status).toBe(201);
+    const view = (await res.json()) as CameraDetailView & Record<string, unknown>;
+    fixedId = view.id;
+    expect(view).toMatchObject({
+      manufacturer: 'Xueliang-Sim',
+      model: 'XL-IPC2231-B',
+      videoCodec: 'h264',
+      ptz: false,
+      events: true,
+      hasSubStream: true,
+      regionName: '位奇镇',
+      onvifAddress: cam.xaddr,
+    });
+    expect(JSON.stringify(view)).not.toContain(cam.password);
+
+    const list = (await (await technician.call('/api/cameras')).json()) as CameraView[];
+    expect(list.map((c) => c.id)).toContain(fixedId);
+    expect(JSON.stringify(list)).not.toContain(cam.password);
+    // A township duty officer elsewhere neither lists nor opens it.
+    const t1List = (await (await dutyT1.call('/api/cameras')).json()) as CameraView[];
+    expect(t1List.map((c) => c.id)).not.toContain(fixedId);
+    expect((await dutyT1.call(`/api/cameras/${fixedId}`)).status).toBe(404);
+    // Duty officers may look but not register.
+    expect(
+      (await register(duty, { onvifAddress: sim(1).xaddr, regionId: weiqi.id, location: { lon: 1, lat: 1 } }))
+        .status,
+    ).toBe(403);
+    const again = await register(technician, {
+      onvifAddress: cam.xaddr,
+      username: cam.username,
+      password: cam.password,
+      regionId: weiqi.id,
+      location: { lon: 1, lat: 1 },
+    });
+    expect(again.status).toBe(409);
+  });
+
+  it('says the camera rejected the credentials', async () => {
+    const cam = sim(1);
+    const res = await register(technician, {
+      onvifAddress: cam.xaddr,
+      username: cam.username,
+      password: 'wrong',
+      regionId: weiqi.id,
+      location: { lon: 1, lat: 1 },
+    });
+    expect(res.status).toBe(422);
+    const body = await bodyOf(res);
+    expect(body.message).toBe('camera rejected the credentials (NotAuthorized)');
+    expect(body.code).toBe('camera_auth_failed');
+  });
+
+  it('says the camera is unreachable', async () => {
+    const res = await register(technician, {
+      onvifAddress: `http://127.0.0.1:${await closedPort()}/onvif/device_service`,
+      username: 'admin',
+      password: 'x',
+      regionId: weiqi.id,
+      location: { lon: 1, lat: 1 },
+    });
+    expect(res.status).toBe(422);
+    const body = await bodyOf(res);
+    expect(body.message).toBe('camera unreachable (ECONNREFUSED)');
+    expect(body.code).toBe('camera_unreachable');
+  });
+
+  it('says a plain web server is not an ONVIF device', async () => {
+    const web = await startPlainHttp();
+    try {
+      const res = await register(technician, {
+        onvifAddress: web.url,
+        username: 'admin',
+        password: 'x',
+        regionId: weiqi.id,
+        location: { lon: 1, lat: 1 },
+      });
+      expect(res.status).toBe(422);
+      const body = await bodyOf(res);
+      expect(body.message).toBe('not an ONVIF device');
+      expect(body.code).toBe('not_onvif');
+    } finally {
+      await web.close();
+    }
+  });
+
+  it('discovers the fleet over WS-Discovery and marks what is registered', async () => {
+    const start = await technician.call('/api/cameras/discovery', { method: 'POST' });
+    expect(start.status).toBe(202);
+    const scan = await until(async () => {
+      const s = (await (await technician.call('/api/cameras/discovery')).json()) as DiscoveryScanView;
+      return !s.scanning && s.items.length >= 3 ? s : undefined;
+    });
+    expect(scan.items.map((d) => d.xaddr).sort()).toEqual(
+      fleet
+        .list()
+        .map((c) => c.xaddr)
+        .sort(),
+    );
+    const registered = scan.items.find((d) => d.xaddr === sim(0).xaddr);
+    expect(registered?.registeredCameraId).toBe(fixedId);
+    expect(scan.items.find((d) => d.xaddr === sim(1).xaddr)?.registeredCameraId).toBeNull();
+    expect(registered?.name).toBe(sim(0).name);
+    expect((await duty.call('/api/cameras/discovery')).status).toBe(403);
+  });
+
+  it('moves a PTZ dome, stops it, sets and recalls presets; audited', async () => {
+    const cam = sim(1); // cam-002: every 2nd camera is a dome
+    const res = await register(technician, {
+      onvifAddress: cam.xaddr,
+      username: cam.username,
+      password: cam.password,
+      regionId: qingquan.id,
+      location: { lon: 1, lat: 1 },
+    });
+    expect(res.status).toBe(201);
+    ptzId = ((await res.json()) as CameraDetailView).id;
+
+    const move = await duty.call(`/api/cameras/${ptzId}/ptz`, {
+      method: 'POST',
+      json: { action: 'move', pan: 0.5, tilt: -0.25 },
+    });
+    expect(move.status).toBe(200);
+    expect(fleet.ptz(cam.id)?.velocity).toMatchObject({ x: 0.5, y: -0.25 });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(
+      (await duty.call(`/api/cameras/${ptzId}/ptz`, { method: 'POST', json: { action: 'stop' } })).status,
+    ).toBe(200);
+    const stopped = fleet.ptz(cam.id)!;
+    expect(stopped.velocity).toEqual({ x: 0, y: 0, zoom: 0 });
+    expect(stopped.position.x).toBeGreaterThan(0);
+
+    const set = await duty.call(`/api/cameras/${ptzId}/ptz`, {
+      method: 'POST',
+      json: { action: 'set-preset', name: '路口全景' },
+    });
+    const { presetToken } = (await set.json()) as { presetToken: string };
+    expect(presetToken).toBeTruthy();
+    const presets = (await (await duty.call(`/api/cameras/${ptzId}/ptz/presets`)).json()) as PtzPresetView[];
+    expect(presets).toContainEqual({ token: presetToken, name: '路口全景' });
+    expect(
+      (
+        await duty.call(`/api/cameras/${ptzId}/ptz`, {
+          method: 'POST',
+          json: { action: 'goto-preset', preset: presetToken },
+        })
+      ).status,
+    ).toBe(200);
+
+    // The township officer sees 清泉镇 cameras and may steer them; dispatchers may not.
+    expect(
+      (await dutyT1.call(`/api/cameras/${ptzId}/ptz`, { method: 'POST', json: { action: 'stop' } })).status,
+    ).toBe(200);
+    expect(
+      (await dutyT1.call(`/api/cameras/${fixedId}/ptz`, { method: 'POST', json: { action: 'stop' } })).status,
+    ).toBe(404);
+    expect(
+      (await duty.call(`/api/cameras/${fixedId}/ptz`, { method: 'POST', json: { action: 'stop' } })).status,
+    ).toBe(409);
+    const audits = await db.getRepository(AuditEntry).findBy({ action: 'camera.ptz', targetId: ptzId });
+    expect(audits.length).toBeGreaterThanOrEqual(4);
+  });
+
+  it('takes a JPEG snapshot', async () => {
+    const res = await duty.call(`/api/cameras/${fixedId}/snapshot`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('image/jpeg');
+    const jpeg = Buffer.from(await res.arrayBuffer());
+    expect(jpeg.subarray(0, 2).toString('hex')).toBe('ffd8');
+  });
+
+  it('edits and deletes with audit; a new password is stored encrypted', async () => {
+    const patch = await technician.call(`/api/cameras/${fixedId}`, {
+      method: 'PATCH',
+      json: { name: '位奇村口', location: { lon: 101.2, lat: 38.7 }, password: 'new-secret-1' },
+    });
+    expect(patch.status).toBe(200);
+    expect(await patch.json()).toMatchObject({ name: '位奇村口', location: { lon: 101.2, lat: 38.7 } });
+    const rows = await db.query(`SELECT password_encrypted FROM cameras WHERE id = $1`, [fixedId]);
+    expect(String(rows[0].password_encrypted)).toMatch(/^v1:/);
+    expect(String(rows[0].password_encrypted)).not.toContain('new-secret-1');
+    expect((await duty.call(`/api/cameras/${fixedId}`, { method: 'DELETE' })).status).toBe(403);
+    expect((await technician.call(`/api/cameras/${fixedId}`, { method: 'DELETE' })).status).toBe(204);
+    expect((await technician.call(`/api/cameras/${fixedId}`)).status).toBe(404);
+    expect(await db.getRepository(AuditEntry).countBy({ action: 'camera.delete', targetId: fixedId })).toBe(
+      1,
+    );
+  });
+});
