@@ -28,6 +28,9 @@ import { MutesModule } from './mutes/mutes.module';
 import { SlaPoliciesModule } from './sla-policies/sla-policies.module';
 import { WallsModule } from './walls/walls.module';
 
+import { CamerasModule } from './cameras/cameras.module';
+import { CheckpointsModule } from './checkpoints/checkpoints.module';
+import { LiveVideoModule } from './live-video/live-video.module';
 /** Feature modules are listed here; each owns its folder. */
 export const API_FEATURES = [
   LoginModule,
@@ -43,6 +46,9 @@ export const API_FEATURES = [
   IntegrationsModule,
   MutesModule,
   SlaPoliciesModule,
+  LiveVideoModule,
+  CamerasModule,
+  CheckpointsModule,
 ];
 
 @Module({
