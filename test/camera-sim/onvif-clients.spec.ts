@@ -225,6 +225,21 @@ describe('camera-sim with the onvif and node-onvif client libraries', () => {
     await call(cam, 'unsubscribe');
   });
 
+  it("onvif: cam.on('event') (the library's own pull loop) receives a digital input event", async () => {
+    const cam = (await connect(portOf('cam-002'))) as OnvifCam & {
+      on(ev: 'event', fn: (msg: unknown) => void): void;
+      removeAllListeners(ev: string): void;
+    };
+    const got = new Promise<string>((resolve) => cam.on('event', (msg) => resolve(JSON.stringify(msg))));
+    await until(() => (fleet.camera('cam-002')!.events.size > 0 ? true : undefined));
+    await new Promise((r) => setTimeout(r, 200));
+    await post('/cameras/cam-002/events', { topic: 'digital_input', state: false });
+    const msg = await got;
+    cam.removeAllListeners('event');
+    expect(msg).toContain('tns1:Device/Trigger/DigitalInput');
+    expect(msg).toContain('LogicalState');
+  });
+
   it('PullPoint: PullMessages without events returns empty after its Timeout; expired subscriptions fault', async () => {
     const c = fleet.camera('cam-001')!;
     const created = await postSoap(

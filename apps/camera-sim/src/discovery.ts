@@ -66,6 +66,26 @@ export function probeMatchXml(cam: SimCamera, relatesTo: string, messageNumber: 
   );
 }
 
+/** Hello (camera up) or Bye (camera going away), multicast like a device announcing itself. */
+export function announcementXml(cam: SimCamera, kind: 'Hello' | 'Bye', messageNumber: number): string {
+  return (
+    `<?xml version="1.0" encoding="UTF-8"?>\n` +
+    `<SOAP-ENV:Envelope xmlns:SOAP-ENV="http://www.w3.org/2003/05/soap-envelope" xmlns:wsa="${WSA_2004}" ` +
+    `xmlns:d="${WSD_NS}" xmlns:dn="http://www.onvif.org/ver10/network/wsdl" xmlns:tds="http://www.onvif.org/ver10/device/wsdl">` +
+    `<SOAP-ENV:Header><wsa:MessageID>urn:uuid:${randomUUID()}</wsa:MessageID>` +
+    `<wsa:To SOAP-ENV:mustUnderstand="true">urn:schemas-xmlsoap-org:ws:2005:04:discovery</wsa:To>` +
+    `<wsa:Action SOAP-ENV:mustUnderstand="true">${WSD_NS}/${kind}</wsa:Action>` +
+    `<d:AppSequence SOAP-ENV:mustUnderstand="true" InstanceId="1" MessageNumber="${messageNumber}"/>` +
+    `</SOAP-ENV:Header><SOAP-ENV:Body><d:${kind}>` +
+    `<wsa:EndpointReference><wsa:Address>urn:uuid:${cam.identity.uuid}</wsa:Address></wsa:EndpointReference>` +
+    (kind === 'Hello'
+      ? `<d:Types>dn:NetworkVideoTransmitter tds:Device</d:Types>` +
+        `<d:Scopes>${cam.scopes().map(xmlEscape).join(' ')}</d:Scopes><d:XAddrs>${cam.xaddr}</d:XAddrs>`
+      : '') +
+    `<d:MetadataVersion>1</d:MetadataVersion></d:${kind}></SOAP-ENV:Body></SOAP-ENV:Envelope>`
+  );
+}
+
 export interface DiscoveryOptions {
   port: number;
   host: string;
@@ -128,6 +148,15 @@ export class DiscoveryResponder {
       );
       this.timers.add(t);
     }
+  }
+
+  /** Multicasts Hello/Bye when a camera comes online or goes away (multicast mode only). */
+  announce(cam: SimCamera, kind: 'Hello' | 'Bye'): void {
+    if (!this.opts.multicast || !this.socket) return;
+    const xml = Buffer.from(announcementXml(cam, kind, ++this.messageNumber));
+    this.socket.send(xml, this.opts.port || 3702, WSD_MULTICAST, (e) => {
+      if (e) this.opts.log(`discovery: ${kind} for ${cam.id} not sent (${e.message})`);
+    });
   }
 
   async stop(): Promise<void> {

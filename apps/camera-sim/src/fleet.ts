@@ -172,11 +172,15 @@ export class CameraFleet {
     c.online = false;
     this.http.get(id)?.dropConnections();
     this.rtsp.dropCamera(id);
+    this.discovery?.announce(c, 'Bye');
     this.log(`${id} offline`);
   }
 
   setOnline(id: string): void {
-    this.need(id).online = true;
+    const c = this.need(id);
+    const was = c.online;
+    c.online = true;
+    if (!was) this.discovery?.announce(c, 'Hello');
     this.log(`${id} online`);
   }
 

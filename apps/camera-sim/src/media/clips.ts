@@ -35,6 +35,8 @@ export class ClipStore {
   private running = 0;
   private stopped = false;
   private readonly font = FONT_CANDIDATES.find((f) => existsSync(f));
+  /** Set when drawtext fails (ffmpeg built without freetype): later encodes skip the overlay. */
+  private overlayBroken = false;
 
   constructor(private readonly opts: ClipStoreOptions) {}
 
@@ -105,6 +107,7 @@ export class ClipStore {
   }
 
   private overlay(label: string, kind: string, clock: boolean): string {
+    if (this.overlayBroken) return 'null';
     const text = `${safe(label)} ${kind}${clock ? ' %{pts\\:hms}' : ''}`;
     const font = this.font ? `fontfile=${this.font}:` : '';
     return `drawtext=${font}text='${text}':x=8:y=8:fontsize=20:fontcolor=white:box=1:boxcolor=black@0.6`;
@@ -116,7 +119,17 @@ export class ClipStore {
     await mkdir(this.opts.cacheDir, { recursive: true });
     const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
     try {
-      await this.withSlot(() => this.run([...args(tmp)]));
+      await this.withSlot(async () => {
+        try {
+          await this.run(args(tmp));
+        } catch (e) {
+          if (this.overlayBroken || this.stopped || !/drawtext|freetype|font/i.test((e as Error).message))
+            throw e;
+          this.overlayBroken = true;
+          this.opts.log(`drawtext unavailable, encoding without the label overlay: ${(e as Error).message}`);
+          await this.run(args(tmp));
+        }
+      });
       await rename(tmp, file);
     } finally {
       await rm(tmp, { force: true });
