@@ -26,6 +26,8 @@ WORKDIR /app
 COPY --from=build --chown=node:node /app/package.json ./
 COPY --from=build --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist
+# Apps keep runtime files (simulator clip cache and the like) under var/.
+RUN mkdir -p /app/var && chown node:node /app/var
 USER node
 # tini reaps ffmpeg children and forwards SIGTERM so apps shut down cleanly on `docker stop`.
 ENTRYPOINT ["/usr/bin/tini", "--"]

@@ -28,7 +28,7 @@ if (require.main === module) {
     const cameras = parseCameraCount(process.argv.slice(2));
     await migrateDatabase(url);
     // The simulator's fleet is registered only when it runs (e.g. alongside npm start).
-    const simControlUrl = `http://127.0.0.1:${loadConfig().SIM_PORT}`;
+    const simControlUrl = process.env.SIM_CONTROL_URL || `http://127.0.0.1:${loadConfig().SIM_PORT}`;
     const simUp = (await httpStatus(`${simControlUrl}/cameras`)) !== undefined;
     if (!simUp) console.log(`no camera simulator on ${simControlUrl}: seeding without its cameras`);
     const started = Date.now();
