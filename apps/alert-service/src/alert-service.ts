@@ -20,6 +20,11 @@ export interface AlertServiceOptions {
   /** 0 picks a free port (tests); undefined serves no status routes. */
   port?: number;
   concurrency?: number;
+  /**
+   * How long a job stays locked to a worker that stopped answering before another takes it
+   * over (BullMQ lockDuration and stalled-check interval; default 30 s).
+   */
+  lockMs?: number;
   log?: (message: string) => void;
 }
 
@@ -87,7 +92,13 @@ export class AlertService {
           eventsTotal.inc({ outcome: result.outcome });
           return result;
         },
-        { connection: createRedis(o.redisUrl), prefix: o.redisPrefix, concurrency },
+        {
+          connection: createRedis(o.redisUrl),
+          prefix: o.redisPrefix,
+          concurrency,
+          lockDuration: o.lockMs ?? 30_000,
+          stalledInterval: o.lockMs ?? 30_000,
+        },
       ),
       new Worker<SlaCheckJob>(
         QUEUES.sla,

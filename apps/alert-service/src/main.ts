@@ -5,12 +5,14 @@ import { AlertService } from './alert-service';
 async function main(): Promise<void> {
   const config = loadConfig();
   const concurrency = Number(process.env.ALERT_WORKER_CONCURRENCY ?? 8);
+  const lockMs = Number(process.env.ALERT_WORKER_LOCK_MS ?? 30_000);
   const service = new AlertService({
     databaseUrl: config.DATABASE_URL,
     redisUrl: config.REDIS_URL,
     redisPrefix: config.REDIS_PREFIX,
     port: config.ALERT_SERVICE_PORT,
     concurrency: Number.isInteger(concurrency) && concurrency > 0 ? concurrency : 8,
+    lockMs: Number.isInteger(lockMs) && lockMs >= 1000 ? lockMs : 30_000,
     log: (m) => console.log(m),
   });
   await service.start();
