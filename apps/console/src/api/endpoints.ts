@@ -1,4 +1,9 @@
 import type {
+  CreatedIntegrationKey,
+  CreateIntegrationKey,
+  IntegrationKeyView,
+  SlaPolicyView,
+  UpdateSlaPolicy,
   AlertCommand,
   AlertCommandBody,
   AlertDetailView,
@@ -51,30 +56,6 @@ export interface CheckpointInput {
   road: string;
   direction: string;
   lanes: number;
-}
-export interface SlaPolicyView {
-  id: string;
-  alertType: string;
-  priority: string;
-  acknowledgeSeconds: number | null;
-  dispatchSeconds: number | null;
-  acceptSeconds: number | null;
-  arriveSeconds: number | null;
-  resolveSeconds: number | null;
-  escalate: boolean;
-  instructions: string;
-}
-export interface IntegrationKeyView {
-  id: string;
-  name: string;
-  prefix: string;
-  source: string;
-  regionId: string;
-  createdAt: string;
-  revokedAt: string | null;
-  lastUsedAt: string | null;
-  /** Present only in the answer to POST. */
-  key?: string;
 }
 export interface AuditEntryView {
   id: string | number;
@@ -140,7 +121,11 @@ export const camerasApi = {
   ptz: (id: string, command: PtzCommand) =>
     api<void>(`/api/cameras/${id}/ptz`, { method: 'POST', json: command }),
   startDiscovery: () => api<unknown>('/api/cameras/discovery', { method: 'POST', json: {} }),
-  discovered: () => api<DiscoveredDevice[] | Page<DiscoveredDevice>>('/api/cameras/discovery').then(itemsOf),
+  /** The latest scan: `{scanning, items}` (or a bare list from an older api). */
+  discovered: () =>
+    api<DiscoveredDevice[] | (Page<DiscoveredDevice> & { scanning?: boolean })>(
+      '/api/cameras/discovery',
+    ).then((body) => ({ items: itemsOf(body), scanning: !Array.isArray(body) && !!body?.scanning })),
 };
 
 export const checkpointsApi = {
@@ -153,14 +138,14 @@ export const checkpointsApi = {
 
 export const slaApi = {
   list: () => api<SlaPolicyView[] | Page<SlaPolicyView>>('/api/sla-policies').then(itemsOf),
-  update: (id: string, body: Partial<SlaPolicyView>) =>
+  update: (id: string, body: UpdateSlaPolicy) =>
     api<SlaPolicyView>(`/api/sla-policies/${id}`, { method: 'PATCH', json: body }),
 };
 
 export const integrationsApi = {
   list: () => api<IntegrationKeyView[] | Page<IntegrationKeyView>>('/api/integrations').then(itemsOf),
-  create: (body: { name: string; source: string; regionId: string }) =>
-    api<IntegrationKeyView>('/api/integrations', { method: 'POST', json: body }),
+  create: (body: CreateIntegrationKey) =>
+    api<CreatedIntegrationKey>('/api/integrations', { method: 'POST', json: body }),
   revoke: (id: string) => api<void>(`/api/integrations/${id}`, { method: 'DELETE' }),
 };
 

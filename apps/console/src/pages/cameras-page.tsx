@@ -1,3 +1,388 @@
+import { useEffect, useMemo, useState } from 'react';
+import { useSearchParams } from 'react-router-dom';
+import type { CameraView, DiscoveredDevice } from '@xueliang/contracts';
+import { ApiRequestError } from '../api/client';
+import { camerasApi, checkpointLocation, checkpointsApi, type CheckpointView } from '../api/endpoints';
+import { useUser } from '../api/session-provider';
+import { useCameras } from '../hooks/use-cameras';
+import { useRegions } from '../hooks/use-regions';
+import { useResource } from '../hooks/use-resource';
+import { formatDateTime } from '../i18n/format';
+import { useI18n } from '../i18n/i18n-provider';
+import type { MessageKey } from '../i18n/dictionary';
+import { CameraForm, type CameraFormValue } from '../views/cameras/camera-form';
+import { CheckpointForm } from '../views/cameras/checkpoint-form';
+import { StateBox } from '../views/common/state-box';
+import { Tabs } from '../views/common/tabs';
+
+type Tab = 'list' | 'health' | 'discovery' | 'checkpoints';
+
+function describe(err: unknown): string {
+  if (err instanceof ApiRequestError) {
+    const code = typeof err.body.code === 'string' ? `[${err.body.code}] ` : '';
+    const issues = err.body.issues?.map((i) => `${i.path}: ${i.message}`).join('; ');
+    return `${code}${err.message}${issues ? ` (${issues})` : ''}`;
+  }
+  return String(err);
+}
+
+/** 设备运维: the technician's page. ?tab= picks the view. */
 export function CamerasPage() {
-  return <div className="page-pad">CamerasPage</div>;
+  const { t, locale } = useI18n();
+  const user = useUser();
+  const [params, setParams] = useSearchParams();
+  const tab = (params.get('tab') as Tab) || 'list';
+  const regions = useRegions();
+  const cameras = useCameras();
+  const checkpoints = useResource(() => checkpointsApi.list(), []);
+  const [form, setForm] = useState<{ camera?: CameraView; initial: CameraFormValue } | null>(null);
+  const [cpForm, setCpForm] = useState<{ cp?: CheckpointView } | null>(null);
+  const [q, setQ] = useState('');
+  const [notice, setNotice] = useState<string | null>(null);
+
+  const list = cameras.data ?? [];
+  const online = list.filter((c) => c.status === 'online').length;
+  const rate = list.length ? `${((online / list.length) * 100).toFixed(1)}%` : '—';
+  const shown = useMemo(
+    () =>
+      list
+        .filter((c) => (tab === 'health' ? c.status !== 'online' : true))
+        .filter(
+          (c) => !q || `${c.name} ${c.regionName} ${c.onvifAddress}`.toLowerCase().includes(q.toLowerCase()),
+        ),
+    [list, tab, q],
+  );
+
+  const blank = (address = '', name = ''): CameraFormValue => ({
+    name,
+    onvifAddress: address,
+    username: 'admin',
+    password: '',
+    regionId: user.regionId,
+    location: null,
+  });
+
+  const submitCamera = async (v: CameraFormValue): Promise<string | null> => {
+    try {
+      if (form?.camera) {
+        const body: Record<string, unknown> = { name: v.name, regionId: v.regionId, location: v.location };
+        if (v.password) Object.assign(body, { username: v.username, password: v.password });
+        await camerasApi.update(form.camera.id, body);
+      } else {
+        await camerasApi.register({
+          name: v.name || undefined,
+          onvifAddress: v.onvifAddress,
+          username: v.username,
+          password: v.password,
+          regionId: v.regionId,
+          location: v.location!,
+        });
+      }
+      setForm(null);
+      cameras.reload();
+      setNotice(t('common.saved'));
+      return null;
+    } catch (err) {
+      return describe(err);
+    }
+  };
+
+  return (
+    <div>
+      <Tabs
+        items={[
+          { key: 'list', label: t('cameras.list') },
+          { key: 'health', label: t('cameras.health') },
+          { key: 'discovery', label: t('cameras.discovery') },
+          { key: 'checkpoints', label: t('cameras.checkpoints') },
+        ]}
+        active={tab}
+        onChange={(k) => setParams({ tab: k })}
+      />
+      {tab !== 'discovery' && tab !== 'checkpoints' && (
+        <>
+          <div className="toolbar">
+            <input
+              type="search"
+              placeholder={t('common.search')}
+              value={q}
+              onChange={(e) => setQ(e.target.value)}
+            />
+            <span data-testid="networking-rate">{t('cameras.networking', { rate })}</span>
+            <span className="muted">
+              {online}/{list.length}
+            </span>
+            <span className="spacer" />
+            {notice && <span className="muted">{notice}</span>}
+            <button
+              type="button"
+              className="btn btn-primary btn-small"
+              onClick={() => setForm({ initial: blank() })}
+              data-testid="camera-add"
+            >
+              {t('cameras.add')}
+            </button>
+          </div>
+          <StateBox
+            loading={cameras.loading}
+            error={cameras.error}
+            empty={!shown.length}
+            onRetry={cameras.reload}
+          >
+            <table className="table" data-testid="camera-table">
+              <thead>
+                <tr>
+                  <th>{t('common.name')}</th>
+                  <th>{t('common.status')}</th>
+                  <th>{t('cameras.reason')}</th>
+                  <th>{t('common.region')}</th>
+                  <th>{t('cameras.model')}</th>
+                  <th>{t('cameras.lastSeen')}</th>
+                  <th>{t('common.actions')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {shown.slice(0, 1000).map((c) => (
+                  <tr key={c.id} data-testid="camera-row" data-camera-id={c.id} data-status={c.status}>
+                    <td>
+                      {c.name}
+                      <div className="muted small mono">{c.onvifAddress}</div>
+                    </td>
+                    <td>
+                      <span className={`badge badge-${c.status}`}>
+                        {t(`camera.${c.status}` as MessageKey)}
+                      </span>
+                    </td>
+                    <td className={c.status === 'offline' ? 'text-error' : 'muted'}>
+                      {c.statusReason ?? '—'}
+                    </td>
+                    <td>{c.regionName}</td>
+                    <td className="muted">
+                      {[c.manufacturer, c.model].filter(Boolean).join(' ') || '—'}
+                      {c.ptz ? ` · ${t('cameras.ptz')}` : ''}
+                    </td>
+                    <td className="muted">{formatDateTime(c.lastSeenAt, locale)}</td>
+                    <td className="btn-row">
+                      <button
+                        type="button"
+                        className="btn btn-small"
+                        onClick={() =>
+                          setForm({
+                            camera: c,
+                            initial: {
+                              ...blank(c.onvifAddress, c.name),
+                              regionId: c.regionId,
+                              location: c.location,
+                              password: '',
+                            },
+                          })
+                        }
+                      >
+                        {t('common.edit')}
+                      </button>
+                      <button
+                        type="button"
+                        className="btn btn-small btn-danger"
+                        onClick={async () => {
+                          if (!window.confirm(`${t('common.confirmDelete')} ${c.name}`)) return;
+                          try {
+                            await camerasApi.remove(c.id);
+                            cameras.reload();
+                          } catch (err) {
+                            setNotice(describe(err));
+                          }
+                        }}
+                      >
+                        {t('common.delete')}
+                      </button>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </StateBox>
+        </>
+      )}
+      {tab === 'discovery' && (
+        <Discovery onRegister={(d) => setForm({ initial: blank(d.xaddr, d.name ?? '') })} />
+      )}
+      {tab === 'checkpoints' && (
+        <div>
+          <div className="toolbar">
+            <span className="spacer" />
+            <button type="button" className="btn btn-primary btn-small" onClick={() => setCpForm({})}>
+              {t('common.create')}
+            </button>
+          </div>
+          <StateBox
+            loading={checkpoints.loading}
+            error={checkpoints.error}
+            empty={!checkpoints.data?.length}
+            onRetry={checkpoints.reload}
+          >
+            <table className="table" data-testid="checkpoint-table">
+              <thead>
+                <tr>
+                  <th>{t('checkpoints.code')}</th>
+                  <th>{t('common.name')}</th>
+                  <th>{t('checkpoints.road')}</th>
+                  <th>{t('checkpoints.direction')}</th>
+                  <th>{t('checkpoints.lanes')}</th>
+                  <th>{t('common.region')}</th>
+                  <th>{t('common.status')}</th>
+                  <th>{t('common.actions')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {(checkpoints.data ?? []).map((c) => (
+                  <tr key={c.id}>
+                    <td className="mono">{c.code}</td>
+                    <td>{c.name}</td>
+                    <td>{c.road}</td>
+                    <td>{c.direction}</td>
+                    <td>{c.lanes}</td>
+                    <td>{c.regionName ?? regions.index.byId.get(c.regionId)?.name}</td>
+                    <td>{c.status ?? '—'}</td>
+                    <td className="btn-row">
+                      <button type="button" className="btn btn-small" onClick={() => setCpForm({ cp: c })}>
+                        {t('common.edit')}
+                      </button>
+                      <button
+                        type="button"
+                        className="btn btn-small btn-danger"
+                        onClick={async () => {
+                          if (!window.confirm(`${t('common.confirmDelete')} ${c.name}`)) return;
+                          await checkpointsApi.remove(c.id).catch((err: unknown) => setNotice(describe(err)));
+                          checkpoints.reload();
+                        }}
+                      >
+                        {t('common.delete')}
+                      </button>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </StateBox>
+        </div>
+      )}
+      {form && (
+        <CameraForm
+          title={form.camera ? `${t('common.edit')} · ${form.camera.name}` : t('cameras.add')}
+          initial={form.initial}
+          editing={!!form.camera}
+          regions={regions.index.list}
+          cameras={list}
+          onClose={() => setForm(null)}
+          onSubmit={submitCamera}
+        />
+      )}
+      {cpForm && (
+        <CheckpointForm
+          editing={!!cpForm.cp}
+          regions={regions.index.list}
+          initial={
+            cpForm.cp
+              ? { ...cpForm.cp, location: checkpointLocation(cpForm.cp) }
+              : {
+                  code: '',
+                  name: '',
+                  regionId: user.regionId,
+                  road: '',
+                  direction: '',
+                  lanes: 2,
+                  location: null,
+                }
+          }
+          onClose={() => setCpForm(null)}
+          onSubmit={async (v) => {
+            try {
+              if (cpForm.cp) {
+                const { code: _code, ...rest } = v;
+                await checkpointsApi.update(cpForm.cp.id, rest);
+              } else await checkpointsApi.create(v);
+              setCpForm(null);
+              checkpoints.reload();
+              return null;
+            } catch (err) {
+              return describe(err);
+            }
+          }}
+        />
+      )}
+    </div>
+  );
+}
+
+/** Runs a WS-Discovery scan on the gateway and lists what answered; one click to register. */
+function Discovery({ onRegister }: { onRegister(d: DiscoveredDevice): void }) {
+  const { t } = useI18n();
+  const found = useResource(() => camerasApi.discovered(), []);
+  const [error, setError] = useState<string | null>(null);
+  const scanning = found.data?.scanning ?? false;
+  const { reload } = found;
+  useEffect(() => {
+    if (!scanning) return;
+    const timer = setInterval(reload, 2000);
+    return () => clearInterval(timer);
+  }, [scanning, reload]);
+  return (
+    <div>
+      <div className="toolbar">
+        <button
+          type="button"
+          className="btn btn-primary btn-small"
+          disabled={scanning}
+          data-testid="discovery-scan"
+          onClick={async () => {
+            setError(null);
+            try {
+              await camerasApi.startDiscovery();
+              setTimeout(reload, 500);
+            } catch (err) {
+              setError(describe(err));
+            }
+          }}
+        >
+          {scanning ? t('cameras.scanning') : t('cameras.scan')}
+        </button>
+        {error && <span className="text-error">{error}</span>}
+      </div>
+      <StateBox
+        loading={found.loading}
+        error={found.error}
+        empty={!found.data?.items.length}
+        onRetry={reload}
+      >
+        <table className="table" data-testid="discovery-table">
+          <thead>
+            <tr>
+              <th>{t('common.name')}</th>
+              <th>{t('cameras.address')}</th>
+              <th>{t('cameras.model')}</th>
+              <th>{t('common.actions')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {(found.data?.items ?? []).map((d) => (
+              <tr key={d.urn || d.xaddr}>
+                <td>{d.name ?? '—'}</td>
+                <td className="mono">{d.xaddr}</td>
+                <td>{d.hardware ?? '—'}</td>
+                <td>
+                  {d.registeredCameraId ? (
+                    <span className="muted">{t('cameras.registered')}</span>
+                  ) : (
+                    <button type="button" className="btn btn-small" onClick={() => onRegister(d)}>
+                      {t('cameras.register')}
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </StateBox>
+    </div>
+  );
 }

@@ -35,7 +35,7 @@ function label(text: string, size: number): Style {
     s = new Style({
       text: new Text({
         text,
-        font: `${size}px "Noto Sans CJK SC", "Microsoft YaHei", sans-serif`,
+        font: `${size}px "Noto Sans CJK SC", "Microsoft YaHei", "WenQuanYi Micro Hei", sans-serif`,
         fill: new Fill({ color: 'rgba(200,215,235,0.85)' }),
         stroke: new Stroke({ color: 'rgba(10,18,28,0.9)', width: 3 }),
         overflow: true,
