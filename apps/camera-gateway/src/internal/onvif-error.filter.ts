@@ -26,13 +26,11 @@ export class OnvifErrorFilter implements ExceptionFilter {
     const res = host.switchToHttp().getResponse<Response>();
     const code = probeErrorCode(err.kind);
     const status = code ? 422 : 502;
-    res
-      .status(status)
-      .json({
-        statusCode: status,
-        error: code ? 'Unprocessable Entity' : 'Bad Gateway',
-        message: err.message,
-        code: code ?? 'camera_error',
-      });
+    res.status(status).json({
+      statusCode: status,
+      error: code ? 'Unprocessable Entity' : 'Bad Gateway',
+      message: err.message,
+      code: code ?? 'camera_error',
+    });
   }
 }

@@ -199,6 +199,8 @@ export class StreamManager implements OnModuleInit, OnApplicationShutdown {
   private async waitPlayable(session: StreamSession): Promise<void> {
     const deadline = Date.now() + this.settings.STREAM_READY_TIMEOUT_MS;
     for (;;) {
+      // A viewer waiting for the first segment is activity: the idle sweeper must not stop it.
+      session.lastAccess = Date.now();
       const text = await readFile(join(session.dir, PLAYLIST), 'utf8').catch(() => '');
       if (isPlayable(text)) return;
       if (session.stopping) throw new ServiceUnavailableException('stream stopped while starting');

@@ -1,0 +1,192 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import os from 'node:os';
+import path from 'node:path';
+import type { CameraFleet } from '../../apps/camera-sim/src/fleet';
+import type { LiveSession } from '@xueliang/contracts';
+import { AuditEntry, Camera } from '@xueliang/db';
+import { DataSource } from 'typeorm';
+import { HlsTokens } from '../../apps/api/src/live-video/hls-token';
+import type { StreamManager } from '../../apps/camera-gateway/src/streams/stream-manager.service';
+import { bodyOf, login, Session, startApi, TestApi } from '../support/api';
+import {
+  FFPROBE,
+  insertSimCameras,
+  openDb,
+  pidAlive,
+  startFleet,
+  startTestGateway,
+  TestGateway,
+  until,
+} from './support';
+
+function ffprobe(file: string): Promise<{ codec: string; duration: number }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(FFPROBE, [
+      '-v',
+      'error',
+      '-select_streams',
+      'v:0',
+      '-show_entries',
+      'stream=codec_name:format=duration',
+      '-of',
+      'json',
+      file,
+    ]);
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('error', reject);
+    child.on('close', () => {
+      const j = JSON.parse(out) as { streams: { codec_name: string }[]; format: { duration: string } };
+      resolve({ codec: j.streams[0]!.codec_name, duration: Number(j.format.duration) });
+    });
+  });
+}
+
+/** A viewer polling the playlist like hls.js does. */
+function watch(url: string): () => void {
+  const t = setInterval(() => void fetch(url).catch(() => undefined), 300);
+  return () => clearInterval(t);
+}
+
+describe('live video: ffmpeg RTSP → HLS behind signed tokens', () => {
+  let fleet: CameraFleet;
+  let api: TestApi;
+  let gateway: TestGateway;
+  let db: DataSource;
+  let cameras: Camera[];
+  let duty: Session;
+  let dutyT1: Session;
+  let streams: StreamManager;
+  let tmp: string;
+
+  beforeAll(async () => {
+    fleet = await startFleet({ count: 3, ptzEvery: 0 });
+    api = await startApi({ LIVE_TOKEN_TTL_S: '120', GATEWAY_BACKGROUND: 'false' });
+    gateway = await startTestGateway('gw-live', { MAX_STREAMS: '2', GATEWAY_BACKGROUND: 'false' });
+    const { StreamManager } = await import('../../apps/camera-gateway/src/streams/stream-manager.service');
+    streams = gateway.app.get(StreamManager);
+    db = await openDb(api.databaseUrl);
+    cameras = await insertSimCameras(db, fleet, '清泉镇');
+    [duty, dutyT1] = await Promise.all([login(api, 'duty'), login(api, 'duty_t1')]);
+    tmp = await mkdtemp(path.join(os.tmpdir(), 'xl-live-'));
+  });
+
+  afterAll(async () => {
+    await gateway?.close();
+    await api?.close();
+    await db?.destroy();
+    await fleet?.stop();
+    if (tmp) await rm(tmp, { recursive: true, force: true });
+  });
+
+  let session: LiveSession;
+  const cam = () => cameras[0]!;
+
+  it('answers a live request once the playlist is playable, and audits the view', async () => {
+    const res = await dutyT1.call(`/api/cameras/${cam().id}/live`, {
+      method: 'POST',
+      json: { stream: 'sub' },
+    });
+    expect(res.status).toBe(200);
+    session = (await res.json()) as LiveSession;
+    expect(session.hlsUrl).toMatch(new RegExp(`^/api/hls/${cam().id}/sub/index\\.m3u8\\?token=`));
+    expect(Date.parse(session.expiresAt)).toBeGreaterThan(Date.now());
+    expect(
+      await db.getRepository(AuditEntry).countBy({ action: 'camera.live_view', targetId: cam().id }),
+    ).toBe(1);
+  });
+
+  it('serves segments that ffprobe reads as ~1 s of H.264, token carried onto segment URIs', async () => {
+    const playlist = await (await fetch(`${api.url}${session.hlsUrl}`)).text();
+    expect(playlist).toContain('#EXTM3U');
+    const token = new URL(session.hlsUrl, api.url).searchParams.get('token')!;
+    const segments = playlist.split('\n').filter((l) => l && !l.startsWith('#'));
+    expect(segments.length).toBeGreaterThan(0);
+    for (const s of segments)
+      expect(s).toMatch(new RegExp(`^seg_\\d+\\.ts\\?token=${token.replace('.', '\\.')}$`));
+    const segUrl = `${api.url}/api/hls/${cam().id}/sub/${segments[0]}`;
+    const seg = await fetch(segUrl);
+    expect(seg.status).toBe(200);
+    const file = path.join(tmp, 'seg.ts');
+    await writeFile(file, Buffer.from(await seg.arrayBuffer()));
+    const probe = await ffprobe(file);
+    expect(probe.codec).toBe('h264');
+    expect(probe.duration).toBeGreaterThan(0.5);
+    expect(probe.duration).toBeLessThan(2.5);
+  });
+
+  it('refuses a missing, forged or expired token', async () => {
+    const base = `${api.url}/api/hls/${cam().id}/sub/index.m3u8`;
+    expect((await fetch(base)).status).toBe(401);
+    expect((await fetch(`${base}?token=123.${'A'.repeat(43)}`)).status).toBe(401);
+    const expired = new HlsTokens('test-secret-that-is-long-enough').sign(
+      cam().id,
+      'sub',
+      new Date(Date.now() - 1000),
+    );
+    expect((await fetch(`${base}?token=${expired}`)).status).toBe(403);
+    // A token for one camera opens no other.
+    const token = new URL(session.hlsUrl, api.url).searchParams.get('token')!;
+    expect((await fetch(`${api.url}/api/hls/${cameras[1]!.id}/sub/index.m3u8?token=${token}`)).status).toBe(
+      401,
+    );
+  });
+
+  it('shares one ffmpeg between viewers', async () => {
+    const before = streams.get(cam().id, 'sub')!.pid;
+    const res = await duty.call(`/api/cameras/${cam().id}/live`, { method: 'POST', json: { stream: 'sub' } });
+    expect(res.status).toBe(200);
+    expect(streams.get(cam().id, 'sub')!.pid).toBe(before);
+    expect(streams.list()).toHaveLength(1);
+  });
+
+  it('restarts a killed ffmpeg', async () => {
+    const first = streams.get(cam().id, 'sub')!;
+    process.kill(first.pid!, 'SIGKILL');
+    const next = await until(() => {
+      // Keep the viewer "watching" so the idle sweeper leaves it alone.
+      void fetch(`${api.url}${session.hlsUrl}`);
+      const s = streams.get(cam().id, 'sub');
+      return s && s.pid && s.pid !== first.pid && s.restarts >= 1 ? s : undefined;
+    });
+    expect(pidAlive(next.pid!)).toBe(true);
+    expect(next.lastExit).toMatch(/SIGKILL/);
+  });
+
+  it('says clearly when the gateway is at stream capacity', async () => {
+    // Viewers keep both streams busy meanwhile (the idle timeout is 2 s in tests).
+    const stopWatching = watch(`${api.url}${session.hlsUrl}`);
+    try {
+      const main = await duty.call(`/api/cameras/${cam().id}/live`, {
+        method: 'POST',
+        json: { stream: 'main' },
+      });
+      expect(main.status).toBe(200);
+      const stopMain = watch(`${api.url}${((await main.json()) as LiveSession).hlsUrl}`);
+      try {
+        const res = await duty.call(`/api/cameras/${cameras[1]!.id}/live`, {
+          method: 'POST',
+          json: { stream: 'sub' },
+        });
+        expect(res.status).toBe(503);
+        expect((await bodyOf(res)).message).toBe('gateway at stream capacity');
+      } finally {
+        stopMain();
+      }
+    } finally {
+      stopWatching();
+    }
+  });
+
+  it('stops idle streams and leaves no ffmpeg behind', async () => {
+    const pids = streams.list().map((s) => s.pid!);
+    expect(pids.length).toBe(2);
+    await until(() => streams.list().length === 0, 20_000);
+    // SIGTERM → wait → SIGKILL: give the stop its grace period, then nothing may be left.
+    await until(() => pids.every((pid) => !pidAlive(pid)), 5_000);
+    for (const pid of pids) expect(pidAlive(pid)).toBe(false);
+    // The playlist is gone with it; a new live request would start it again.
+    expect((await fetch(`${api.url}${session.hlsUrl}`)).status).toBe(404);
+  });
+});
