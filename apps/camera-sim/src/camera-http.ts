@@ -35,7 +35,13 @@ export class CameraHttpServer {
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
     });
-    server.on('clientError', (_e, socket) => socket.destroy());
+    // A request line the HTTP parser rejects (e.g. the onvif lib POSTing to path "ptz" on a camera
+    // without PTZ) gets a plain 400 like a camera's web server, not a silent reset.
+    server.on('clientError', (_e, socket) => {
+      if (socket.writable && this.cam.online)
+        socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      else socket.destroy();
+    });
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

@@ -110,15 +110,25 @@ export class DiscoveryResponder {
     const socket = dgram.createSocket({ type: 'udp4', reuseAddr: true });
     this.socket = socket;
     socket.on('message', (msg, rinfo) => this.onMessage(msg, rinfo));
-    socket.on('error', (e) => this.opts.log(`discovery socket error: ${e.message}`));
-    await new Promise<void>((resolve, reject) => {
-      socket.once('error', reject);
-      // Multicast needs the wildcard address; unicast-only binds where the cameras live.
-      socket.bind(this.opts.port, this.opts.multicast ? undefined : this.opts.host, () => {
-        socket.off('error', reject);
-        resolve();
+    try {
+      await new Promise<void>((resolve, reject) => {
+        socket.once('error', reject);
+        // Multicast needs the wildcard address; unicast-only binds where the cameras live.
+        socket.bind(this.opts.port, this.opts.multicast ? undefined : this.opts.host, () => {
+          socket.off('error', reject);
+          resolve();
+        });
       });
-    });
+    } catch (e) {
+      this.socket = undefined;
+      try {
+        socket.close();
+      } catch {
+        // never bound: nothing to close
+      }
+      throw e;
+    }
+    socket.on('error', (e) => this.opts.log(`discovery socket error: ${e.message}`));
     if (this.opts.multicast) {
       try {
         socket.addMembership(WSD_MULTICAST);

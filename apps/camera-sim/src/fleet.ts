@@ -126,7 +126,13 @@ export class CameraFleet {
         fleet.http.set(cam.id, server);
         cam.httpPort = await server.start(o.host, o.basePort ? o.basePort + cam.identity.index : 0);
       }
-      if (discovery) fleet.discoveryPort = await discovery.start();
+      if (discovery) {
+        // 3702 is often held by another ONVIF tool; the cameras are still useful without discovery.
+        fleet.discoveryPort = await discovery.start().catch((e: Error) => {
+          o.log(`discovery disabled: cannot bind UDP ${o.discoveryPort} (${e.message})`);
+          return undefined;
+        });
+      }
     } catch (e) {
       await fleet.stop();
       throw e;

@@ -34,10 +34,10 @@ async function main(): Promise<void> {
     ffmpegPath: process.env.FFMPEG_PATH || 'ffmpeg',
     cacheDir: process.env.SIM_CACHE_DIR || 'var/sim-cache',
     log,
-  }).catch(async (e: Error) => {
-    if (/EADDRINUSE|EACCES/.test(e.message) && discoveryPort !== 0) {
+  }).catch((e: Error & { code?: string; port?: number }) => {
+    if (e.code === 'EADDRINUSE' || e.code === 'EACCES') {
       log(
-        `discovery port ${discoveryPort} unavailable (${e.message}); check SIM_DISCOVERY_PORT or ports in use`,
+        `port ${e.port ?? '?'} unavailable (${e.code}): set SIM_ONVIF_BASE_PORT, SIM_RTSP_PORT or SIM_DISCOVERY_PORT`,
       );
     }
     throw e;

@@ -296,6 +296,13 @@ export class OnvifService {
         return ok(
           `<tptz:GetConfigurationResponse>${this.ptzConfig('tptz:PTZConfiguration')}</tptz:GetConfigurationResponse>`,
         );
+      case 'GetConfigurationOptions':
+        this.ptz();
+        return ok(
+          `<tptz:GetConfigurationOptionsResponse><tptz:PTZConfigurationOptions><tt:Spaces>${this.ptzSpaces()}</tt:Spaces>` +
+            `<tt:PTZTimeout><tt:Min>PT1S</tt:Min><tt:Max>PT10M</tt:Max></tt:PTZTimeout></tptz:PTZConfigurationOptions>` +
+            `</tptz:GetConfigurationOptionsResponse>`,
+        );
       case 'ContinuousMove': {
         const ptz = this.ptz();
         this.profile(b);
@@ -604,13 +611,11 @@ export class OnvifService {
     );
   }
 
-  private ptzNode(tag: string): string {
+  private ptzSpaces(): string {
     const range = (space: string, lo: number, hi: number, y = true): string =>
       `<tt:URI>${space}</tt:URI><tt:XRange><tt:Min>${lo}</tt:Min><tt:Max>${hi}</tt:Max></tt:XRange>` +
       (y ? `<tt:YRange><tt:Min>${lo}</tt:Min><tt:Max>${hi}</tt:Max></tt:YRange>` : '');
     return (
-      `<${tag} token="${PTZ_NODE_TOKEN}" FixedHomePosition="false" GeoMove="false"><tt:Name>${PTZ_NODE_TOKEN}</tt:Name>` +
-      `<tt:SupportedPTZSpaces>` +
       `<tt:AbsolutePanTiltPositionSpace>${range(`${PT_SPACE}/PositionGenericSpace`, -1, 1)}</tt:AbsolutePanTiltPositionSpace>` +
       `<tt:AbsoluteZoomPositionSpace>${range(`${Z_SPACE}/PositionGenericSpace`, 0, 1, false)}</tt:AbsoluteZoomPositionSpace>` +
       `<tt:RelativePanTiltTranslationSpace>${range(`${PT_SPACE}/TranslationGenericSpace`, -1, 1)}</tt:RelativePanTiltTranslationSpace>` +
@@ -618,8 +623,14 @@ export class OnvifService {
       `<tt:ContinuousPanTiltVelocitySpace>${range(`${PT_SPACE}/VelocityGenericSpace`, -1, 1)}</tt:ContinuousPanTiltVelocitySpace>` +
       `<tt:ContinuousZoomVelocitySpace>${range(`${Z_SPACE}/VelocityGenericSpace`, -1, 1, false)}</tt:ContinuousZoomVelocitySpace>` +
       `<tt:PanTiltSpeedSpace><tt:URI>${PT_SPACE}/GenericSpeedSpace</tt:URI><tt:XRange><tt:Min>0</tt:Min><tt:Max>1</tt:Max></tt:XRange></tt:PanTiltSpeedSpace>` +
-      `<tt:ZoomSpeedSpace><tt:URI>${Z_SPACE}/ZoomGenericSpeedSpace</tt:URI><tt:XRange><tt:Min>0</tt:Min><tt:Max>1</tt:Max></tt:XRange></tt:ZoomSpeedSpace>` +
-      `</tt:SupportedPTZSpaces><tt:MaximumNumberOfPresets>128</tt:MaximumNumberOfPresets>` +
+      `<tt:ZoomSpeedSpace><tt:URI>${Z_SPACE}/ZoomGenericSpeedSpace</tt:URI><tt:XRange><tt:Min>0</tt:Min><tt:Max>1</tt:Max></tt:XRange></tt:ZoomSpeedSpace>`
+    );
+  }
+
+  private ptzNode(tag: string): string {
+    return (
+      `<${tag} token="${PTZ_NODE_TOKEN}" FixedHomePosition="false" GeoMove="false"><tt:Name>${PTZ_NODE_TOKEN}</tt:Name>` +
+      `<tt:SupportedPTZSpaces>${this.ptzSpaces()}</tt:SupportedPTZSpaces><tt:MaximumNumberOfPresets>128</tt:MaximumNumberOfPresets>` +
       `<tt:HomeSupported>true</tt:HomeSupported></${tag}>`
     );
   }
