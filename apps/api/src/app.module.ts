@@ -26,6 +26,7 @@ import { LiveModule } from './live/live.module';
 import { IntegrationsModule } from './integrations/integrations.module';
 import { MutesModule } from './mutes/mutes.module';
 import { SlaPoliciesModule } from './sla-policies/sla-policies.module';
+import { StatisticsModule } from './statistics/statistics.module';
 import { WallsModule } from './walls/walls.module';
 
 import { CamerasModule } from './cameras/cameras.module';
@@ -46,6 +47,7 @@ export const API_FEATURES = [
   IntegrationsModule,
   MutesModule,
   SlaPoliciesModule,
+  StatisticsModule,
   LiveVideoModule,
   CamerasModule,
   CheckpointsModule,
