@@ -2,8 +2,10 @@ import { execSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { DEMO_PASSWORD } from '@xueliang/db';
+import { DEMO_PASSWORD, seedDemoCounty } from '@xueliang/db';
 import { startApi, type TestApi } from '../support/api';
+import { TEST_CREDENTIAL_KEY } from '../support/env';
+import { startAlertStack, type AlertStack } from '../alerts/support';
 
 const ROOT = resolve(__dirname, '../..');
 export const CONSOLE_DIST = join(ROOT, 'dist/console');
@@ -36,13 +38,17 @@ export interface ConsoleRig {
   close(): Promise<void>;
 }
 
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+}
+
 /** The real api (own database and Redis prefix) serving the built console, and a headless chromium. */
 export async function startConsole(env: NodeJS.ProcessEnv = {}): Promise<ConsoleRig> {
   ensureConsoleBuilt();
   const api = await startApi({ CONSOLE_DIST, ...env });
   let browser: Browser;
   try {
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    browser = await launchBrowser();
   } catch (err) {
     await api.close();
     throw err;
@@ -58,6 +64,54 @@ export async function startConsole(env: NodeJS.ProcessEnv = {}): Promise<Console
   };
 }
 
+export interface AlertConsoleRig extends ConsoleRig {
+  stack: AlertStack;
+}
+
+/** Console over the api plus an in-process alert-service, so raised events become alerts and pushes. */
+export async function startAlertConsole(): Promise<AlertConsoleRig> {
+  ensureConsoleBuilt();
+  process.env.CONSOLE_DIST = CONSOLE_DIST;
+  const stack = await startAlertStack();
+  let browser: Browser;
+  try {
+    browser = await launchBrowser();
+  } catch (err) {
+    await stack.close();
+    throw err;
+  }
+  return {
+    api: stack.api,
+    stack,
+    browser,
+    url: stack.api.url,
+    close: async () => {
+      await browser.close().catch(() => undefined);
+      await stack.close();
+    },
+  };
+}
+
+/** Placeholder cameras spread over every township (the seed's benchmark helper). */
+export async function seedCameras(databaseUrl: string, count: number): Promise<void> {
+  await seedDemoCounty({ databaseUrl, credentialKey: TEST_CREDENTIAL_KEY, cameras: count });
+}
+
+/** Polls until the probe answers truthy; `ms` bounds the wait, it is not a speed assertion. */
+export async function until<T>(
+  label: string,
+  probe: () => Promise<T> | T,
+  ms = 20_000,
+): Promise<NonNullable<T>> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (value) return value as NonNullable<T>;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${label}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
 export async function newPage(
   rig: ConsoleRig,
   options: { width?: number; height?: number; locale?: 'zh-CN' | 'en' } = {},
@@ -67,7 +121,7 @@ export async function newPage(
     locale: 'zh-CN',
     timezoneId: 'Asia/Shanghai',
   });
-  if (options.locale === 'en') await context.addInitScript(() => localStorage.setItem('xl.locale', 'en'));
+  if (options.locale === 'en') await context.addInitScript("localStorage.setItem('xl.locale', 'en')");
   const page = await context.newPage();
   page.on('pageerror', (err) => console.error(`[browser] ${err.message}`));
   return { context, page };

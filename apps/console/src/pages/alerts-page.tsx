@@ -153,7 +153,7 @@ export function AlertsPage() {
           data-testid="mute-toggle"
           data-muted={muted}
         >
-          {muted ? `🔇 ${t('desk.unmute')}` : `🔔 ${t('desk.mute')}`}
+          {muted ? t('desk.unmute') : t('desk.mute')}
         </button>
         {hasRole('duty_officer', 'dispatcher', 'supervisor') && (
           <button

@@ -88,7 +88,6 @@ export function WallsPage() {
     show();
     const timer = setInterval(show, Math.max(5, patrolSeconds) * 1000);
     return () => clearInterval(timer);
-    // eslint-disable-next-line -- setWall changes with every URL change; the timer must not restart then.
   }, [patrolling, group, patrolSeconds, layout]);
 
   const focusedCamera = tiles[focused] ? byId.get(tiles[focused]!) : undefined;
