@@ -190,11 +190,16 @@ class RtspConnection {
       }
       case 'SETUP': {
         const transport = req.headers['transport'] ?? '';
-        const m = /interleaved=(\d+)(?:-(\d+))?/.exec(transport);
-        if (!/RTP\/AVP\/TCP/i.test(transport) || !m) {
+        if (!/RTP\/AVP\/TCP/i.test(transport)) {
           // TCP only, like many cameras behind NAT: clients fall back to interleaved.
           return this.reply(req, 461, 'Unsupported Transport');
         }
+        // A client that names no channels gets the next free pair (RFC 2326 §10.12).
+        const m = /interleaved=(\d+)(?:-(\d+))?/.exec(transport) ?? [
+          '',
+          String(this.sessions.size * 2),
+          String(this.sessions.size * 2 + 1),
+        ];
         const channel = Number(m[1]);
         const source = await this.server.source(cam, target.kind);
         const sid =

@@ -4,6 +4,7 @@ import {
   forChannel,
   interleave,
   InterleavedFrame,
+  nalPayloads,
   packetizeAccessUnit,
   ParsedClip,
   RtpState,
@@ -56,6 +57,8 @@ export class StreamSource {
   private startAt = 0;
   private startFrame = 0;
   private last = { rtpTimestamp: 0, wallClockMs: 0 };
+  /** RTP packets each clip frame takes (the keyframes' clock SEI is one more, always small). */
+  private readonly packetsPerFrame: number[];
 
   constructor(
     private readonly clip: ParsedClip,
@@ -63,15 +66,25 @@ export class StreamSource {
   ) {
     this.tsStep = Math.round(90000 / fps);
     this.intervalMs = 1000 / fps;
+    this.packetsPerFrame = clip.frames.map(
+      (f) => f.nals.reduce((n, nal) => n + nalPayloads(clip.codec, nal).length, 0) + (f.key ? 1 : 0),
+    );
   }
 
   get ssrc(): number {
     return this.rtp.ssrc;
   }
 
-  /** Where the next frame will be: for RTP-Info in the PLAY reply. */
+  /**
+   * Sequence number and RTP time of the first packet a client joining now will get (the next
+   * keyframe), for RTP-Info in the PLAY reply: players anchor their timeline on it.
+   */
   next(): { seq: number; rtptime: number } {
-    return { seq: this.rtp.seq, rtptime: (this.tsBase + this.frameNo * this.tsStep) >>> 0 };
+    const frames = this.clip.frames;
+    let k = this.frameNo;
+    let packets = 0;
+    while (!frames[k % frames.length]!.key) packets += this.packetsPerFrame[k++ % frames.length]!;
+    return { seq: (this.rtp.seq + packets) & 0xffff, rtptime: (this.tsBase + k * this.tsStep) >>> 0 };
   }
 
   add(sink: FrameSink, onDead: () => void): () => void {
