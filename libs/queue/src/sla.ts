@@ -102,15 +102,19 @@ export async function scheduleSlaChecks(
   alert: StageTimes & { id: string; deadlines: Deadlines },
   now = new Date(),
 ): Promise<void> {
-  for (const stage of SLA_STAGES) {
+  const jobs = SLA_STAGES.flatMap((stage) => {
     const due = alert.deadlines[stage];
-    if (!due || stageSettled(alert, stage)) continue;
-    await queue.add(
-      'sla-check',
-      { alertId: alert.id, stage },
-      { jobId: slaJobId(alert.id, stage), delay: delayUntil(due, now) },
-    );
-  }
+    if (!due || stageSettled(alert, stage)) return [];
+    return [
+      {
+        name: 'sla-check',
+        data: { alertId: alert.id, stage },
+        opts: { jobId: slaJobId(alert.id, stage), delay: delayUntil(due, now) },
+      },
+    ];
+  });
+  // One round trip for all stages; an id that exists already is left as it is.
+  if (jobs.length) await queue.addBulk(jobs);
 }
 
 /** Removes the checks of settled stages (a met stage needs no timer). Missing jobs are fine. */
