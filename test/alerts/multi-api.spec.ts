@@ -1,5 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
-import type { AlertView } from '@xueliang/contracts';
+import type { AlertView, SyncResult } from '@xueliang/contracts';
 import { login } from '../support/api';
 import {
   addCamera,
@@ -62,5 +62,45 @@ describe('two api instances behind one Redis both deliver socket events', () => 
     });
     expect(note.status).toBe(200);
     await until('comment on node 1', () => first.updated.length >= 2);
+  });
+
+  it('a console whose api node restarts gets every change it missed from the new node', async () => {
+    const where = await places(stack.pg);
+    const camera = await addCamera(stack.pg, where.village1);
+    const county = await login({ url: secondUrl }, 'duty');
+    const socket = await connect(secondUrl, county.accessToken);
+    const { lastSeq } = await new Promise<SyncResult>((resolve) => socket.emit('sync', {}, resolve));
+    // The node goes away with its sockets; meanwhile an alert arrives and is acknowledged.
+    await second.close();
+    await stack.enqueue(cameraEvent(camera, 'while-down', { type: 'fire' }));
+    const { rows } = await until('alert while down', async () => {
+      const r = await stack.pg.query<{ id: string; version: number }>(
+        'SELECT id, version FROM alerts WHERE camera_id = $1',
+        [camera],
+      );
+      return r.rowCount ? r : null;
+    });
+    const dutyT1 = await login(stack.api, 'duty_t1');
+    const ack = await dutyT1.call(`/api/alerts/${rows[0].id}/ack`, {
+      method: 'POST',
+      json: { version: rows[0].version },
+    });
+    expect(ack.status).toBe(200);
+
+    // The node comes back (a new process in real life): the console reconnects and syncs.
+    const { createApiApp } = await import('../../apps/api/src/bootstrap');
+    second = await createApiApp({ logger: false });
+    await second.listen(0, '127.0.0.1');
+    secondUrl = `http://127.0.0.1:${(second.getHttpServer().address() as { port: number }).port}`;
+    const again = await connect(secondUrl, county.accessToken);
+    sockets.push(again);
+    const missed = await new Promise<SyncResult>((resolve) =>
+      again.emit('sync', { since: lastSeq }, resolve),
+    );
+    const mine = missed.changes.filter((c) => c.message.alert.id === rows[0].id);
+    expect(mine.map((c) => [c.event, c.message.alert.status])).toEqual([
+      ['alert.created', 'NEW'],
+      ['alert.updated', 'ACKNOWLEDGED'],
+    ]);
   });
 });

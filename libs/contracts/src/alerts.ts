@@ -118,6 +118,11 @@ export const AlertCommandSchemas = {
 export type AlertCommand = keyof typeof AlertCommandSchemas;
 export type AlertCommandBody<C extends AlertCommand> = z.infer<(typeof AlertCommandSchemas)[C]>;
 
+/** A query-string flag: "true"/"1" or "false"/"0" (z.coerce.boolean would read "false" as true). */
+const QueryFlag = z
+  .union([z.boolean(), z.enum(['true', 'false', '1', '0'])])
+  .transform((v) => v === true || v === 'true' || v === '1');
+
 export const AlertQuerySchema = z.object({
   status: z
     .union([AlertStatusSchema, z.literal('open'), z.string().regex(/^[A-Z_]+(,[A-Z_]+)+$/)])
@@ -131,8 +136,8 @@ export const AlertQuerySchema = z.object({
   from: z.iso.datetime({ offset: true }).optional(),
   to: z.iso.datetime({ offset: true }).optional(),
   q: z.string().max(100).optional(),
-  assignedToMe: z.coerce.boolean().optional(),
-  overdue: z.coerce.boolean().optional(),
+  assignedToMe: QueryFlag.optional(),
+  overdue: QueryFlag.optional(),
   cursor: z.string().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
