@@ -72,6 +72,19 @@ describe('console: live video, camera events and health from the simulator (head
       90_000,
     );
     await screenshot(page, 'wall-main-stream');
+    await page.keyboard.press('Escape');
+
+    // The map's camera popup plays the same camera live.
+    await page.goto(`${rig.url}/map?camera=${cameras[0].id}`);
+    const popup = page.getByTestId('camera-popup');
+    await popup.waitFor();
+    await until(
+      'popup playing',
+      async () => (await popup.getByTestId('live-player').getAttribute('data-state')) === 'playing',
+      90_000,
+    );
+    await page.waitForTimeout(400);
+    await screenshot(page, 'map-camera-popup', { readme: true });
     await context.close();
   });
 
@@ -113,9 +126,17 @@ describe('console: live video, camera events and health from the simulator (head
       async () => (await map.getAttribute('data-cameras-offline')) === '1',
       60_000,
     );
-    await page.locator('[data-testid=region-node][data-region-name="清泉镇"] .tree-label').click();
-    await page.waitForTimeout(500);
-    await screenshot(page, 'map-camera-offline');
+    // Its popup says so (the gateway's reason with it) and the tile shows 设备离线, not a spinner.
+    await page.goto(`${rig.url}/map?camera=${cameras[2].id}`);
+    const popup = page.getByTestId('camera-popup');
+    await popup.waitFor();
+    expect(await popup.getByTestId('camera-status').textContent()).toBe('离线');
+    await until(
+      'popup player says offline',
+      async () => (await popup.getByTestId('live-player').getAttribute('data-state')) === 'offline',
+      30_000,
+    );
+    await screenshot(page, 'map-camera-offline', { readme: true });
     await context.close();
   });
 });

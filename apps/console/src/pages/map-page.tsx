@@ -36,9 +36,20 @@ export function MapPage() {
     checkpoints: true,
     alerts: true,
   });
-  const [selected, setSelected] = useState<
+  const [picked, setSelected] = useState<
     { kind: 'camera'; id: string } | { kind: 'checkpoint'; cp: CheckpointView } | null
   >(null);
+  // ?camera=<id> deep-links to one camera's popup (from the wall, an alert, a test).
+  const linkedCamera = params.get('camera');
+  const selected = picked ?? (linkedCamera ? { kind: 'camera' as const, id: linkedCamera } : null);
+  const close = () => {
+    setSelected(null);
+    if (linkedCamera) {
+      const p = new URLSearchParams(params);
+      p.delete('camera');
+      setParams(p, { replace: true });
+    }
+  };
 
   const cameraList = useMemo(
     () => (canSeeCameras ? (cameras.data ?? []) : []),
@@ -56,12 +67,7 @@ export function MapPage() {
     popup = {
       lonLat: selectedCamera.location,
       content: (
-        <CameraPopup
-          key={selectedCamera.id}
-          camera={selectedCamera}
-          canLive={canLive}
-          onClose={() => setSelected(null)}
-        />
+        <CameraPopup key={selectedCamera.id} camera={selectedCamera} canLive={canLive} onClose={close} />
       ),
     };
   } else if (selected?.kind === 'checkpoint') {
@@ -73,7 +79,7 @@ export function MapPage() {
           <div className="popup-card" data-testid="checkpoint-popup">
             <header>
               <strong>{selected.cp.name}</strong>
-              <button type="button" className="btn-icon" onClick={() => setSelected(null)}>
+              <button type="button" className="btn-icon" onClick={close}>
                 ×
               </button>
             </header>
@@ -121,7 +127,8 @@ export function MapPage() {
           onCameraClick={(c) => setSelected({ kind: 'camera', id: c.id })}
           onCheckpointClick={(cp) => setSelected({ kind: 'checkpoint', cp })}
           onAlertClick={(a) => navigate(`/alerts/${a.id}`)}
-          onMapClick={() => setSelected(null)}
+          onMapClick={() => selected && close()}
+          center={linkedCamera && selectedCamera ? selectedCamera.location : null}
         />
         <MapLegend
           layers={layers}

@@ -38,6 +38,8 @@ export interface CountyMapProps {
   freshAlertIds?: ReadonlySet<string>;
   layers?: MapLayers;
   focusRegionId?: string | null;
+  /** Centre the view here (a deep link to one camera). */
+  center?: { lon: number; lat: number } | null;
   tileUrl?: string;
   popup?: MapPopup | null;
   pick?: { lon: number; lat: number } | null;
@@ -303,6 +305,19 @@ export function CountyMap(props: CountyMapProps) {
     const geom = f?.getGeometry();
     if (geom) h.map.getView().fit(geom.getExtent(), { duration: 300, padding: [40, 40, 40, 40] });
   }, [props.focusRegionId, props.regions]);
+
+  const centerKey = props.center ? `${props.center.lon},${props.center.lat}` : '';
+  useEffect(() => {
+    const h = handles.current;
+    if (!h || !props.center) return;
+    const view = h.map.getView();
+    view.animate({
+      center: fromLonLat([props.center.lon, props.center.lat]),
+      zoom: Math.max(view.getZoom() ?? 10, 14),
+      duration: 300,
+    });
+    // eslint-disable-next-line -- re-centre only when the point itself changes, not its object identity.
+  }, [centerKey]);
 
   useEffect(() => {
     const h = handles.current;
