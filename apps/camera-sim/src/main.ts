@@ -71,7 +71,10 @@ async function main(): Promise<void> {
     const hard = setTimeout(() => process.exit(1), 5000);
     hard.unref();
     void Promise.all([control.stop(), fleet.stop()]).then(
-      () => process.exit(0),
+      () => {
+        log('stopped');
+        process.exit(0);
+      },
       (e: Error) => {
         log(`stop failed: ${e.message}`);
         process.exit(1);
