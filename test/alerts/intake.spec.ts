@@ -114,8 +114,18 @@ describe('alert intake: queue → alert-service → PostgreSQL → socket.io', (
         ]).then((n) => n === 1000),
       120_000,
     );
-    const { rows } = await stack.pg.query('SELECT event_count FROM alerts WHERE camera_id = $1', [camera]);
-    expect(rows).toEqual([{ event_count: 1000 }]);
+    const { rows } = await stack.pg.query('SELECT id, event_count FROM alerts WHERE camera_id = $1', [
+      camera,
+    ]);
+    expect(rows.map((r) => r.event_count)).toEqual([1000]);
+    // Merges are on the timeline, but not once per event.
+    const merges = await countRows(
+      stack.pg,
+      `SELECT count(*) AS n FROM alert_timeline WHERE alert_id = $1 AND action = 'correlate'`,
+      [rows[0].id],
+    );
+    expect(merges).toBeGreaterThanOrEqual(1);
+    expect(merges).toBeLessThan(100);
   }, 150_000);
 
   it('a malformed job fails with its reason, stays in the failed list, and blocks nothing', async () => {

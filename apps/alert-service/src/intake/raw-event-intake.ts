@@ -105,6 +105,7 @@ export class RawEventIntake {
             [open.id, event.occurredAt],
           );
           await tx.query('UPDATE raw_events SET alert_id = $2 WHERE id = $1', [event.id, open.id]);
+          await this.noteCorrelation(tx, open.id, event);
           changes.push(await recordAlertChange(tx, 'alert.updated', open.id));
           return { outcome: 'correlated', alertId: open.id };
         }
@@ -120,6 +121,32 @@ export class RawEventIntake {
     if (sla.schedule) await this.effects.scheduleSla(sla.schedule);
     if (sla.cancel) await this.effects.cancelSettledSla(sla.cancel);
     return result;
+  }
+
+  /**
+   * The timeline says when repeats were merged, at most once a minute per alert: a 1,000-event
+   * storm leaves a readable trail, not 1,000 lines (raw_events links every one to the alert).
+   */
+  private async noteCorrelation(tx: EntityManager, alertId: string, event: RawEvent): Promise<void> {
+    const recent = (await tx.query(
+      `SELECT 1 FROM alert_timeline WHERE alert_id = $1 AND action = 'correlate' AND at > now() - interval '60 seconds' LIMIT 1`,
+      [alertId],
+    )) as unknown[];
+    if (recent.length) return;
+    const [row] = (await tx.query('SELECT status, event_count FROM alerts WHERE id = $1', [alertId])) as {
+      status: SlaSubject['status'];
+      event_count: number;
+    }[];
+    await appendTimeline(tx, {
+      alertId,
+      actorId: null,
+      actorName: SYSTEM,
+      action: 'correlate',
+      fromStatus: row.status,
+      toStatus: row.status,
+      note: `重复事件已合并，累计 ${row.event_count} 次 (repeated events merged)`,
+      data: { eventId: event.id, eventCount: row.event_count },
+    });
   }
 
   private async subjectOf(event: RawEvent): Promise<Subject> {
