@@ -1,4 +1,5 @@
-import { loginAs, newPage, screenshot, startConsole, type ConsoleRig } from './support';
+import { Client } from 'pg';
+import { loginAs, newPage, screenshot, seedCameras, startConsole, until, type ConsoleRig } from './support';
 
 jest.setTimeout(120_000);
 
@@ -6,6 +7,14 @@ describe('console: admin pages (real api, headless chromium)', () => {
   let rig: ConsoleRig;
   beforeAll(async () => {
     rig = await startConsole();
+    await seedCameras(rig.api.databaseUrl, 40);
+    const pg = new Client({ connectionString: rig.api.databaseUrl });
+    await pg.connect();
+    await pg.query(
+      `UPDATE cameras SET status = CASE WHEN (hashtext(id::text) % 4) = 0 THEN 'offline' ELSE 'online' END,
+              status_reason = CASE WHEN (hashtext(id::text) % 4) = 0 THEN 'unreachable' ELSE NULL END`,
+    );
+    await pg.end();
   });
   afterAll(() => rig?.close());
 
@@ -35,5 +44,30 @@ describe('console: admin pages (real api, headless chromium)', () => {
     await page.getByTestId('sla-table').waitFor();
     await screenshot(page, 'admin-sla');
     await context.close();
+  });
+
+  it('technicians see the device list and why cameras are offline; supervisors see statistics', async () => {
+    const tech = await newPage(rig);
+    await loginAs(rig, tech.page, 'technician');
+    await tech.page.getByTestId('nav-cameras').click();
+    await until('camera rows', async () => (await tech.page.getByTestId('camera-row').count()) === 40);
+    await tech.page.getByTestId('tab-health').click();
+    const offline = tech.page.locator('[data-testid=camera-row][data-status=offline]');
+    await offline.first().waitFor();
+    expect(await tech.page.locator('[data-testid=camera-row][data-status=online]').count()).toBe(0);
+    expect(await offline.first().textContent()).toContain('unreachable');
+    await screenshot(tech.page, 'cameras-health', { readme: true });
+    await tech.page.getByTestId('camera-add').click();
+    await tech.page.getByTestId('location-picker').waitFor();
+    await screenshot(tech.page, 'cameras-add');
+    await tech.context.close();
+
+    const sup = await newPage(rig);
+    await loginAs(rig, sup.page, 'supervisor');
+    await sup.page.getByTestId('nav-statistics').click();
+    await sup.page.getByTestId('chart-networking').waitFor();
+    await sup.page.locator('[data-testid=chart-networking] .recharts-bar-rectangle').first().waitFor();
+    await screenshot(sup.page, 'statistics', { readme: true });
+    await sup.context.close();
   });
 });

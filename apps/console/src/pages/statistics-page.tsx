@@ -1,4 +1,5 @@
 import { useMemo, useState } from 'react';
+import type { StatisticsView } from '@xueliang/contracts';
 import { useSearchParams } from 'react-router-dom';
 import { api, fetchBlob, saveBlob } from '../api/client';
 import { useRegions } from '../hooks/use-regions';
@@ -29,7 +30,7 @@ export function StatisticsPage() {
     }),
     [from, to, regionId],
   );
-  const stats = useResource(() => api<unknown>('/api/statistics', { query }), [query]);
+  const stats = useResource(() => api<StatisticsView>('/api/statistics', { query }), [query]);
   const model = useMemo(() => (stats.data ? toModel(stats.data) : null), [stats.data]);
   const [exportError, setExportError] = useState<string | null>(null);
   const set = (k: string, v: string) => {

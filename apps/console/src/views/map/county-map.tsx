@@ -306,6 +306,7 @@ export function CountyMap(props: CountyMapProps) {
     if (geom) h.map.getView().fit(geom.getExtent(), { duration: 300, padding: [40, 40, 40, 40] });
   }, [props.focusRegionId, props.regions]);
 
+  // Keyed by the point's value: a re-render with an equal point must not yank the view back.
   const centerKey = props.center ? `${props.center.lon},${props.center.lat}` : '';
   useEffect(() => {
     const h = handles.current;
@@ -316,7 +317,6 @@ export function CountyMap(props: CountyMapProps) {
       zoom: Math.max(view.getZoom() ?? 10, 14),
       duration: 300,
     });
-    // eslint-disable-next-line -- re-centre only when the point itself changes, not its object identity.
   }, [centerKey]);
 
   useEffect(() => {
