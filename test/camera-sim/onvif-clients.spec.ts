@@ -29,6 +29,7 @@ interface NodeOnvifDevice {
   ptzMove(p: { speed: { x: number; y: number; z: number }; timeout?: number }): Promise<void>;
   ptzStop(): Promise<unknown>;
   getInformation(): Record<string, string>;
+  fetchSnapshot(): Promise<{ headers: Record<string, string>; body: Buffer }>;
 }
 
 function call<T = unknown>(cam: OnvifCam, method: string, ...args: unknown[]): Promise<T> {
@@ -156,6 +157,9 @@ describe('camera-sim with the onvif and node-onvif client libraries', () => {
     await until(() => (fleet.ptz(ptzCam())!.position.y < before - 0.05 ? true : undefined));
     await dev.ptzStop();
     expect(fleet.ptz(ptzCam())!.moving.panTilt).toBe(false);
+    // node-onvif fetches the snapshot with HTTP Digest.
+    const snap = await dev.fetchSnapshot();
+    expect([snap.body[0], snap.body[1]]).toEqual([0xff, 0xd8]);
   });
 
   it('wrong password: NotAuthorized fault surfaced as an error by both libraries', async () => {

@@ -27,6 +27,8 @@ async function main(): Promise<void> {
     multicast: process.env.SIM_MULTICAST !== '0',
     discovery: process.env.SIM_DISCOVERY !== '0',
     ptzEvery: intEnv('SIM_PTZ_EVERY', 5),
+    username: process.env.SIM_USERNAME || 'admin',
+    password: process.env.SIM_PASSWORD || 'sim12345',
     h265: (process.env.SIM_H265 ?? '')
       .split(',')
       .filter(Boolean)
