@@ -84,11 +84,15 @@ export class CameraHttpServer {
         res.writeHead(413).end();
         return;
       }
-      let closed = false;
-      res.on('close', () => (closed = true));
-      const reply = await this.onvif.handle(url.pathname, body, req.headers.authorization, () => closed);
+      const hangup = new AbortController();
+      res.on('close', () => {
+        if (!res.writableFinished) hangup.abort();
+      });
+      const reply = await this.onvif.handle(url.pathname, body, req.headers.authorization, {
+        signal: hangup.signal,
+      });
       if (this.cam.slowMs > 0) await new Promise((r) => setTimeout(r, this.cam.slowMs));
-      if (closed || !this.cam.online) {
+      if (hangup.signal.aborted || !this.cam.online) {
         if (!this.cam.online) req.socket.destroy();
         return;
       }

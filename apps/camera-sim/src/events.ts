@@ -68,20 +68,32 @@ export class PullPointSubscription {
     if (this.queue.length > MAX_QUEUE) this.queue.shift();
   }
 
-  /** Real long poll: resolves as soon as something is queued, or with [] after waitMs. */
-  pull(limit: number, waitMs: number): Promise<SimEvent[]> {
+  /**
+   * Real long poll: resolves as soon as something is queued, or with [] after waitMs. Aborting
+   * (the client hung up) resolves [] and leaves queued messages for the next pull.
+   */
+  pull(limit: number, waitMs: number, signal?: AbortSignal): Promise<SimEvent[]> {
     const n = Math.max(1, limit);
+    if (signal?.aborted) return Promise.resolve([]);
     if (this.queue.length > 0) return Promise.resolve(this.queue.splice(0, n));
     this.cancel();
     return new Promise((resolve) => {
       const timer = setTimeout(
         () => {
-          this.waiter = undefined;
+          if (this.waiter === waiter) this.waiter = undefined;
           resolve([]);
         },
         Math.max(0, Math.min(waitMs, MAX_PULL_WAIT_MS)),
       );
-      this.waiter = { limit: n, resolve, timer };
+      const waiter: Waiter = { limit: n, resolve, timer };
+      this.waiter = waiter;
+      signal?.addEventListener(
+        'abort',
+        () => {
+          if (this.waiter === waiter) this.cancel();
+        },
+        { once: true },
+      );
     });
   }
 

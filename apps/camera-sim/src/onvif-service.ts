@@ -29,6 +29,11 @@ import {
   xmlEscape,
 } from './soap';
 
+/** The HTTP exchange as the service sees it: aborted when the client hangs up before the reply. */
+export interface Exchange {
+  signal: AbortSignal;
+}
+
 export interface SoapReply {
   status: number;
   body: string;
@@ -91,7 +96,7 @@ export class OnvifService {
     path: string,
     xml: string,
     authorization: string | undefined,
-    closed: () => boolean,
+    exchange: Exchange,
   ): Promise<SoapReply> {
     let req: ParsedRequest;
     try {
@@ -105,7 +110,7 @@ export class OnvifService {
       if (denied) return denied;
     }
     try {
-      return await this.dispatch(path, req, closed);
+      return await this.dispatch(path, req, exchange);
     } catch (e) {
       if (e instanceof Fault) return faultReply(e.fault);
       return faultReply({
@@ -145,7 +150,7 @@ export class OnvifService {
     };
   }
 
-  private async dispatch(path: string, req: ParsedRequest, closed: () => boolean): Promise<SoapReply> {
+  private async dispatch(path: string, req: ParsedRequest, exchange: Exchange): Promise<SoapReply> {
     const b = req.body;
     const service = /\/onvif\/(\w+?)(?:_service)?(?:\/|$)/.exec(path)?.[1] ?? 'device';
     const pullpoint = /\/onvif\/events\/pullpoint\/([\w-]+)/.exec(path)?.[1];
@@ -252,8 +257,9 @@ export class OnvifService {
         if (!sub) throw new Fault(FAULTS.resourceUnknown());
         const waitMs = parseDurationMs(textOf(child(b, 'Timeout'))) ?? 10_000;
         const limit = num(textOf(child(b, 'MessageLimit'))) ?? 10;
-        const events = await sub.pull(limit, Math.min(waitMs, MAX_PULL_WAIT_MS));
-        if (closed()) return { status: 499, body: '' };
+        // A client that hangs up mid-poll releases the wait without taking queued messages.
+        const events = await sub.pull(limit, Math.min(waitMs, MAX_PULL_WAIT_MS), exchange.signal);
+        if (exchange.signal.aborted) return { status: 499, body: '' };
         const now = Date.now();
         const producer = this.cam.serviceUrl('events');
         return ok(
