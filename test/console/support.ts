@@ -1,13 +1,19 @@
 import { execSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { DEMO_PASSWORD, seedDemoCounty } from '@xueliang/db';
 import { startApi, type TestApi } from '../support/api';
 import { TEST_CREDENTIAL_KEY } from '../support/env';
 import { startAlertStack, type AlertStack } from '../alerts/support';
 
-const ROOT = resolve(__dirname, '../..');
+/** The checkout's root, also when this file runs compiled from dist/ (the console bench). */
+function repoRoot(): string {
+  let dir = __dirname;
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+}
+const ROOT = repoRoot();
 export const CONSOLE_DIST = join(ROOT, 'dist/console');
 const ARTIFACTS = join(ROOT, 'artifacts/console');
 const README_SHOTS = join(ROOT, 'docs/screenshots');
