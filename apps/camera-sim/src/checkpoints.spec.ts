@@ -9,7 +9,10 @@ describe('CheckpointSim', () => {
     const passes = Array.from({ length: 1000 }, (_, i) => sim.makePass(1_800_000_000_000 + i));
     for (const p of passes) expect(CheckpointPassRecordSchema.parse(p)).toEqual(p);
     expect(new Set(passes.map((p) => p.passId)).size).toBe(passes.length);
-    expect(passes.every((p) => /^甘G·[A-Z][A-Z0-9]{4,5}$/.test(p.plate!))).toBe(true);
+    for (const p of passes) {
+      expect(p.plate).toMatch(p.plateColor === 'green' ? /^甘G·[DF]\d{5}$/ : /^甘G·[A-HJ-NP-Z0-9]{5}$/);
+      expect(p.plate!.replace(/^甘G·/, '').replace(/\d/g, '').length).toBeLessThanOrEqual(2);
+    }
     const alarms = new Set(passes.map((p) => p.alarm).filter(Boolean));
     expect([...alarms].sort()).toEqual(['checkpoint_fault', 'speeding', 'wrong_way']);
     for (const p of passes.filter((x) => x.alarm === 'speeding'))

@@ -112,11 +112,15 @@ export class CheckpointSim {
   }
 
   plate(color: (typeof PLATE_COLORS)[number]): string {
-    // 甘G: Zhangye prefecture, where Shandan is. New-energy (green) plates have six characters.
-    const n = color === 'green' ? 6 : 5;
-    let s = this.pick(PLATE_CHARS.slice(0, 24).split(''));
-    for (let i = 1; i < n; i++) s += this.pick((i < 2 ? PLATE_CHARS : DIGITS + 'ABCDEFGHJK').split(''));
-    return `甘G·${s}`;
+    // 甘G: Zhangye prefecture, where Shandan is. Serials are mostly digits with at most two
+    // letters (GA 36-2018); new-energy (green) plates are D/F plus five digits.
+    const letters = PLATE_CHARS.slice(0, 24).split('');
+    const digit = (): string => this.pick(DIGITS.split(''));
+    if (color === 'green') return `甘G·${this.pick(['D', 'F'])}${Array.from({ length: 5 }, digit).join('')}`;
+    const chars = Array.from({ length: 5 }, digit);
+    chars[0] = this.rnd() < 0.7 ? this.pick(letters) : chars[0]!;
+    if (this.rnd() < 0.25) chars[1 + Math.floor(this.rnd() * 4)] = this.pick(letters);
+    return `甘G·${chars.join('')}`;
   }
 
   makePass(now = Date.now()): CheckpointPassPayload {
