@@ -114,4 +114,57 @@ describe('console: the closed loop through the UI (api + alert-service, headless
     expect(final.satisfaction).toBe(5);
     for (const s of [duty, dispatcher, responder, supervisor]) await s.context.close();
   });
+
+  it('a stale action answers 409: the page says someone else acted and shows the fresh alert', async () => {
+    const p = await places(rig.stack.pg);
+    const cam = await addCamera(rig.stack.pg, p.village1, '北关村路口');
+    await rig.stack.enqueue(cameraEvent(cam, 1, { title: '北关村路口越线' }));
+    const dispatcherApi = await login(rig.api, 'dispatcher');
+    const alert = await until('alert made', async () => {
+      const res = await dispatcherApi.call('/api/alerts?q=%E5%8C%97%E5%85%B3%E6%9D%91%E8%B7%AF%E5%8F%A3');
+      return ((await res.json()) as { items: AlertView[] }).items[0];
+    });
+
+    // This duty officer's live connection is cut, so only the 409 can tell them.
+    const duty = await newPage(rig);
+    await duty.page.route('**/socket.io/**', (route) => route.abort());
+    await duty.page.routeWebSocket(/socket\.io/, (ws) => ws.close());
+    await loginAs(rig, duty.page, 'duty');
+    await duty.page.goto(`${rig.url}/alerts/${alert.id}`);
+    await duty.page.getByTestId('action-ack').waitFor();
+
+    const acked = await dispatcherApi.call(`/api/alerts/${alert.id}/ack`, {
+      method: 'POST',
+      json: { version: alert.version },
+    });
+    expect(acked.status).toBe(200);
+
+    await duty.page.getByTestId('action-ack').click();
+    await duty.page.getByTestId('conflict').waitFor();
+    expect(await duty.page.getByTestId('conflict').textContent()).toContain('他人已处理');
+    await until(
+      'fresh status shown',
+      async () => (await duty.page.getByTestId('detail-status').textContent()) === '已受理',
+    );
+    expect(await duty.page.getByTestId('action-ack').count()).toBe(0);
+    await until(
+      'connection state says not live',
+      async () =>
+        ['reconnecting', 'offline'].includes(
+          (await duty.page.getByTestId('connection-state').getAttribute('data-state')) ?? '',
+        ),
+      30_000,
+    );
+    await screenshot(duty.page, 'alert-detail-conflict', { readme: true });
+
+    // Dismiss needs a reason; the list then drops the alert from the open inbox.
+    await duty.page.getByTestId('action-dismiss').click();
+    await duty.page.getByTestId('dialog-text').fill('行人正常通行，误报');
+    await duty.page.getByTestId('dialog-submit').click();
+    await until(
+      'dismissed',
+      async () => (await duty.page.getByTestId('detail-status').textContent()) === '误报',
+    );
+    await duty.context.close();
+  });
 });

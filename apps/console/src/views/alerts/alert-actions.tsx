@@ -9,6 +9,8 @@ import { Dialog } from '../common/dialog';
 
 /** Commands that need words (or a choice) from the user first. */
 const NEEDS_DIALOG: AlertCommand[] = ['dispatch', 'resolve', 'follow-up', 'dismiss', 'reopen', 'comment'];
+/** Steps that move the loop forward; the first of these is the primary button. */
+const FORWARD: AlertCommand[] = ['ack', 'dispatch', 'accept', 'arrive', 'resolve', 'follow-up', 'close'];
 
 export type RunCommand = (
   alert: AlertView,
@@ -47,7 +49,7 @@ export function AlertActions({
           <button
             key={c}
             type="button"
-            className={`btn ${i === 0 && c !== 'comment' ? 'btn-primary' : ''} ${c === 'dismiss' ? 'btn-danger' : ''}`}
+            className={`btn ${i === 0 && FORWARD.includes(c) ? 'btn-primary' : ''} ${c === 'dismiss' ? 'btn-danger' : ''}`}
             disabled={busy !== null}
             onClick={() => click(c)}
             data-testid={`action-${c}`}
