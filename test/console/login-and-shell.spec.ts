@@ -5,7 +5,7 @@ jest.setTimeout(120_000);
 describe('console: sign-in and shell (real api, headless chromium)', () => {
   let rig: ConsoleRig;
   beforeAll(async () => {
-    rig = await startConsole({ LOGIN_RATE_LIMIT: '50' });
+    rig = await startConsole({ LOGIN_RATE_LIMIT: '3' });
   });
   afterAll(() => rig?.close());
 
@@ -36,6 +36,45 @@ describe('console: sign-in and shell (real api, headless chromium)', () => {
     await expectText(page.getByTestId('logout'), 'Sign out');
     await page.getByTestId('logout').click();
     await page.getByTestId('login-form').waitFor();
+    await context.close();
+  });
+});
+
+describe('console: sign-in failures the operator must be able to read', () => {
+  let rig: ConsoleRig;
+  beforeAll(async () => {
+    rig = await startConsole({ LOGIN_RATE_LIMIT: '3' });
+  });
+  afterAll(() => rig?.close());
+
+  it('too many attempts (429) and a dead network each say so', async () => {
+    const { context, page } = await newPage(rig);
+    await page.goto(`${rig.url}/login`);
+    await page.getByTestId('login-username').fill('technician');
+    for (let i = 0; i < 3; i++) {
+      await page.getByTestId('login-password').fill(`wrong-${i}`);
+      await page.getByTestId('login-submit').click();
+      await expectText(page.getByTestId('login-error'), '用户名或密码错误');
+    }
+    await page.getByTestId('login-password').fill('xueliang');
+    await page.getByTestId('login-submit').click();
+    await expectText(page.getByTestId('login-error'), '尝试次数过多');
+    await screenshot(page, 'login-rate-limited');
+
+    await page.route('**/api/auth/login', (route) => route.abort('internetdisconnected'));
+    await page.getByTestId('login-username').fill('duty');
+    await page.getByTestId('login-submit').click();
+    await expectText(page.getByTestId('login-error'), '无法连接服务器');
+    await context.close();
+  });
+
+  it('the English switch works on the sign-in page too', async () => {
+    const { context, page } = await newPage(rig, { locale: 'en' });
+    await page.goto(`${rig.url}/login`);
+    await page.getByTestId('login-username').fill('dispatcher');
+    await page.getByTestId('login-password').fill('not-it');
+    await page.getByTestId('login-submit').click();
+    await expectText(page.getByTestId('login-error'), 'Wrong username or password');
     await context.close();
   });
 });

@@ -88,6 +88,43 @@ describe('console: live video, camera events and health from the simulator (head
     await context.close();
   });
 
+  it('a tile renews its live session before the token expires and recovers from a cut stream by itself', async () => {
+    // Short-lived live URLs, so the console has to ask again during the test (read per request).
+    process.env.LIVE_TOKEN_TTL_S = '45';
+    const { context, page } = await newPage(rig);
+    const liveRequests: string[] = [];
+    page.on('request', (r) => {
+      if (r.method() === 'POST' && r.url().endsWith('/live')) liveRequests.push(r.url());
+    });
+    await loginAs(rig, page, 'duty');
+    const cam = cameras[3];
+    await page.goto(`${rig.url}/walls?layout=1&cams=${cam.id}`);
+    const player = page.locator('[data-testid=wall-tile] [data-testid=live-player]');
+    const time = () =>
+      page.$eval(
+        '[data-testid=wall-tile] video',
+        (v) => (v as unknown as { currentTime: number }).currentTime,
+      );
+    await until('playing', async () => (await player.getAttribute('data-state')) === 'playing', 90_000);
+
+    // Renewal: a second POST /live comes before the first URL expires, and the picture goes on.
+    await until('session renewed', () => liveRequests.length >= 2 || undefined, 60_000);
+    const afterRenew = await time();
+    await until('still advancing after renewal', async () => (await time()) > afterRenew + 1, 30_000);
+
+    // A network blip on the camera's RTSP: the gateway restarts ffmpeg, the tile carries on unaided.
+    fleet.cutStream(simOf(cam).id);
+    const atCut = await time();
+    await until(
+      'playing again after the cut',
+      async () => (await player.getAttribute('data-state')) === 'playing' && (await time()) > atCut + 2,
+      90_000,
+    );
+    await screenshot(page, 'wall-1-recovered');
+    delete process.env.LIVE_TOKEN_TTL_S;
+    await context.close();
+  });
+
   it('a motion event fired on the sim appears in the open desk without reload', async () => {
     const { context, page } = await newPage(rig);
     await loginAs(rig, page, 'duty');
