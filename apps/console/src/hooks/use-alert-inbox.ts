@@ -12,6 +12,8 @@ export interface InboxContext {
 }
 
 const PAGE = 500;
+/** The desk pages in the background up to this many alerts, so counts and j/k cover the shift's backlog. */
+const AUTO_PAGE_LIMIT = 10_000;
 /** While the alerts api has not landed (404), try again this often. */
 const UNAVAILABLE_RETRY_MS = 15_000;
 
@@ -86,12 +88,14 @@ export function useAlertInbox(
   const arrivalRef = useRef(onArrival);
   arrivalRef.current = onArrival;
   const seq = useRef(0);
+  const fetched = useRef(0);
 
-  const fetchPage = useCallback(async (after: string | null, mine: number) => {
+  const fetchPage = useCallback(async (after: string | null, mine: number): Promise<void> => {
     setLoading(true);
     try {
       const page = await alertsApi.list(filterRef.current, after, PAGE);
       if (mine !== seq.current) return;
+      fetched.current = (after ? fetched.current : 0) + page.items.length;
       setById((prev) => {
         const next = after ? new Map(prev) : new Map<string, AlertView>();
         for (const a of page.items) {
@@ -102,12 +106,18 @@ export function useAlertInbox(
       });
       setCursor(page.nextCursor);
       setError(null);
+      // Keep reading pages while the backlog is under the limit; the list is virtualised.
+      if (page.nextCursor && page.items.length && fetched.current < AUTO_PAGE_LIMIT) {
+        setTimeout(() => {
+          if (mine === seq.current) void fetchPage(page.nextCursor, mine);
+        }, 0);
+        return;
+      }
     } catch (err) {
       if (mine !== seq.current) return;
       setError(err instanceof ApiRequestError ? err : new ApiRequestError(0, { message: String(err) }, ''));
-    } finally {
-      if (mine === seq.current) setLoading(false);
     }
+    if (mine === seq.current) setLoading(false);
   }, []);
 
   useEffect(() => {
