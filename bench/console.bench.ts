@@ -221,6 +221,7 @@ async function main(): Promise<void> {
             p95: pct(latency, 95),
             max: Math.max(...latency),
           },
+          backlog: { alerts: BACKLOG, allPagesInMs: backlogLoadedMs, scrollTopToBottom4s: scroll },
         },
         null,
         2,
