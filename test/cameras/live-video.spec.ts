@@ -179,6 +179,16 @@ describe('live video: ffmpeg RTSP → HLS behind signed tokens', () => {
     }
   });
 
+  it('keeps the gateway API to holders of the internal token; health and metrics are open', async () => {
+    expect((await fetch(`${gateway.url}/internal/streams`)).status).toBe(401);
+    expect(
+      (await fetch(`${gateway.url}/internal/streams`, { headers: { 'x-internal-token': 'guess' } })).status,
+    ).toBe(401);
+    expect((await fetch(`${gateway.url}/healthz`)).status).toBe(200);
+    const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
+    expect(metrics).toMatch(/^xl_gateway_streams \d+/m);
+  });
+
   it('stops idle streams and leaves no ffmpeg behind', async () => {
     const pids = streams.list().map((s) => s.pid!);
     expect(pids.length).toBe(2);

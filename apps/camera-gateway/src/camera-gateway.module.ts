@@ -20,6 +20,7 @@ import { DiscoveryService } from './discovery/discovery.service';
 import { PullPoints } from './events/pull-point.service';
 import { RawEventPublisher } from './events/raw-event-publisher.adapter';
 import { GATEWAY_SETTINGS, loadGatewaySettings } from './gateway.config';
+import { GatewayMetrics } from './gateway-metrics';
 import { CameraHealth } from './health/camera-health.service';
 import { InternalController } from './internal/internal.controller';
 import { InternalTokenGuard } from './internal/internal-token.guard';
@@ -59,6 +60,7 @@ import { StreamManager } from './streams/stream-manager.service';
     OnvifProbe,
     FfmpegRunner,
     StreamManager,
+    GatewayMetrics,
   ],
 })
 export class CameraGatewayModule {}

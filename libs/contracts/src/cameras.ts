@@ -145,15 +145,3 @@ export type CreateCheckpoint = z.infer<typeof CreateCheckpointSchema>;
 
 export const UpdateCheckpointSchema = CreateCheckpointSchema.omit({ code: true }).partial().strict();
 export type UpdateCheckpoint = z.infer<typeof UpdateCheckpointSchema>;
-
-/** POST /api/checkpoints/passes (x-api-key): a checkpoint's pass record, optionally an alarm. */
-export const CheckpointPassSchema = z.object({
-  checkpointCode: z.string().min(1).max(32),
-  passId: z.string().min(1).max(100),
-  passedAt: z.iso.datetime({ offset: true }),
-  plate: z.string().max(16).optional(),
-  lane: z.number().int().min(0).max(16).optional(),
-  speedKmh: z.number().min(0).max(400).optional(),
-  alarm: z.string().max(100).optional(),
-});
-export type CheckpointPass = z.infer<typeof CheckpointPassSchema>;

@@ -3,6 +3,7 @@ import {
   Controller,
   Delete,
   Get,
+  Headers,
   HttpCode,
   Ip,
   Param,
@@ -17,7 +18,7 @@ import {
   type CreateCheckpoint,
   type UpdateCheckpoint,
 } from '@xueliang/contracts';
-import { AuthUser, CurrentUser, RequireRoles, rolesFor } from '@xueliang/auth';
+import { AuthUser, CurrentUser, Public, RequireRoles, rolesFor } from '@xueliang/auth';
 import { valid } from '@xueliang/platform';
 import { CheckpointsService } from './checkpoints.service';
 
@@ -29,6 +30,17 @@ export class CheckpointsController {
   @RequireRoles(...rolesFor('camera.view'))
   list(@CurrentUser() user: AuthUser): Promise<CheckpointView[]> {
     return this.checkpoints.list(user);
+  }
+
+  /** Vehicle passes from checkpoints: no session, an integration key instead. */
+  @Public()
+  @Post('passes')
+  @HttpCode(202)
+  ingest(
+    @Headers('x-api-key') apiKey: string | undefined,
+    @Body() body: unknown,
+  ): Promise<{ accepted: true; eventId: string | null }> {
+    return this.checkpoints.ingestPass(apiKey, body);
   }
 
   @Get(':id')

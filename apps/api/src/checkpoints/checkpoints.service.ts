@@ -1,10 +1,26 @@
-import { Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import type { CheckpointView, CreateCheckpoint, UpdateCheckpoint } from '@xueliang/contracts';
+import {
+  CheckpointPassRecordSchema,
+  describeIssues,
+  summariseIssues,
+  type CheckpointView,
+  type CreateCheckpoint,
+  type RawEvent,
+  type UpdateCheckpoint,
+} from '@xueliang/contracts';
 import { assertVisible, assertWritable, AuthUser, scopeToRegion } from '@xueliang/auth';
 import { Checkpoint, recordAudit, Region } from '@xueliang/db';
+import { AlertQueues } from '../intake/alert-queues';
+import { IntakeService } from '../intake/intake.service';
 import { RegionsService } from '../regions/regions.service';
+
+const ALARM_TITLES: Record<string, string> = {
+  speeding: '超速',
+  wrong_way: '逆行',
+  checkpoint_fault: '卡口设备故障',
+};
 
 type CheckpointWithRegion = Checkpoint & { region: Region };
 
@@ -14,7 +30,61 @@ export class CheckpointsService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly regions: RegionsService,
+    private readonly intake: IntakeService,
+    private readonly queues: AlertQueues,
   ) {}
+
+  /**
+   * A checkpoint's vehicle pass (x-api-key of an integration whose region holds the checkpoint).
+   * Passes keep the checkpoint's last-seen time; only alarms become RawEvents, keyed by the
+   * checkpoint's own pass id so a retried POST is a no-op. Passes themselves are not stored.
+   */
+  async ingestPass(
+    apiKey: string | undefined,
+    body: unknown,
+  ): Promise<{ accepted: true; eventId: string | null }> {
+    const key = await this.intake.integrationFor(apiKey);
+    const parsed = CheckpointPassRecordSchema.safeParse(body ?? {});
+    if (!parsed.success) {
+      throw new BadRequestException({
+        statusCode: 400,
+        error: 'Bad Request',
+        message: summariseIssues(parsed.error),
+        issues: describeIssues(parsed.error),
+      });
+    }
+    const pass = parsed.data;
+    const checkpoint = await this.db.getRepository(Checkpoint).findOneBy({ code: pass.checkpointCode });
+    if (!checkpoint) throw new NotFoundException(`checkpointCode: no checkpoint ${pass.checkpointCode}`);
+    const keyRegion = await this.db.getRepository(Region).findOneByOrFail({ id: key.regionId });
+    if (!checkpoint.regionPath.startsWith(keyRegion.path)) {
+      throw new ForbiddenException(`the checkpoint is outside this key's region (${keyRegion.name})`);
+    }
+    await this.db
+      .getRepository(Checkpoint)
+      .update({ id: checkpoint.id }, { status: 'online', lastSeenAt: new Date() });
+    if (!pass.alarm) return { accepted: true, eventId: null };
+    const event: RawEvent = {
+      id: `ckp:${checkpoint.id}:${pass.passId}`.slice(0, 200),
+      source: 'checkpoint',
+      type: 'checkpoint_alarm',
+      occurredAt: pass.passedAt,
+      checkpointId: checkpoint.id,
+      regionId: checkpoint.regionId,
+      location: { lon: checkpoint.lon, lat: checkpoint.lat },
+      title: `${ALARM_TITLES[pass.alarm] ?? pass.alarm} · ${checkpoint.name}`.slice(0, 200),
+      attributes: {
+        alarm: pass.alarm,
+        lane: pass.lane ?? null,
+        speedKmh: pass.speedKmh ?? null,
+        speedLimitKmh: pass.speedLimitKmh ?? null,
+        direction: pass.direction ?? null,
+        vehicleType: pass.vehicleType ?? null,
+      },
+    };
+    await this.queues.enqueue(event);
+    return { accepted: true, eventId: event.id };
+  }
 
   async list(user: AuthUser): Promise<CheckpointView[]> {
     const qb = this.db

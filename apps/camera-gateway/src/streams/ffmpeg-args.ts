@@ -36,13 +36,14 @@ export function buildHlsCommand(spec: HlsCommandSpec): FfmpegCommand {
   const inputOptions = [
     '-rtsp_transport',
     'tcp',
-    // Start fast: cameras announce SPS/PPS in the SDP, so little probing is needed.
+    // Start fast: cameras announce SPS/PPS in the SDP, so a few packets of probing are enough.
+    // Longer probing (ffmpeg's 5 s default, or even 1 s) adds straight to the cold start.
     '-analyzeduration',
-    '1000000',
+    '100000',
     '-probesize',
-    '500000',
+    '32768',
     '-fflags',
-    '+genpts+nobuffer',
+    '+genpts',
   ];
   if (spec.rtspTimeoutMs) inputOptions.push('-timeout', String(spec.rtspTimeoutMs * 1000));
   const video = canCopy(spec.sourceCodec)

@@ -47,6 +47,8 @@ export interface SimCameraListing {
   rtspMain?: string;
   rtspSub?: string;
   snapshotUri?: string;
+  /** h264 / h265: decides copy or transcode before the gateway's first probe fills in the rest. */
+  codec?: string;
 }
 
 export interface SimCheckpointListing {
@@ -207,6 +209,7 @@ function toSimCamera(c: Record<string, unknown>): SimCameraListing {
     rtspMain: str('rtspMain', 'mainUri') ?? (typeof rtsp.main === 'string' ? rtsp.main : undefined),
     rtspSub: str('rtspSub', 'subUri') ?? (typeof rtsp.sub === 'string' ? rtsp.sub : undefined),
     snapshotUri: str('snapshotUri', 'snapshot'),
+    codec: str('codec', 'videoCodec'),
   };
 }
 
@@ -255,6 +258,7 @@ async function registerSimCameras(
         rtspUri: c.rtspMain ?? null,
         subRtspUri: c.rtspSub ?? null,
         snapshotUri: c.snapshotUri ?? null,
+        videoCodec: c.codec?.toLowerCase() ?? null,
         status: 'unknown' as const,
       };
     });

@@ -1,0 +1,62 @@
+import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Gauge } from 'prom-client';
+import { metricsRegistry } from '@xueliang/platform';
+import { CameraHealth } from './health/camera-health.service';
+import { CameraLeases } from './leases/camera-leases.service';
+import { StreamManager } from './streams/stream-manager.service';
+
+/** Live gateways in this process (tests run several); gauges are process-wide, so they sum over them. */
+const sources = new Set<GatewayMetrics>();
+const sum = (f: (m: GatewayMetrics) => number): number => [...sources].reduce((n, m) => n + f(m), 0);
+
+new Gauge({
+  name: 'xl_gateway_streams',
+  help: 'Live HLS streams (one ffmpeg each) on this gateway',
+  registers: [metricsRegistry],
+  collect() {
+    this.set(sum((m) => m.streams.list().filter((s) => s.pid).length));
+  },
+});
+new Gauge({
+  name: 'xl_gateway_stream_restarts',
+  help: 'ffmpeg restarts of the streams currently running',
+  registers: [metricsRegistry],
+  collect() {
+    this.set(sum((m) => m.streams.list().reduce((n, s) => n + s.restarts, 0)));
+  },
+});
+new Gauge({
+  name: 'xl_gateway_cameras_leased',
+  help: 'Cameras this gateway holds the lease of',
+  registers: [metricsRegistry],
+  collect() {
+    this.set(sum((m) => m.leases.ownedIds().length));
+  },
+});
+new Gauge({
+  name: 'xl_gateway_cameras_offline',
+  help: 'Leased cameras whose health polls say offline',
+  registers: [metricsRegistry],
+  collect() {
+    this.set(
+      sum((m) => m.leases.ownedIds().filter((id) => m.health.status(id)?.status === 'offline').length),
+    );
+  },
+});
+
+@Injectable()
+export class GatewayMetrics implements OnModuleInit, OnModuleDestroy {
+  constructor(
+    readonly streams: StreamManager,
+    readonly leases: CameraLeases,
+    readonly health: CameraHealth,
+  ) {}
+
+  onModuleInit(): void {
+    sources.add(this);
+  }
+
+  onModuleDestroy(): void {
+    sources.delete(this);
+  }
+}

@@ -1,0 +1,320 @@
+/**
+ * Live video benchmark (docs/PERFORMANCE.md, "Live video"). Self-contained: its own database on
+ * the local PostgreSQL (TEST_PG_ADMIN_URL), its own Redis prefix, a simulated fleet, one gateway
+ * and the api in this process; prints one JSON object.
+ *
+ *   1. cold start: POST /api/cameras/:id/live → playlist playable, 20 cameras never streamed before
+ *   2. live edge: age of the newest segment's first frame (sim wall clock in the keyframe SEI)
+ *      at the moment the api first lists that segment
+ *   3. CPU: 50 concurrent copy-mode streams, utime+stime of every ffmpeg pid from /proc over a window
+ */
+import 'reflect-metadata';
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { INestApplication } from '@nestjs/common';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { CameraFleet } from '../apps/camera-sim/src/fleet';
+import type { LiveSession, LoginResponse } from '@xueliang/contracts';
+import {
+  Camera,
+  CredentialCipher,
+  dataSourceOptions,
+  migrateDatabase,
+  Region,
+  seedDemoCounty,
+} from '@xueliang/db';
+
+const PG_ADMIN = process.env.TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const FFMPEG = process.env.FFMPEG_PATH ?? '/usr/bin/ffmpeg';
+const COLD_STARTS = Number(process.env.BENCH_COLD_STARTS ?? 20);
+const STREAMS = Number(process.env.BENCH_STREAMS ?? 50);
+const CPU_WINDOW_MS = Number(process.env.BENCH_CPU_WINDOW_MS ?? 10_000);
+const EDGE_SAMPLES = Number(process.env.BENCH_EDGE_SAMPLES ?? 20);
+const CREDENTIAL_KEY = 'b2'.repeat(32);
+const CLK_TCK = 100;
+
+/** Deterministic phases so runs compare (mulberry32). */
+let seed = 0x5eed;
+function phase(): number {
+  seed = (seed + 0x6d2b79f5) >>> 0;
+  let t = seed;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+function quantile(values: number[], q: number): number {
+  const s = [...values].sort((a, b) => a - b);
+  if (!s.length) return NaN;
+  const i = Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1));
+  return s[i]!;
+}
+const round = (n: number, d = 3): number => Math.round(n * 10 ** d) / 10 ** d;
+
+function run(cmd: string, args: string[]): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'ignore'] });
+    const chunks: Buffer[] = [];
+    child.stdout.on('data', (c: Buffer) => chunks.push(c));
+    child.on('error', reject);
+    child.on('close', () => resolve(Buffer.concat(chunks)));
+  });
+}
+
+/** utime + stime of a pid, in clock ticks (undefined when it has exited). */
+function cpuTicks(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return undefined;
+  }
+}
+
+async function main(): Promise<void> {
+  const dbName = `xl_bench_${Date.now().toString(36)}_${randomBytes(2).toString('hex')}`;
+  const admin = new Client({ connectionString: PG_ADMIN });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${dbName}"`);
+  const dbUrl = new URL(PG_ADMIN);
+  dbUrl.pathname = `/${dbName}`;
+  const databaseUrl = dbUrl.toString();
+  const prefix = `xlbench-${randomBytes(3).toString('hex')}`;
+  Object.assign(process.env, {
+    NODE_ENV: 'production',
+    DATABASE_URL: databaseUrl,
+    REDIS_URL,
+    REDIS_PREFIX: prefix,
+    JWT_SECRET: 'bench-secret-long-enough-1234',
+    CREDENTIAL_KEY,
+    LOG_LEVEL: 'error',
+    FFMPEG_PATH: FFMPEG,
+    GATEWAY_ID: 'gw-bench',
+    GATEWAY_BACKGROUND: 'false',
+    MAX_STREAMS: String(STREAMS + 10),
+    STREAM_IDLE_MS: '600000',
+    HLS_DIR: path.join(os.tmpdir(), 'xl-bench-hls'),
+  });
+
+  let fleet: CameraFleet | undefined;
+  let gateway: INestApplication | undefined;
+  let api: INestApplication | undefined;
+  let ds: DataSource | undefined;
+  try {
+    await migrateDatabase(databaseUrl);
+    await seedDemoCounty({ databaseUrl, credentialKey: CREDENTIAL_KEY });
+    const count = Math.max(STREAMS, COLD_STARTS + 1);
+    fleet = await CameraFleet.start({
+      count,
+      ptzEvery: 0,
+      discovery: false,
+      cacheDir: path.resolve('var/sim-cache'),
+      ffmpegPath: FFMPEG,
+    });
+    ds = await new DataSource(dataSourceOptions({ url: databaseUrl, poolSize: 2 })).initialize();
+    const region = await ds.getRepository(Region).findOneByOrFail({ name: '清泉镇' });
+    const cipher = new CredentialCipher(CREDENTIAL_KEY);
+    const cams = await ds.getRepository(Camera).save(
+      fleet.list().map((c) =>
+        ds!.getRepository(Camera).create({
+          name: c.name,
+          regionId: region.id,
+          regionPath: region.path,
+          lon: c.location.lon,
+          lat: c.location.lat,
+          onvifAddress: c.xaddr,
+          username: c.username,
+          passwordEncrypted: cipher.encrypt(c.password),
+          rtspUri: c.rtsp.main,
+          subRtspUri: c.rtsp.sub,
+          snapshotUri: c.snapshot,
+          videoCodec: c.codec,
+          mainProfileToken: 'Profile_1',
+          status: 'online',
+        }),
+      ),
+    );
+
+    // Pre-encode the sim's clips (cached in var/sim-cache across runs) so the sim's one-off
+    // encodes are not counted as our cold starts.
+    for (let i = 0; i < cams.length; i += 4) {
+      await Promise.all(
+        cams.slice(i, i + 4).map((c) =>
+          // A random probe length leaves each sim stream halted at a random point of its GOP,
+          // as a free-running camera encoder would be when a viewer arrives.
+          run(FFMPEG.replace(/ffmpeg$/, 'ffprobe'), [
+            '-v',
+            'quiet',
+            '-analyzeduration',
+            String(Math.floor(phase() * 1_000_000)),
+            '-probesize',
+            '5000000',
+            '-rtsp_transport',
+            'tcp',
+            '-i',
+            withCreds(c.rtspUri!),
+          ]),
+        ),
+      );
+    }
+
+    const { createGatewayApp, startGateway } = await import('../apps/camera-gateway/src/bootstrap');
+    const { StreamManager } = await import('../apps/camera-gateway/src/streams/stream-manager.service');
+    gateway = await createGatewayApp({ logger: false });
+    await startGateway(gateway, 0, '127.0.0.1');
+    const streams = gateway.get(StreamManager);
+    const { createApiApp } = await import('../apps/api/src/bootstrap');
+    api = await createApiApp({ logger: false });
+    await api.listen(0, '127.0.0.1');
+    const apiUrl = `http://127.0.0.1:${(api.getHttpServer().address() as { port: number }).port}`;
+    const loginRes = await fetch(`${apiUrl}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'duty', password: 'xueliang' }),
+    });
+    const { accessToken } = (await loginRes.json()) as LoginResponse;
+    const live = async (cameraId: string): Promise<LiveSession> => {
+      const res = await fetch(`${apiUrl}/api/cameras/${cameraId}/live`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ stream: 'main' }),
+      });
+      if (res.status !== 200) throw new Error(`live ${cameraId}: HTTP ${res.status} ${await res.text()}`);
+      return (await res.json()) as LiveSession;
+    };
+
+    // Warm-up (first spawn pays fluent-ffmpeg's one-off capability probe), not counted.
+    await live(cams[cams.length - 1]!.id);
+    await streams.stopAll();
+
+    // 1. Cold starts, one camera at a time, each stopped afterwards.
+    const cold: number[] = [];
+    for (let i = 0; i < COLD_STARTS; i++) {
+      const cam = cams[i]!;
+      const t0 = performance.now();
+      const session = await live(cam.id);
+      const pl = await (await fetch(`${apiUrl}${session.hlsUrl}`)).text();
+      if (!/#EXTINF/.test(pl)) throw new Error('playlist not playable');
+      cold.push(performance.now() - t0);
+      await streams.stopCamera(cam.id);
+    }
+
+    // 2. Live edge on one stream.
+    const edgeCam = cams[0]!;
+    const edgeSession = await live(edgeCam.id);
+    const seen = new Set<string>();
+    const edge: number[] = [];
+    const tmpSeg = path.join(os.tmpdir(), `xl-bench-seg-${process.pid}.ts`);
+    const { writeFile, rm } = await import('node:fs/promises');
+    let first = true;
+    while (edge.length < EDGE_SAMPLES) {
+      const pl = await (await fetch(`${apiUrl}${edgeSession.hlsUrl}`)).text();
+      const now = Date.now();
+      const segs = pl.split('\n').filter((l) => l && !l.startsWith('#'));
+      const newest = segs.at(-1);
+      if (newest && !seen.has(newest)) {
+        for (const s of segs) seen.add(s);
+        if (first) {
+          first = false; // already there when we started looking: its age says nothing
+        } else {
+          const bytes = Buffer.from(
+            await (await fetch(`${apiUrl}/api/hls/${edgeCam.id}/main/${newest}`)).arrayBuffer(),
+          );
+          await writeFile(tmpSeg, bytes);
+          const annexB = await run(FFMPEG, [
+            '-v',
+            'quiet',
+            '-i',
+            tmpSeg,
+            '-c:v',
+            'copy',
+            '-bsf:v',
+            'h264_mp4toannexb',
+            '-f',
+            'h264',
+            'pipe:1',
+          ]);
+          const m = /wallclock_ms=(\d+)/.exec(annexB.toString('latin1'));
+          if (m) edge.push(now - Number(m[1]));
+        }
+      }
+      await sleep(50);
+    }
+    await rm(tmpSeg, { force: true });
+    await streams.stopAll();
+
+    // 3. CPU of STREAMS concurrent copy-mode streams.
+    const batch = 5;
+    for (let i = 0; i < STREAMS; i += batch)
+      await Promise.all(cams.slice(i, i + batch).map((c) => live(c.id)));
+    await sleep(3000); // let start-up probing settle
+    const pids = streams.list().flatMap((s) => (s.pid ? [s.pid] : []));
+    const before = new Map(pids.map((p) => [p, cpuTicks(p) ?? 0]));
+    const w0 = performance.now();
+    await sleep(CPU_WINDOW_MS);
+    const window = (performance.now() - w0) / 1000;
+    let ticks = 0;
+    for (const p of pids) ticks += (cpuTicks(p) ?? before.get(p)!) - before.get(p)!;
+    const cores = ticks / CLK_TCK / window;
+    const running = streams.list().filter((s) => s.pid).length;
+    await streams.stopAll();
+
+    const result = {
+      coldStart: {
+        samples: cold.length,
+        medianMs: round(quantile(cold, 0.5), 0),
+        p95Ms: round(quantile(cold, 0.95), 0),
+        targetMedianMs: 1500,
+      },
+      liveEdge: {
+        samples: edge.length,
+        medianMs: round(quantile(edge, 0.5), 0),
+        p95Ms: round(quantile(edge, 0.95), 0),
+        targetMs: 3000,
+        definition:
+          "time the api first lists a segment minus the sim wall clock (keyframe SEI) of that segment's first frame",
+      },
+      cpu: {
+        streams: STREAMS,
+        running,
+        mode: 'copy (H.264 640x360 15 fps)',
+        windowS: round(window, 1),
+        totalCores: round(cores),
+        perStreamCores: round(cores / Math.max(1, running), 4),
+        targetTotalCores: 1,
+      },
+      host: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? 'unknown', node: process.version },
+    };
+    console.log(JSON.stringify(result, null, 2));
+  } finally {
+    await gateway?.close().catch(() => undefined);
+    await api?.close().catch(() => undefined);
+    await ds?.destroy().catch(() => undefined);
+    await fleet?.stop().catch(() => undefined);
+    await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`).catch(() => undefined);
+    await admin.end();
+  }
+}
+
+function withCreds(uri: string): string {
+  const u = new URL(uri);
+  u.username = 'admin';
+  u.password = 'sim12345';
+  return u.toString();
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
