@@ -1,4 +1,12 @@
 import type {
+  CameraDetailView,
+  CheckpointView,
+  CreateCheckpoint,
+  CreateMute,
+  DiscoveryScanView,
+  MuteView,
+  PtzPresetView,
+  UpdateCheckpoint,
   CreatedIntegrationKey,
   CreateIntegrationKey,
   IntegrationKeyView,
@@ -13,7 +21,6 @@ import type {
   CreateRegion,
   CreateUnit,
   CreateUser,
-  DiscoveredDevice,
   LiveSession,
   Page,
   PtzCommand,
@@ -31,32 +38,9 @@ import type {
 import { api, itemsOf, type Query } from './client';
 
 /*
- * Shapes the api has not put into @xueliang/contracts yet. They mirror the libs/db entities and
- * are read defensively; move them to contracts when the owning engineer publishes them.
+ * Shapes the api answers with but has not put into @xueliang/contracts: the audit log entry
+ * (apps/api/src/audit returns the entity) and the console config (apps/api/src/console-config).
  */
-export interface CheckpointView {
-  id: string;
-  code: string;
-  name: string;
-  regionId: string;
-  regionName?: string;
-  location?: { lon: number; lat: number };
-  lon?: number;
-  lat?: number;
-  road: string;
-  direction: string;
-  lanes: number;
-  status?: string;
-}
-export interface CheckpointInput {
-  code: string;
-  name: string;
-  regionId: string;
-  location: { lon: number; lat: number };
-  road: string;
-  direction: string;
-  lanes: number;
-}
 export interface AuditEntryView {
   id: string | number;
   at?: string;
@@ -72,9 +56,7 @@ export interface ConsoleConfig {
 }
 
 export function checkpointLocation(c: CheckpointView): { lon: number; lat: number } | null {
-  if (c.location) return c.location;
-  if (typeof c.lon === 'number' && typeof c.lat === 'number') return { lon: c.lon, lat: c.lat };
-  return null;
+  return c.location ?? null;
 }
 
 export const regionsApi = {
@@ -112,7 +94,7 @@ export const alertsApi = {
 export const camerasApi = {
   list: (query?: Query) => api<CameraView[] | Page<CameraView>>('/api/cameras', { query }).then(itemsOf),
   get: (id: string) => api<CameraView>(`/api/cameras/${id}`),
-  register: (body: RegisterCamera) => api<CameraView>('/api/cameras', { method: 'POST', json: body }),
+  register: (body: RegisterCamera) => api<CameraDetailView>('/api/cameras', { method: 'POST', json: body }),
   update: (id: string, body: UpdateCamera) =>
     api<CameraView>(`/api/cameras/${id}`, { method: 'PATCH', json: body }),
   remove: (id: string) => api<void>(`/api/cameras/${id}`, { method: 'DELETE' }),
@@ -121,19 +103,23 @@ export const camerasApi = {
   ptz: (id: string, command: PtzCommand) =>
     api<void>(`/api/cameras/${id}/ptz`, { method: 'POST', json: command }),
   startDiscovery: () => api<unknown>('/api/cameras/discovery', { method: 'POST', json: {} }),
-  /** The latest scan: `{scanning, items}` (or a bare list from an older api). */
-  discovered: () =>
-    api<DiscoveredDevice[] | (Page<DiscoveredDevice> & { scanning?: boolean })>(
-      '/api/cameras/discovery',
-    ).then((body) => ({ items: itemsOf(body), scanning: !Array.isArray(body) && !!body?.scanning })),
+  /** The latest scan: whether it still runs, and what answered. */
+  discovered: () => api<DiscoveryScanView>('/api/cameras/discovery'),
+  presets: (id: string) => api<PtzPresetView[]>(`/api/cameras/${id}/ptz/presets`),
 };
 
 export const checkpointsApi = {
   list: () => api<CheckpointView[] | Page<CheckpointView>>('/api/checkpoints').then(itemsOf),
-  create: (body: CheckpointInput) => api<CheckpointView>('/api/checkpoints', { method: 'POST', json: body }),
-  update: (id: string, body: Partial<CheckpointInput>) =>
+  create: (body: CreateCheckpoint) => api<CheckpointView>('/api/checkpoints', { method: 'POST', json: body }),
+  update: (id: string, body: UpdateCheckpoint) =>
     api<CheckpointView>(`/api/checkpoints/${id}`, { method: 'PATCH', json: body }),
   remove: (id: string) => api<void>(`/api/checkpoints/${id}`, { method: 'DELETE' }),
+};
+
+export const mutesApi = {
+  list: (all = false) => api<MuteView[]>('/api/mutes', { query: { all: all || undefined } }),
+  create: (body: CreateMute) => api<MuteView>('/api/mutes', { method: 'POST', json: body }),
+  cancel: (id: string) => api<unknown>(`/api/mutes/${id}`, { method: 'DELETE' }),
 };
 
 export const slaApi = {

@@ -84,6 +84,13 @@ export function AlertsPage() {
   const alerts = inbox.alerts;
   const selected = alerts.find((a) => a.id === selectedId) ?? null;
 
+  // Stable handlers, so the memoised rows do not all re-render on every desk render.
+  const selectRow = useCallback((a: AlertView) => {
+    setSelectedId(a.id);
+    setConflict(null);
+  }, []);
+  const openRow = useCallback((a: AlertView) => navigate(`/alerts/${a.id}`), [navigate]);
+
   const runCommand: RunCommand = async (alert, command, extra) => {
     setConflict(null);
     const outcome = await run(alert, command, extra as never);
@@ -185,11 +192,8 @@ export function AlertsPage() {
             selectedId={selectedId}
             fresh={inbox.fresh}
             now={now}
-            onSelect={(a) => {
-              setSelectedId(a.id);
-              setConflict(null);
-            }}
-            onOpen={(a) => navigate(`/alerts/${a.id}`)}
+            onSelect={selectRow}
+            onOpen={openRow}
             onEndReached={inbox.hasMore ? inbox.loadMore : undefined}
           />
         )}

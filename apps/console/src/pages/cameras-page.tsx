@@ -1,8 +1,8 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
-import type { CameraView, DiscoveredDevice } from '@xueliang/contracts';
+import type { CameraView, CheckpointView, DiscoveredDevice } from '@xueliang/contracts';
 import { ApiRequestError } from '../api/client';
-import { camerasApi, checkpointLocation, checkpointsApi, type CheckpointView } from '../api/endpoints';
+import { camerasApi, checkpointLocation, checkpointsApi, mutesApi } from '../api/endpoints';
 import { useUser } from '../api/session-provider';
 import { useCameras } from '../hooks/use-cameras';
 import { useRegions } from '../hooks/use-regions';
@@ -12,10 +12,11 @@ import { useI18n } from '../i18n/i18n-provider';
 import type { MessageKey } from '../i18n/dictionary';
 import { CameraForm, type CameraFormValue } from '../views/cameras/camera-form';
 import { CheckpointForm } from '../views/cameras/checkpoint-form';
+import { MuteDialog } from '../views/cameras/mute-dialog';
 import { StateBox } from '../views/common/state-box';
 import { Tabs } from '../views/common/tabs';
 
-type Tab = 'list' | 'health' | 'discovery' | 'checkpoints';
+type Tab = 'list' | 'health' | 'discovery' | 'checkpoints' | 'mutes';
 
 function describe(err: unknown): string {
   if (err instanceof ApiRequestError) {
@@ -37,6 +38,7 @@ export function CamerasPage() {
   const checkpoints = useResource(() => checkpointsApi.list(), []);
   const [form, setForm] = useState<{ camera?: CameraView; initial: CameraFormValue } | null>(null);
   const [cpForm, setCpForm] = useState<{ cp?: CheckpointView } | null>(null);
+  const [muting, setMuting] = useState<CameraView | null>(null);
   const [q, setQ] = useState('');
   const [notice, setNotice] = useState<string | null>(null);
 
@@ -95,11 +97,12 @@ export function CamerasPage() {
           { key: 'health', label: t('cameras.health') },
           { key: 'discovery', label: t('cameras.discovery') },
           { key: 'checkpoints', label: t('cameras.checkpoints') },
+          { key: 'mutes', label: t('cameras.mutes') },
         ]}
         active={tab}
         onChange={(k) => setParams({ tab: k })}
       />
-      {tab !== 'discovery' && tab !== 'checkpoints' && (
+      {(tab === 'list' || tab === 'health') && (
         <>
           <div className="toolbar">
             <input
@@ -179,6 +182,9 @@ export function CamerasPage() {
                         }
                       >
                         {t('common.edit')}
+                      </button>
+                      <button type="button" className="btn btn-small" onClick={() => setMuting(c)}>
+                        {t('mute.action')}
                       </button>
                       <button
                         type="button"
@@ -265,6 +271,23 @@ export function CamerasPage() {
             </table>
           </StateBox>
         </div>
+      )}
+      {tab === 'mutes' && <Mutes cameras={list} />}
+      {muting && (
+        <MuteDialog
+          camera={muting}
+          onClose={() => setMuting(null)}
+          onSubmit={async (body) => {
+            try {
+              await mutesApi.create(body);
+              setMuting(null);
+              setNotice(t('common.saved'));
+              return null;
+            } catch (err) {
+              return describe(err);
+            }
+          }}
+        />
       )}
       {form && (
         <CameraForm
@@ -375,6 +398,73 @@ function Discovery({ onRegister }: { onRegister(d: DiscoveredDevice): void }) {
                   ) : (
                     <button type="button" className="btn btn-small" onClick={() => onRegister(d)}>
                       {t('cameras.register')}
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </StateBox>
+    </div>
+  );
+}
+
+/** Mutes in force (and, on request, past ones), with how many events each held back. */
+function Mutes({ cameras }: { cameras: CameraView[] }) {
+  const { t, locale } = useI18n();
+  const [all, setAll] = useState(false);
+  const mutes = useResource(() => mutesApi.list(all), [all]);
+  const names = new Map(cameras.map((c) => [c.id, c.name]));
+  return (
+    <div>
+      <div className="toolbar">
+        <label className="btn-row">
+          <input type="checkbox" checked={all} onChange={(e) => setAll(e.target.checked)} />
+          {t('mute.ended')}
+        </label>
+      </div>
+      <StateBox
+        loading={mutes.loading}
+        error={mutes.error}
+        empty={!mutes.data?.length}
+        onRetry={mutes.reload}
+      >
+        <table className="table" data-testid="mutes-table">
+          <thead>
+            <tr>
+              <th>{t('cameras.list')}</th>
+              <th>{t('desk.filter.type')}</th>
+              <th>{t('mute.reason')}</th>
+              <th>{t('mute.until')}</th>
+              <th>{t('mute.events')}</th>
+              <th>{t('common.status')}</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {(mutes.data ?? []).map((m) => (
+              <tr key={m.id}>
+                <td>{(m.cameraId && names.get(m.cameraId)) ?? m.cameraId ?? m.checkpointId}</td>
+                <td>{m.alertType ? t(`type.${m.alertType}` as MessageKey) : t('common.all')}</td>
+                <td>{m.reason}</td>
+                <td className="muted">{formatDateTime(m.endsAt, locale)}</td>
+                <td>{m.mutedEvents}</td>
+                <td>
+                  {m.active ? (
+                    <span className="badge badge-online">{t('mute.active')}</span>
+                  ) : (
+                    t('mute.ended')
+                  )}
+                </td>
+                <td>
+                  {m.active && (
+                    <button
+                      type="button"
+                      className="btn btn-small"
+                      onClick={() => void mutesApi.cancel(m.id).then(mutes.reload, mutes.reload)}
+                    >
+                      {t('mute.cancel')}
                     </button>
                   )}
                 </td>

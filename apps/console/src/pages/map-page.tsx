@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router-dom';
-import type { CameraView } from '@xueliang/contracts';
-import { checkpointsApi, configApi, type CheckpointView } from '../api/endpoints';
+import type { CameraView, CheckpointView } from '@xueliang/contracts';
+import { checkpointsApi, configApi } from '../api/endpoints';
 import { useSession } from '../api/session-provider';
 import { useCameras } from '../hooks/use-cameras';
 import { useOpenAlerts } from '../hooks/use-open-alerts';

@@ -4,6 +4,7 @@ import { WALL_TILES, type PtzCommand } from '@xueliang/contracts';
 import { camerasApi } from '../api/endpoints';
 import { useSession, useUser } from '../api/session-provider';
 import { useCameras } from '../hooks/use-cameras';
+import { useResource } from '../hooks/use-resource';
 import { useRegions } from '../hooks/use-regions';
 import { useWalls } from '../hooks/use-walls';
 import { useI18n } from '../i18n/i18n-provider';
@@ -91,6 +92,10 @@ export function WallsPage() {
   }, [patrolling, group, patrolSeconds, layout]);
 
   const focusedCamera = tiles[focused] ? byId.get(tiles[focused]!) : undefined;
+  const presets = useResource(
+    () => (focusedCamera?.ptz ? camerasApi.presets(focusedCamera.id).catch(() => []) : Promise.resolve([])),
+    [focusedCamera?.id, focusedCamera?.ptz],
+  );
   const ptz = (cmd: PtzCommand) => {
     if (!focusedCamera) return;
     setPtzError(null);
@@ -166,7 +171,7 @@ export function WallsPage() {
         </div>
         {focusedCamera?.ptz && hasRole('duty_officer', 'technician', 'supervisor') && (
           <div style={{ padding: 8 }}>
-            <PtzPad onCommand={ptz} />
+            <PtzPad onCommand={ptz} presets={presets.data} />
             {ptzError && <div className="text-error small">{ptzError}</div>}
           </div>
         )}

@@ -1,6 +1,5 @@
 import { useState } from 'react';
-import type { RegionView } from '@xueliang/contracts';
-import type { CheckpointInput } from '../../api/endpoints';
+import type { CreateCheckpoint, RegionView } from '@xueliang/contracts';
 import { useI18n } from '../../i18n/i18n-provider';
 import { Dialog } from '../common/dialog';
 import { RegionSelect } from '../common/region-select';
@@ -13,11 +12,11 @@ export function CheckpointForm({
   onClose,
   onSubmit,
 }: {
-  initial: Omit<CheckpointInput, 'location'> & { location: { lon: number; lat: number } | null };
+  initial: Omit<CreateCheckpoint, 'location'> & { location: { lon: number; lat: number } | null };
   editing: boolean;
   regions: RegionView[];
   onClose(): void;
-  onSubmit(value: CheckpointInput): Promise<string | null>;
+  onSubmit(value: CreateCheckpoint): Promise<string | null>;
 }) {
   const { t } = useI18n();
   const [v, setV] = useState(initial);

@@ -13,8 +13,8 @@ import XYZ from 'ol/source/XYZ';
 import { defaults as defaultControls, ScaleLine } from 'ol/control';
 import { fromLonLat, toLonLat } from 'ol/proj';
 import { boundingExtent, isEmpty } from 'ol/extent';
-import type { AlertView, CameraView, RegionView } from '@xueliang/contracts';
-import { checkpointLocation, type CheckpointView } from '../../api/endpoints';
+import type { AlertView, CameraView, CheckpointView, RegionView } from '@xueliang/contracts';
+import { checkpointLocation } from '../../api/endpoints';
 import { alertStyle, cameraClusterStyle, checkpointStyleFn, pickStyle, regionStyle } from './map-styles';
 
 export interface MapLayers {

@@ -1,9 +1,15 @@
 import { useState } from 'react';
-import type { PtzCommand } from '@xueliang/contracts';
+import type { PtzCommand, PtzPresetView } from '@xueliang/contracts';
 import { useI18n } from '../../i18n/i18n-provider';
 
 /** Press and hold to move; release stops. Zoom the same way; presets by name. */
-export function PtzPad({ onCommand }: { onCommand(cmd: PtzCommand): void }) {
+export function PtzPad({
+  onCommand,
+  presets = [],
+}: {
+  onCommand(cmd: PtzCommand): void;
+  presets?: PtzPresetView[];
+}) {
   const { t } = useI18n();
   const [preset, setPreset] = useState('');
   const hold = (pan: number, tilt: number, zoom = 0) => ({
@@ -40,12 +46,23 @@ export function PtzPad({ onCommand }: { onCommand(cmd: PtzCommand): void }) {
         </button>
       </div>
       <div className="btn-row" style={{ marginTop: 6 }}>
-        <input
-          value={preset}
-          placeholder={t('ptz.preset')}
-          onChange={(e) => setPreset(e.target.value)}
-          style={{ width: 90 }}
-        />
+        {presets.length ? (
+          <select value={preset} onChange={(e) => setPreset(e.target.value)} data-testid="ptz-presets">
+            <option value="">{t('ptz.preset')}</option>
+            {presets.map((p) => (
+              <option key={p.token} value={p.token}>
+                {p.name}
+              </option>
+            ))}
+          </select>
+        ) : (
+          <input
+            value={preset}
+            placeholder={t('ptz.preset')}
+            onChange={(e) => setPreset(e.target.value)}
+            style={{ width: 90 }}
+          />
+        )}
         <button
           type="button"
           className="btn btn-small"
