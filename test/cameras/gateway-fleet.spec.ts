@@ -80,7 +80,7 @@ describe('camera gateways: PullPoint events, health, leases', () => {
       const c = await db.getRepository(Camera).findOneByOrFail({ id: cam.id });
       return c.status === 'offline' ? c : undefined;
     });
-    expect(row.statusReason).toBeTruthy();
+    expect(['unreachable', 'connection refused', 'timeout']).toContain(row.statusReason);
     // More failed polls (with backoff) raise nothing further.
     await sleep(2000);
     const offline = (await jobs(queue)).filter((e) => e.type === 'camera_offline' && e.cameraId === cam.id);
@@ -94,6 +94,33 @@ describe('camera gateways: PullPoint events, health, leases', () => {
     );
     const after = (await jobs(queue)).filter((e) => e.type === 'camera_offline' && e.cameraId === cam.id);
     expect(after.map((e) => e.recovered).sort()).toEqual([false, true]);
+
+    // Its PullPoint comes back with it.
+    await until(() => fleet.fireEvent(simOf(cam).id, 'tampering', true) > 0 || undefined);
+    await until(async () => (await jobs(queue)).find((e) => e.type === 'tampering' && e.cameraId === cam.id));
+  });
+
+  it('says "auth failed" when the stored credentials stop working', async () => {
+    const cam = cameras[2]!;
+    const { CredentialCipher } = await import('@xueliang/db');
+    const { TEST_CREDENTIAL_KEY } = await import('../support/env');
+    const cipher = new CredentialCipher(TEST_CREDENTIAL_KEY);
+    await db
+      .getRepository(Camera)
+      .update({ id: cam.id }, { passwordEncrypted: cipher.encrypt('changed-on-the-camera') });
+    const row = await until(async () => {
+      const c = await db.getRepository(Camera).findOneByOrFail({ id: cam.id });
+      return c.status === 'offline' ? c : undefined;
+    }, 20_000);
+    expect(row.statusReason).toBe('auth failed');
+    await db
+      .getRepository(Camera)
+      .update({ id: cam.id }, { passwordEncrypted: cipher.encrypt(simOf(cam).password) });
+    await until(
+      async () =>
+        (await db.getRepository(Camera).findOneByOrFail({ id: cam.id })).status === 'online' || undefined,
+      20_000,
+    );
   });
 
   it('shares the fleet between two gateways and hands it over when one goes', async () => {

@@ -31,7 +31,8 @@ export async function startGateway(
 ): Promise<string> {
   await app.listen(port, host);
   const bound = (app.getHttpServer().address() as { port: number }).port;
-  const publicUrl = url ?? (port === 0 ? `http://127.0.0.1:${bound}` : loadConfig().GATEWAY_URL);
+  // An explicit GATEWAY_URL wins (gateways on other hosts); else the address we are bound to.
+  const publicUrl = url ?? (process.env.GATEWAY_URL ? loadConfig().GATEWAY_URL : `http://127.0.0.1:${bound}`);
   const leases = app.get(CameraLeases);
   const streams = app.get(StreamManager);
   // Cameras with viewers are the last ones a gateway gives away when rebalancing.

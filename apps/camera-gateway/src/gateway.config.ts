@@ -7,8 +7,12 @@ import { ConfigError } from '@xueliang/platform';
  * integration tests run in seconds; the defaults suit a county of ~5,000 cameras.
  */
 const GatewaySettingsSchema = z.object({
-  /** Extra unicast WS-Discovery targets "host:port,host:port" (tests, routed networks). */
-  DISCOVERY_TARGETS: z.string().default(''),
+  /**
+   * Unicast WS-Discovery targets "host:port,host:port" on top of multicast (routed networks,
+   * tests). The default also asks this host, where the one-command stack runs the simulator and
+   * multicast loopback is not always available.
+   */
+  DISCOVERY_TARGETS: z.string().default('127.0.0.1:3702'),
   /** Send the multicast probe to 239.255.255.250:3702 too. */
   DISCOVERY_MULTICAST: z.enum(['true', 'false']).default('true'),
   DISCOVERY_WINDOW_MS: z.coerce.number().int().positive().default(3000),
