@@ -1,0 +1,128 @@
+import { createHash } from 'node:crypto';
+import { ptzRequest } from '../cameras/camera-control.service';
+import { classifyProbeError, normaliseCodec, pickProfiles } from './onvif-probe.adapter';
+import { OnvifError, statusReasonOf } from './onvif-error';
+import { buildRequest, requestBody, serviceOf, usernameTokenHeader } from './soap-envelopes';
+import { parseSoap } from './soap-response';
+
+describe('SOAP envelopes', () => {
+  it('signs with a WS-Security PasswordDigest of nonce + created + password', () => {
+    const nonce = Buffer.from('0123456789abcdef');
+    const created = new Date('2026-01-01T00:00:00.000Z');
+    const header = usernameTokenHeader({ username: 'admin', password: 'sim12345' }, created, nonce);
+    const expected = createHash('sha1')
+      .update(Buffer.concat([nonce, Buffer.from('2026-01-01T00:00:00.000Z'), Buffer.from('sim12345')]))
+      .digest('base64');
+    expect(header).toContain(`#PasswordDigest">${expected}</wsse:Password>`);
+    expect(header).toContain(`<wsse:Nonce EncodingType=`);
+    expect(header).toContain(`<wsu:Created>2026-01-01T00:00:00.000Z</wsu:Created>`);
+  });
+
+  it('leaves GetSystemDateAndTime unauthenticated and addresses pull points', () => {
+    const creds = { username: 'admin', password: 'x' };
+    expect(buildRequest({ action: 'GetSystemDateAndTime' }, creds, new Date())).not.toContain(
+      'UsernameToken',
+    );
+    const pull = buildRequest(
+      { action: 'PullMessages', timeoutS: 5, limit: 10 },
+      creds,
+      new Date(),
+      'http://cam/sub/1',
+    );
+    expect(pull).toContain('UsernameToken');
+    expect(pull).toContain('<wsa:To>http://cam/sub/1</wsa:To>');
+    expect(pull).toContain('<tev:Timeout>PT5S</tev:Timeout><tev:MessageLimit>10</tev:MessageLimit>');
+  });
+
+  it.each([
+    [
+      { action: 'move' as const, pan: 0.5, tilt: -0.25, zoom: 0 },
+      'ContinuousMove',
+      '<tt:PanTilt x="0.5" y="-0.25"/><tt:Zoom x="0"/>',
+    ],
+    [{ action: 'stop' as const }, 'Stop', '<tptz:PanTilt>true</tptz:PanTilt><tptz:Zoom>true</tptz:Zoom>'],
+    [{ action: 'goto-preset' as const, preset: '3' }, 'GotoPreset', '<tptz:PresetToken>3</tptz:PresetToken>'],
+    [
+      { action: 'set-preset' as const, name: '<gate>' },
+      'SetPreset',
+      '<tptz:PresetName>&#60;gate&#62;</tptz:PresetName>',
+    ],
+  ])('PTZ %j → %s', (cmd, action, fragment) => {
+    const req = ptzRequest(cmd, 'Profile_1');
+    expect(req.action).toBe(action);
+    expect(serviceOf(req)).toBe('ptz');
+    const body = requestBody(req);
+    expect(body).toContain('<tptz:ProfileToken>Profile_1</tptz:ProfileToken>');
+    expect(body).toContain(fragment);
+  });
+});
+
+describe('SOAP replies', () => {
+  it('reads faults and rejects what is not SOAP', () => {
+    const fault =
+      '<env:Envelope xmlns:env="http://www.w3.org/2003/05/soap-envelope"><env:Body><env:Fault><env:Code><env:Value>env:Sender</env:Value>' +
+      '<env:Subcode><env:Value>ter:NotAuthorized</env:Value></env:Subcode></env:Code><env:Reason><env:Text xml:lang="en">Sender not Authorized</env:Text></env:Reason>' +
+      '</env:Fault></env:Body></env:Envelope>';
+    expect(parseSoap(fault)?.fault).toEqual({
+      code: 'env:Sender',
+      subcode: 'ter:NotAuthorized',
+      reason: 'Sender not Authorized',
+    });
+    expect(parseSoap('<html><body>Not Found</body></html>')).toBeUndefined();
+    expect(parseSoap('Not Found')).toBeUndefined();
+  });
+});
+
+describe('probe', () => {
+  it('picks the highest resolution as main and the lowest as sub', () => {
+    const picked = pickProfiles([
+      { token: 'sub', width: 320, height: 180, codec: 'h264' },
+      { token: 'main', width: 1920, height: 1080, codec: 'h265' },
+      { token: 'third', width: 640, height: 360, codec: 'h264' },
+    ]);
+    expect(picked?.main.token).toBe('main');
+    expect(picked?.sub?.token).toBe('sub');
+    expect(pickProfiles([{ token: 'only', width: 1, height: 1, codec: null }])?.sub).toBeNull();
+    expect(pickProfiles([])).toBeNull();
+  });
+
+  it.each([
+    ['H264', 'h264'],
+    ['H.265', 'h265'],
+    ['HEVC', 'h265'],
+    ['JPEG', 'jpeg'],
+    [undefined, null],
+  ])('codec %s → %s', (enc, codec) => expect(normaliseCodec(enc)).toBe(codec));
+
+  it.each([
+    [
+      new Error('ONVIF SOAP Fault: Sender not Authorized'),
+      'auth',
+      'camera rejected the credentials (NotAuthorized)',
+    ],
+    [
+      Object.assign(new Error('connect ECONNREFUSED 10.0.0.1:80'), { code: 'ECONNREFUSED' }),
+      'refused',
+      'camera unreachable (ECONNREFUSED)',
+    ],
+    [new Error('Error: connect ECONNREFUSED 10.0.0.1:80'), 'refused', 'camera unreachable (ECONNREFUSED)'],
+    [new Error('Network timeout'), 'timeout', 'camera unreachable (timeout)'],
+    [
+      Object.assign(new Error('connect EHOSTUNREACH'), { code: 'EHOSTUNREACH' }),
+      'unreachable',
+      'camera unreachable (EHOSTUNREACH)',
+    ],
+    [new Error('Wrong ONVIF SOAP response'), 'not_onvif', 'not an ONVIF device'],
+  ])('classifies %s', (err, kind, message) => {
+    const e = classifyProbeError(err);
+    expect(e).toBeInstanceOf(OnvifError);
+    expect(e.kind).toBe(kind);
+    expect(e.message).toBe(message);
+  });
+
+  it('words status reasons for the console', () => {
+    expect(statusReasonOf('auth')).toBe('auth failed');
+    expect(statusReasonOf('timeout')).toBe('timeout');
+    expect(statusReasonOf('refused')).toBe('connection refused');
+  });
+});
