@@ -235,6 +235,17 @@ describe('camera register, probe errors, discovery, PTZ, snapshot', () => {
     expect(res.headers.get('content-type')).toBe('image/jpeg');
     const jpeg = Buffer.from(await res.arrayBuffer());
     expect(jpeg.subarray(0, 2).toString('hex')).toBe('ffd8');
+    expect(await db.getRepository(AuditEntry).countBy({ action: 'camera.snapshot', targetId: fixedId })).toBe(
+      1,
+    );
+  });
+
+  it('falls back to one RTSP frame through ffmpeg when there is no snapshot URI', async () => {
+    await db.query(`UPDATE cameras SET snapshot_uri = NULL WHERE id = $1`, [ptzId]);
+    const res = await duty.call(`/api/cameras/${ptzId}/snapshot`);
+    expect(res.status).toBe(200);
+    const jpeg = Buffer.from(await res.arrayBuffer());
+    expect(jpeg.subarray(0, 2).toString('hex')).toBe('ffd8');
   });
 
   it('edits and deletes with audit; a new password is stored encrypted', async () => {
