@@ -28,10 +28,10 @@ import { MutesModule } from './mutes/mutes.module';
 import { SlaPoliciesModule } from './sla-policies/sla-policies.module';
 import { StatisticsModule } from './statistics/statistics.module';
 import { WallsModule } from './walls/walls.module';
-
 import { CamerasModule } from './cameras/cameras.module';
 import { CheckpointsModule } from './checkpoints/checkpoints.module';
 import { LiveVideoModule } from './live-video/live-video.module';
+
 /** Feature modules are listed here; each owns its folder. */
 export const API_FEATURES = [
   LoginModule,
