@@ -57,6 +57,13 @@ describe('console: admin pages (real api, headless chromium)', () => {
     expect(await tech.page.locator('[data-testid=camera-row][data-status=online]').count()).toBe(0);
     expect(await offline.first().textContent()).toContain('unreachable');
     await screenshot(tech.page, 'cameras-health', { readme: true });
+    await offline.first().getByRole('button', { name: '静默' }).click();
+    await tech.page.getByTestId('mute-dialog').locator('input').last().fill('线路检修');
+    await tech.page.getByTestId('mute-dialog').getByRole('button', { name: '静默' }).click();
+    await tech.page.getByTestId('mute-dialog').waitFor({ state: 'detached' });
+    await tech.page.getByTestId('tab-mutes').click();
+    await tech.page.getByTestId('mutes-table').getByText('线路检修').waitFor();
+    await tech.page.getByTestId('tab-health').click();
     await tech.page.getByTestId('camera-add').click();
     await tech.page.getByTestId('location-picker').waitFor();
     await screenshot(tech.page, 'cameras-add');

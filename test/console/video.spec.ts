@@ -60,6 +60,23 @@ describe('console: live video, camera events and health from the simulator (head
     });
     await screenshot(page, 'wall-4-live', { readme: true });
 
+    // PTZ on the focused tile: a dome gets the pad; holding ▲ sends move, releasing sends stop.
+    const domeIndex = cameras.findIndex((c) => c.ptz);
+    const tileIds = await tiles.evaluateAll((els) => els.map((e) => e.getAttribute('data-camera-id')));
+    await tiles.nth(tileIds.indexOf(cameras[domeIndex].id)).click();
+    await page.getByTestId('ptz-pad').waitFor();
+    const ptzCalls: number[] = [];
+    page.on('response', (r) => {
+      if (r.url().endsWith('/ptz')) ptzCalls.push(r.status());
+    });
+    const up = page.getByTestId('ptz-up');
+    await up.hover();
+    await page.mouse.down();
+    await page.waitForTimeout(300);
+    await page.mouse.up();
+    await until('move and stop answered', () => ptzCalls.length >= 2 || undefined);
+    expect(ptzCalls.every((s) => s === 200)).toBe(true);
+
     // Double-click: the main stream, large.
     await tiles.first().dblclick();
     await page.getByTestId('main-stream').waitFor();
