@@ -68,6 +68,21 @@ describe('console: sign-in failures the operator must be able to read', () => {
     await context.close();
   });
 
+  it('a session the server no longer accepts (401) lands on the login page saying it expired', async () => {
+    const { context, page } = await newPage(rig);
+    await loginAs(rig, page, 'supervisor');
+    // Corrupt the stored token, as a server-side secret rotation would.
+    await page.evaluate(`(() => {
+      const s = JSON.parse(localStorage.getItem('xl.session'));
+      s.accessToken = s.accessToken.slice(0, -4) + 'AAAA';
+      localStorage.setItem('xl.session', JSON.stringify(s));
+    })()`);
+    await page.goto(`${rig.url}/statistics`);
+    await page.getByTestId('login-form').waitFor();
+    await expectText(page.locator('.notice'), '登录已过期');
+    await context.close();
+  });
+
   it('the English switch works on the sign-in page too', async () => {
     const { context, page } = await newPage(rig, { locale: 'en' });
     await page.goto(`${rig.url}/login`);
