@@ -1,5 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
+import { readdir, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { Injectable } from '@nestjs/common';
 import ffmpeg from 'fluent-ffmpeg';
 import { loadConfig } from '@xueliang/platform';
@@ -80,6 +82,32 @@ export class FfmpegRunner {
     };
   }
 
+  /**
+   * ffmpeg outlives a gateway that crashed (nothing kills a child whose parent died). On start,
+   * every ffmpeg writing under <gatewayDir>/<pid>/ of a pid that is no longer alive is killed and
+   * its directory removed. Live siblings (same gateway id, another process) are left alone.
+   */
+  async reapOrphans(gatewayDir: string): Promise<number> {
+    const owners = await readdir(gatewayDir).catch(() => [] as string[]);
+    const dead = owners.filter((d) => /^\d+$/.test(d) && Number(d) !== process.pid && !alive(Number(d)));
+    if (!dead.length) return 0;
+    const deadDirs = dead.map((d) => `${join(gatewayDir, d)}/`);
+    let killed = 0;
+    for (const entry of await readdir('/proc').catch(() => [] as string[])) {
+      if (!/^\d+$/.test(entry)) continue;
+      const cmdline = await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '');
+      if (!cmdline.includes('ffmpeg') || !deadDirs.some((d) => cmdline.includes(d))) continue;
+      try {
+        process.kill(Number(entry), 'SIGKILL');
+        killed++;
+      } catch {
+        // already gone
+      }
+    }
+    await Promise.all(deadDirs.map((d) => rm(d, { recursive: true, force: true })));
+    return killed;
+  }
+
   /** One JPEG from an RTSP URL (snapshot fallback). */
   grabFrame(args: string[], timeoutMs: number): Promise<Buffer> {
     return new Promise((resolve, reject) => {
@@ -98,5 +126,15 @@ export class FfmpegRunner {
         else reject(new Error(`ffmpeg frame grab failed (${code}): ${err.trim().split('\n').pop() ?? ''}`));
       });
     });
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: it exists but belongs to someone else.
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -125,16 +125,23 @@ export class StreamManager implements OnModuleInit, OnApplicationShutdown {
   private readonly starting = new Map<string, Promise<StreamSession>>();
   private sweeper: NodeJS.Timeout | undefined;
   private readonly root: string;
+  private readonly gatewayDir: string;
 
   constructor(
     @Inject(GATEWAY_SETTINGS) private readonly settings: GatewaySettings,
     private readonly cameras: CameraDirectory,
     private readonly ffmpeg: FfmpegRunner,
   ) {
-    this.root = join(settings.HLS_DIR || join(tmpdir(), 'xueliang-hls'), loadConfig().GATEWAY_ID);
+    // One dir per gateway process: a restarted gateway can tell its dead predecessor's streams
+    // from those of another live gateway with the same id (tests run side by side).
+    this.gatewayDir = join(settings.HLS_DIR || join(tmpdir(), 'xueliang-hls'), loadConfig().GATEWAY_ID);
+    this.root = join(this.gatewayDir, String(process.pid));
   }
 
-  onModuleInit(): void {
+  async onModuleInit(): Promise<void> {
+    await this.ffmpeg.reapOrphans(this.gatewayDir).catch((err: unknown) => {
+      this.log.warn(`could not reap orphaned ffmpeg: ${(err as Error).message}`);
+    });
     const every = Math.max(200, Math.min(1000, Math.floor(this.settings.STREAM_IDLE_MS / 4)));
     this.sweeper = setInterval(() => void this.sweepIdle(), every);
     this.sweeper.unref();
