@@ -55,7 +55,7 @@ describe('console: admin pages (real api, headless chromium)', () => {
     const offline = tech.page.locator('[data-testid=camera-row][data-status=offline]');
     await offline.first().waitFor();
     expect(await tech.page.locator('[data-testid=camera-row][data-status=online]').count()).toBe(0);
-    expect(await offline.first().textContent()).toContain('unreachable');
+    expect(await offline.first().textContent()).toContain('网络不可达');
     await screenshot(tech.page, 'cameras-health', { readme: true });
     await offline.first().getByRole('button', { name: '静默' }).click();
     await tech.page.getByTestId('mute-dialog').locator('input').last().fill('线路检修');

@@ -13,6 +13,7 @@ import type { MessageKey } from '../i18n/dictionary';
 import { CameraForm, type CameraFormValue } from '../views/cameras/camera-form';
 import { CheckpointForm } from '../views/cameras/checkpoint-form';
 import { MuteDialog } from '../views/cameras/mute-dialog';
+import { statusReasonText } from '../views/cameras/status-reason';
 import { StateBox } from '../views/common/state-box';
 import { Tabs } from '../views/common/tabs';
 
@@ -157,7 +158,7 @@ export function CamerasPage() {
                       </span>
                     </td>
                     <td className={c.status === 'offline' ? 'text-error' : 'muted'}>
-                      {c.statusReason ?? '—'}
+                      {statusReasonText(t, c.statusReason)}
                     </td>
                     <td>{c.regionName}</td>
                     <td className="muted">
@@ -165,42 +166,44 @@ export function CamerasPage() {
                       {c.ptz ? ` · ${t('cameras.ptz')}` : ''}
                     </td>
                     <td className="muted">{formatDateTime(c.lastSeenAt, locale)}</td>
-                    <td className="btn-row">
-                      <button
-                        type="button"
-                        className="btn btn-small"
-                        onClick={() =>
-                          setForm({
-                            camera: c,
-                            initial: {
-                              ...blank(c.onvifAddress, c.name),
-                              regionId: c.regionId,
-                              location: c.location,
-                              password: '',
-                            },
-                          })
-                        }
-                      >
-                        {t('common.edit')}
-                      </button>
-                      <button type="button" className="btn btn-small" onClick={() => setMuting(c)}>
-                        {t('mute.action')}
-                      </button>
-                      <button
-                        type="button"
-                        className="btn btn-small btn-danger"
-                        onClick={async () => {
-                          if (!window.confirm(`${t('common.confirmDelete')} ${c.name}`)) return;
-                          try {
-                            await camerasApi.remove(c.id);
-                            cameras.reload();
-                          } catch (err) {
-                            setNotice(describe(err));
+                    <td>
+                      <div className="btn-row">
+                        <button
+                          type="button"
+                          className="btn btn-small"
+                          onClick={() =>
+                            setForm({
+                              camera: c,
+                              initial: {
+                                ...blank(c.onvifAddress, c.name),
+                                regionId: c.regionId,
+                                location: c.location,
+                                password: '',
+                              },
+                            })
                           }
-                        }}
-                      >
-                        {t('common.delete')}
-                      </button>
+                        >
+                          {t('common.edit')}
+                        </button>
+                        <button type="button" className="btn btn-small" onClick={() => setMuting(c)}>
+                          {t('mute.action')}
+                        </button>
+                        <button
+                          type="button"
+                          className="btn btn-small btn-danger"
+                          onClick={async () => {
+                            if (!window.confirm(`${t('common.confirmDelete')} ${c.name}`)) return;
+                            try {
+                              await camerasApi.remove(c.id);
+                              cameras.reload();
+                            } catch (err) {
+                              setNotice(describe(err));
+                            }
+                          }}
+                        >
+                          {t('common.delete')}
+                        </button>
+                      </div>
                     </td>
                   </tr>
                 ))}
@@ -249,21 +252,25 @@ export function CamerasPage() {
                     <td>{c.lanes}</td>
                     <td>{c.regionName ?? regions.index.byId.get(c.regionId)?.name}</td>
                     <td>{c.status ?? '—'}</td>
-                    <td className="btn-row">
-                      <button type="button" className="btn btn-small" onClick={() => setCpForm({ cp: c })}>
-                        {t('common.edit')}
-                      </button>
-                      <button
-                        type="button"
-                        className="btn btn-small btn-danger"
-                        onClick={async () => {
-                          if (!window.confirm(`${t('common.confirmDelete')} ${c.name}`)) return;
-                          await checkpointsApi.remove(c.id).catch((err: unknown) => setNotice(describe(err)));
-                          checkpoints.reload();
-                        }}
-                      >
-                        {t('common.delete')}
-                      </button>
+                    <td>
+                      <div className="btn-row">
+                        <button type="button" className="btn btn-small" onClick={() => setCpForm({ cp: c })}>
+                          {t('common.edit')}
+                        </button>
+                        <button
+                          type="button"
+                          className="btn btn-small btn-danger"
+                          onClick={async () => {
+                            if (!window.confirm(`${t('common.confirmDelete')} ${c.name}`)) return;
+                            await checkpointsApi
+                              .remove(c.id)
+                              .catch((err: unknown) => setNotice(describe(err)));
+                            checkpoints.reload();
+                          }}
+                        >
+                          {t('common.delete')}
+                        </button>
+                      </div>
                     </td>
                   </tr>
                 ))}

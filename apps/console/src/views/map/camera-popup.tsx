@@ -4,6 +4,7 @@ import { formatDateTime } from '../../i18n/format';
 import type { MessageKey } from '../../i18n/dictionary';
 import { LivePlayer } from '../video/live-player';
 import { SnapshotButton } from '../video/snapshot-button';
+import { statusReasonText } from '../cameras/status-reason';
 
 export function CameraPopup({
   camera,
@@ -28,7 +29,9 @@ export function CameraPopup({
       </header>
       <div className="muted small">
         {camera.regionName}
-        {camera.status !== 'online' && camera.statusReason ? ` · ${camera.statusReason}` : ''}
+        {camera.status !== 'online' && camera.statusReason
+          ? ` · ${statusReasonText(t, camera.statusReason)}`
+          : ''}
         {camera.lastSeenAt ? ` · ${t('cameras.lastSeen')} ${formatDateTime(camera.lastSeenAt, locale)}` : ''}
       </div>
       {canLive && (
