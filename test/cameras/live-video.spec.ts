@@ -154,6 +154,22 @@ describe('live video: ffmpeg RTSP → HLS behind signed tokens', () => {
     expect(next.lastExit).toMatch(/SIGKILL/);
   });
 
+  it('restarts a stalled ffmpeg (alive, but no new segments)', async () => {
+    const first = streams.get(cam().id, 'sub')!;
+    const stopWatching = watch(`${api.url}${session.hlsUrl}`);
+    try {
+      process.kill(first.pid!, 'SIGSTOP');
+      const next = await until(() => {
+        const s = streams.get(cam().id, 'sub');
+        return s && s.pid && s.pid !== first.pid ? s : undefined;
+      }, 30_000);
+      expect(pidAlive(first.pid!)).toBe(false);
+      expect(next.stderr.join('\n')).toMatch(/stalled/);
+    } finally {
+      stopWatching();
+    }
+  });
+
   it('says clearly when the gateway is at stream capacity', async () => {
     // Viewers keep both streams busy meanwhile (the idle timeout is 2 s in tests).
     const stopWatching = watch(`${api.url}${session.hlsUrl}`);

@@ -22,6 +22,8 @@ const GatewaySettingsSchema = z.object({
   MAX_STREAMS: z.coerce.number().int().positive().default(64),
   /** How long a live request waits for the first playable playlist. */
   STREAM_READY_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
+  /** A running ffmpeg whose playlist has not changed for this long is stalled and restarted. */
+  STREAM_STALL_MS: z.coerce.number().int().positive().default(15_000),
   STREAM_STOP_GRACE_MS: z.coerce.number().int().positive().default(2000),
   STREAM_RESTART_BASE_MS: z.coerce.number().int().positive().default(500),
   STREAM_RESTART_MAX_MS: z.coerce.number().int().positive().default(30_000),

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -53,7 +53,7 @@ class StreamSession {
   readonly startedAt = new Date();
   stopping = false;
   private restartTimer: NodeJS.Timeout | undefined;
-  private runStartedAt = 0;
+  runStartedAt = 0;
 
   constructor(
     readonly camera: CameraTarget,
@@ -260,7 +260,28 @@ export class StreamManager implements OnModuleInit, OnApplicationShutdown {
       if (now - s.lastAccess > this.settings.STREAM_IDLE_MS) {
         this.log.log(`stopping idle stream ${s.key}`);
         await this.stop(s.camera.id, s.stream);
+      } else {
+        await this.checkStalled(s, now);
       }
+    }
+  }
+
+  /**
+   * Watchdog: ffmpeg can hang on a camera that keeps the TCP session open but sends nothing.
+   * A playlist that stops changing means no segments: kill it, and the exit handler restarts
+   * it with backoff like any other death.
+   */
+  private async checkStalled(s: StreamSession, now: number): Promise<void> {
+    const run = s.run;
+    const limit = this.settings.STREAM_STALL_MS;
+    if (!run || s.stopping || now - s.runStartedAt < limit) return;
+    const mtime = await stat(join(s.dir, PLAYLIST))
+      .then((st) => st.mtimeMs)
+      .catch(() => 0);
+    if (now - Math.max(mtime, s.runStartedAt) > limit) {
+      this.log.warn(`ffmpeg for ${s.key} stalled (no new segment for ${limit} ms); restarting`);
+      s.stderr.push(`[gateway] stalled: no new segment for ${limit} ms`);
+      await run.stop(this.settings.STREAM_STOP_GRACE_MS);
     }
   }
 }
