@@ -16,6 +16,7 @@ import type { StreamKind } from '@xueliang/contracts';
 import { loadConfig } from '@xueliang/platform';
 import { CameraDirectory, CameraTarget } from '../cameras/camera-directory.service';
 import { GATEWAY_SETTINGS, GatewaySettings } from '../gateway.config';
+import { CameraLeases } from '../leases/camera-leases.service';
 import { buildHlsCommand, PLAYLIST, redactUrl, SEGMENT_PATTERN, withCredentials } from './ffmpeg-args';
 import { FfmpegRun, FfmpegRunner } from './ffmpeg-runner.adapter';
 import { RingBuffer } from './ring-buffer';
@@ -131,6 +132,7 @@ export class StreamManager implements OnModuleInit, OnApplicationShutdown {
     @Inject(GATEWAY_SETTINGS) private readonly settings: GatewaySettings,
     private readonly cameras: CameraDirectory,
     private readonly ffmpeg: FfmpegRunner,
+    private readonly leases: CameraLeases,
   ) {
     // One dir per gateway process: a restarted gateway can tell its dead predecessor's streams
     // from those of another live gateway with the same id (tests run side by side).
@@ -139,6 +141,13 @@ export class StreamManager implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onModuleInit(): Promise<void> {
+    // A camera whose lease moved is streamed by its new gateway; the api routes viewers there.
+    this.leases.listen({
+      acquired: () => undefined,
+      released: async (ids) => {
+        await Promise.all(ids.map((id) => this.stopCamera(id)));
+      },
+    });
     await this.ffmpeg.reapOrphans(this.gatewayDir).catch((err: unknown) => {
       this.log.warn(`could not reap orphaned ffmpeg: ${(err as Error).message}`);
     });
