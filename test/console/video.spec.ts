@@ -60,6 +60,15 @@ describe('console: live video, camera events and health from the simulator (head
     });
     await screenshot(page, 'wall-4-live', { readme: true });
 
+    // Save the wall for this user; it comes back after a reload (PUT/GET /api/walls).
+    await page.getByPlaceholder('画面名称').fill('清泉镇四路');
+    await page.getByTestId('wall-save').click();
+    await page.reload();
+    await page
+      .getByTestId('wall-load')
+      .locator('option', { hasText: '清泉镇四路' })
+      .waitFor({ state: 'attached' });
+
     // PTZ on the focused tile: a dome gets the pad; holding ▲ sends move, releasing sends stop.
     const domeIndex = cameras.findIndex((c) => c.ptz);
     const tileIds = await tiles.evaluateAll((els) => els.map((e) => e.getAttribute('data-camera-id')));
@@ -101,6 +110,9 @@ describe('console: live video, camera events and health from the simulator (head
       90_000,
     );
     await page.waitForTimeout(400);
+    await popup.getByTestId('snapshot-button').click();
+    await popup.getByTestId('snapshot-img').waitFor({ timeout: 30_000 });
+    await page.waitForTimeout(500);
     await screenshot(page, 'map-camera-popup', { readme: true });
     await context.close();
   });

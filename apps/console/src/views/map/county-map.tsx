@@ -153,6 +153,11 @@ export function CountyMap(props: CountyMapProps) {
       const el = map.getTargetElement();
       if (el) el.style.cursor = hit ? 'pointer' : '';
     });
+    // A popup that grows after it opened (video starts, a snapshot arrives) is panned back into view.
+    const resize = new ResizeObserver(() => {
+      if (overlay.getPosition()) overlay.panIntoView({ animation: { duration: 150 }, margin: 16 });
+    });
+    resize.observe(popupEl.current!);
     handles.current = {
       map,
       regions,
@@ -166,6 +171,7 @@ export function CountyMap(props: CountyMapProps) {
       cameraFeatures: new Map(),
     };
     return () => {
+      resize.disconnect();
       map.setTarget(undefined);
       handles.current = null;
     };
