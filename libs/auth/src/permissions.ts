@@ -1,4 +1,4 @@
-import type { Role } from '@xueliang/contracts';
+import { ALERT_COMMAND_ROLES, type Role } from '@xueliang/contracts';
 
 /**
  * Who may do what, by role. Region is checked separately (region-scope.ts): a permission here
@@ -14,19 +14,19 @@ export const PERMISSIONS = {
   'alert.raise': ['duty_officer', 'dispatcher', 'supervisor'],
   'alert.mute': ['technician', 'supervisor'],
   'stats.view': ['supervisor', 'admin', 'dispatcher', 'duty_officer'],
-  // Alert workflow commands (the matrix is explained in apps/api/src/alerts/alert-workflow.ts).
-  // Responders additionally need the alert assigned to them or to a unit in their subtree.
-  'alert.ack': ['duty_officer', 'dispatcher', 'supervisor'],
-  'alert.dispatch': ['dispatcher', 'supervisor'],
-  'alert.accept': ['responder'],
-  'alert.arrive': ['responder'],
-  'alert.resolve': ['responder'],
-  'alert.follow-up': ['supervisor'],
-  'alert.close': ['supervisor'],
-  'alert.dismiss': ['duty_officer', 'dispatcher', 'supervisor'],
-  'alert.escalate': ['duty_officer', 'dispatcher', 'supervisor'],
-  'alert.reopen': ['supervisor'],
-  'alert.comment': ['duty_officer', 'dispatcher', 'supervisor', 'responder', 'technician'],
+  // Alert workflow commands: the matrix is libs/contracts/src/alert-workflow.ts, shared with the
+  // console. Responders additionally need the alert assigned to them or to a unit in their subtree.
+  'alert.ack': ALERT_COMMAND_ROLES.ack,
+  'alert.dispatch': ALERT_COMMAND_ROLES.dispatch,
+  'alert.accept': ALERT_COMMAND_ROLES.accept,
+  'alert.arrive': ALERT_COMMAND_ROLES.arrive,
+  'alert.resolve': ALERT_COMMAND_ROLES.resolve,
+  'alert.follow-up': ALERT_COMMAND_ROLES['follow-up'],
+  'alert.close': ALERT_COMMAND_ROLES.close,
+  'alert.dismiss': ALERT_COMMAND_ROLES.dismiss,
+  'alert.escalate': ALERT_COMMAND_ROLES.escalate,
+  'alert.reopen': ALERT_COMMAND_ROLES.reopen,
+  'alert.comment': ALERT_COMMAND_ROLES.comment,
   'sla.view': ['supervisor', 'admin', 'dispatcher', 'duty_officer'],
   'sla.manage': ['admin'],
   'audit.view': ['admin', 'supervisor'],

@@ -7,3 +7,4 @@ export * from './alerts';
 export * from './cameras';
 export * from './socket';
 export * from './checkpoint';
+export * from './alert-workflow';

@@ -10,6 +10,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import {
   ALERT_STATUSES,
+  decide,
   OPEN_ALERT_STATUSES,
   type AlertCommand,
   type AlertCommandBody,
@@ -35,7 +36,6 @@ import {
 import { appendTimeline, loadAlert, loadAlerts, loadTimeline, recordAlertChange } from '@xueliang/queue';
 import { AlertQueues } from '../intake/alert-queues';
 import { AlertPublisher } from '../live/alert-publisher';
-import { decide } from './alert-workflow';
 
 /** Columns a command may set; the UPDATE is built from these names only. */
 type Patch = Partial<

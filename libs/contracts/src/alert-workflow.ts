@@ -1,9 +1,10 @@
-import { ALERT_STATUSES, type AlertCommand, type AlertStatus, type Role } from '@xueliang/contracts';
-import { PERMISSIONS } from '@xueliang/auth';
+import type { AlertCommand } from './alerts';
+import { ALERT_STATUSES, type AlertStatus, type Role } from './domain';
 
 /**
  * The alert state machine: the one place that says which command moves an alert from which
- * state to which, and who may give it. Pure: no database, no clock.
+ * state to which, and who may give it. Pure and browser-safe (no database, no clock, no Node),
+ * so the api decides with it and the console draws its buttons from the same table.
  *
  *   NEW ─ack→ ACKNOWLEDGED ─dispatch→ DISPATCHED ─accept→ ACCEPTED ─arrive→ ON_SCENE ─resolve→ RESOLVED ─close→ CLOSED
  *   NEW|ACKNOWLEDGED ─dismiss(reason)→ DISMISSED
@@ -13,7 +14,8 @@ import { PERMISSIONS } from '@xueliang/auth';
  *   any open state ─escalate→ same state, owned by the parent region
  *   any state ─comment→ same state
  *
- * Who (roles come from PERMISSIONS in @xueliang/auth; region is checked by the service):
+ * Who (ALERT_COMMAND_ROLES below; @xueliang/auth's PERMISSIONS reads its alert.* entries from
+ * it; region is checked by the api):
  *   | command   | duty_officer | dispatcher | supervisor | responder        | technician | admin |
  *   | ack       | yes          | yes        | yes        |                  |            |       |
  *   | dispatch  |              | yes        | yes        |                  |            |       |
@@ -27,7 +29,8 @@ import { PERMISSIONS } from '@xueliang/auth';
  *   | reopen    |              |            | yes        |                  |            |       |
  *   | comment   | yes          | yes        | yes        | yes              | yes        |       |
  *   * assigned: assignedUserId is the responder, or the assigned unit's region is inside the
- *     responder's region subtree.
+ *     responder's region subtree. Working that out needs the unit's region (a database read),
+ *     so the caller passes the answer in as `assignedToActor`.
  *
  * Refusals: a role that may not give the command → 403; a command the state does not allow →
  * 409 with reason "illegal_transition" (the same status a stale version gets, reason
@@ -35,13 +38,13 @@ import { PERMISSIONS } from '@xueliang/auth';
  */
 const OPEN: readonly AlertStatus[] = ['NEW', 'ACKNOWLEDGED', 'DISPATCHED', 'ACCEPTED', 'ON_SCENE'];
 
-interface Rule {
+export interface AlertTransitionRule {
   from: readonly AlertStatus[];
   /** null: the status stays as it is. */
   to: AlertStatus | null;
 }
 
-export const TRANSITIONS: Record<AlertCommand, Rule> = {
+export const ALERT_TRANSITIONS: Record<AlertCommand, AlertTransitionRule> = {
   ack: { from: ['NEW'], to: 'ACKNOWLEDGED' },
   dispatch: { from: ['ACKNOWLEDGED', 'DISPATCHED', 'ACCEPTED'], to: 'DISPATCHED' },
   accept: { from: ['DISPATCHED'], to: 'ACCEPTED' },
@@ -55,13 +58,28 @@ export const TRANSITIONS: Record<AlertCommand, Rule> = {
   comment: { from: ALERT_STATUSES, to: null },
 };
 
-export const ALERT_COMMANDS = Object.keys(TRANSITIONS) as AlertCommand[];
+/** Roles that may give each command (responders additionally need the alert assigned to them). */
+export const ALERT_COMMAND_ROLES = {
+  ack: ['duty_officer', 'dispatcher', 'supervisor'],
+  dispatch: ['dispatcher', 'supervisor'],
+  accept: ['responder'],
+  arrive: ['responder'],
+  resolve: ['responder'],
+  'follow-up': ['supervisor'],
+  close: ['supervisor'],
+  dismiss: ['duty_officer', 'dispatcher', 'supervisor'],
+  escalate: ['duty_officer', 'dispatcher', 'supervisor'],
+  reopen: ['supervisor'],
+  comment: ['duty_officer', 'dispatcher', 'supervisor', 'responder', 'technician'],
+} as const satisfies Record<AlertCommand, readonly Role[]>;
+
+export const ALERT_COMMANDS = Object.keys(ALERT_TRANSITIONS) as AlertCommand[];
 
 /** Commands a responder may give only on work assigned to them. */
 export const ASSIGNED_ONLY: readonly AlertCommand[] = ['accept', 'arrive', 'resolve'];
 
 export function rolesForCommand(command: AlertCommand): readonly Role[] {
-  return PERMISSIONS[`alert.${command}`];
+  return ALERT_COMMAND_ROLES[command];
 }
 
 export interface WorkflowAlert {
@@ -75,17 +93,17 @@ export interface WorkflowActor {
   assignedToActor: boolean;
 }
 
-export type Decision =
+export type WorkflowDecision =
   { ok: true; to: AlertStatus } | { ok: false; refusal: 'forbidden' | 'illegal_transition'; message: string };
 
 /** Decides one command. Role first (403), then state (409), then the responder's assignment (403). */
-export function decide(command: AlertCommand, alert: WorkflowAlert, actor: WorkflowActor): Decision {
+export function decide(command: AlertCommand, alert: WorkflowAlert, actor: WorkflowActor): WorkflowDecision {
   const allowed = rolesForCommand(command);
   const roles = actor.roles.filter((r) => allowed.includes(r));
   if (!roles.length) {
     return { ok: false, refusal: 'forbidden', message: `your roles may not ${command} an alert` };
   }
-  const rule = TRANSITIONS[command];
+  const rule = ALERT_TRANSITIONS[command];
   if (!rule.from.includes(alert.status)) {
     return {
       ok: false,

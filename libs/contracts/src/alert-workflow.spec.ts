@@ -1,5 +1,6 @@
-import { ALERT_STATUSES, type AlertCommand, type AlertStatus, type Role } from '@xueliang/contracts';
 import { ALERT_COMMANDS, decide } from './alert-workflow';
+import { ALERT_STATUSES, type AlertStatus, type Role } from './domain';
+import type { AlertCommand } from './alerts';
 
 const ALL_ROLES: Role[] = ['duty_officer', 'dispatcher', 'supervisor', 'responder', 'technician'];
 const superUser = { roles: ALL_ROLES, assignedToActor: true };
