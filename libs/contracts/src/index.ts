@@ -8,3 +8,4 @@ export * from './cameras';
 export * from './socket';
 export * from './checkpoint';
 export * from './alert-workflow';
+export * from './console';

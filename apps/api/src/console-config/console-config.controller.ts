@@ -1,11 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
+import type { ConsoleConfig } from '@xueliang/contracts';
 import { loadConfig } from '@xueliang/platform';
-
-export interface ConsoleConfig {
-  /** XYZ tile template for the map's base layer; empty: draw only our own region data (offline networks). */
-  mapTileUrl: string;
-  timezone: string;
-}
 
 @Controller('config')
 export class ConsoleConfigController {

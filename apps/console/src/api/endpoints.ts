@@ -17,7 +17,9 @@ import type {
   AlertDetailView,
   AlertQuery,
   AlertView,
+  AuditEntryView,
   CameraView,
+  ConsoleConfig,
   CreateRegion,
   CreateUnit,
   CreateUser,
@@ -36,24 +38,6 @@ import type {
   UserView,
 } from '@xueliang/contracts';
 import { api, itemsOf, type Query } from './client';
-
-/*
- * Shapes the api answers with but has not put into @xueliang/contracts: the audit log entry
- * (apps/api/src/audit returns the entity) and the console config (apps/api/src/console-config).
- */
-export interface AuditEntryView {
-  id: string | number;
-  at?: string;
-  createdAt?: string;
-  actorName?: string | null;
-  actorId?: string | null;
-  action: string;
-  targetType?: string | null;
-  targetId?: string | null;
-}
-export interface ConsoleConfig {
-  mapTileUrl?: string;
-}
 
 export function checkpointLocation(c: CheckpointView): { lon: number; lat: number } | null {
   return c.location ?? null;
@@ -141,5 +125,5 @@ export const auditApi = {
 
 export const configApi = {
   /** Optional endpoint: absent means no tile server. */
-  get: () => api<ConsoleConfig>('/api/config').catch(() => ({}) as ConsoleConfig),
+  get: () => api<ConsoleConfig>('/api/config').catch((): Partial<ConsoleConfig> => ({})),
 };

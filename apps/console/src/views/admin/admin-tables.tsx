@@ -5,6 +5,7 @@ import {
   ROLES,
   SLA_STAGES,
   UNIT_KINDS,
+  type AuditEntryView,
   type CreatedIntegrationKey,
   type IntegrationKeyView,
   type RegionView,
@@ -13,7 +14,6 @@ import {
   type UnitView,
   type UserView,
 } from '@xueliang/contracts';
-import type { AuditEntryView } from '../../api/endpoints';
 import { formatDateTime } from '../../i18n/format';
 import { useI18n } from '../../i18n/i18n-provider';
 import type { MessageKey } from '../../i18n/dictionary';
@@ -772,12 +772,12 @@ export function AuditTable({ entries }: { entries: AuditEntryView[] }) {
       </thead>
       <tbody>
         {entries.map((e) => (
-          <tr key={String(e.id)}>
-            <td className="muted">{formatDateTime(e.at ?? e.createdAt ?? null, locale)}</td>
-            <td>{e.actorName ?? e.actorId ?? '—'}</td>
+          <tr key={e.id}>
+            <td className="muted">{formatDateTime(e.at, locale)}</td>
+            <td>{e.actorName}</td>
             <td className="mono">{e.action}</td>
             <td className="mono small">
-              {e.targetType ?? ''} {e.targetId ?? ''}
+              {e.targetType} {e.targetId ?? ''}
             </td>
           </tr>
         ))}
