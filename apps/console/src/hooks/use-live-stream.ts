@@ -13,12 +13,17 @@ export interface LiveStatus {
   detail: string | null;
 }
 
-/** Low latency first: a wall is for watching now, not for smooth playback of the past. */
+/**
+ * Low latency first: a wall is for watching now, not for smooth playback of the past. The
+ * gateway cuts 1 s segments and keeps 6 in the playlist, so 1.5 s behind the edge leaves room for
+ * one late segment; drifting back is corrected by playing at up to 1.2× (barely visible) rather
+ * than by a jump, and only past 5 s does hls.js seek to the edge.
+ */
 export const LOW_LATENCY_HLS: Partial<HlsConfig> = {
   lowLatencyMode: true,
   liveSyncDuration: 1.5,
   liveMaxLatencyDuration: 5,
-  maxLiveSyncPlaybackRate: 1.5,
+  maxLiveSyncPlaybackRate: 1.2,
   backBufferLength: 10,
   maxBufferLength: 6,
   enableWorker: true,
