@@ -2,7 +2,7 @@ import net from 'node:net';
 import { digestResponse, parseAuthParams } from '../../apps/camera-sim/src/digest';
 import { CameraFleet } from '../../apps/camera-sim/src/fleet';
 import { readClockSei } from '../../apps/camera-sim/src/media/h26x';
-import { startFleet } from './support';
+import { startFleet, until } from './support';
 
 /** A minimal RTSP client speaking the wire protocol, to check what ffmpeg does not show. */
 class RawRtsp {
@@ -85,15 +85,62 @@ class RawRtsp {
   }
 }
 
+/** Digest-authenticated DESCRIBE, SETUP (TCP, given channels) and PLAY; returns what RTP-Info announced. */
+async function play(
+  client: RawRtsp,
+  url: string,
+  channels = '0-1',
+): Promise<{ session: string; seq: number; rtptime: number; auth: (method: string, uri: string) => string }> {
+  const challenge = await client.request('DESCRIBE', url, { Accept: 'application/sdp' });
+  const { realm, nonce } = parseAuthParams(challenge.headers['www-authenticate']!.slice(7));
+  const auth = (method: string, uri: string): string =>
+    `Digest username="admin", realm="${realm}", nonce="${nonce}", uri="${uri}", response="${digestResponse({
+      username: 'admin',
+      password: 'sim12345',
+      realm: realm!,
+      method,
+      uri,
+      nonce: nonce!,
+    })}"`;
+  const describe = await client.request('DESCRIBE', url, { Authorization: auth('DESCRIBE', url) });
+  const track = `${describe.headers['content-base']}trackID=1`;
+  const setup = await client.request('SETUP', track, {
+    Transport: `RTP/AVP/TCP;unicast;interleaved=${channels}`,
+    Authorization: auth('SETUP', track),
+  });
+  const session = setup.headers['session']!.split(';')[0]!;
+  const reply = await client.request('PLAY', url, { Session: session, Authorization: auth('PLAY', url) });
+  expect(reply.status).toBe(200);
+  return {
+    session,
+    seq: Number(/seq=(\d+)/.exec(reply.headers['rtp-info']!)?.[1]),
+    rtptime: Number(/rtptime=(\d+)/.exec(reply.headers['rtp-info']!)?.[1]),
+    auth,
+  };
+}
+
+/** H.264 NAL type of an RTP packet (the FU header's type for fragments). */
+function h264Type(p: Buffer): number {
+  const t = p[12]! & 0x1f;
+  return t === 28 ? p[13]! & 0x1f : t;
+}
+
+const seqsContiguous = (packets: Buffer[]): boolean =>
+  packets.every((p, i) => i === 0 || p.readUInt16BE(2) === ((packets[i - 1]!.readUInt16BE(2) + 1) & 0xffff));
+const timestampsNonDecreasing = (packets: Buffer[]): boolean =>
+  packets.every((p, i) => i === 0 || ((p.readUInt32BE(4) - packets[i - 1]!.readUInt32BE(4)) | 0) >= 0);
+
 describe('camera-sim RTSP wire protocol', () => {
   let fleet: CameraFleet;
   let client: RawRtsp | undefined;
+  const others: RawRtsp[] = [];
 
   beforeAll(async () => {
-    fleet = await startFleet({ count: 1, discovery: false });
+    fleet = await startFleet({ count: 2, ptzEvery: 0, discovery: false });
   });
   afterAll(async () => {
     client?.socket.destroy();
+    for (const c of others) c.socket.destroy();
     await fleet?.stop();
   });
 
@@ -167,5 +214,67 @@ describe('camera-sim RTSP wire protocol', () => {
       Authorization: auth('TEARDOWN', url),
     });
     expect(teardown.status).toBe(200);
+  });
+
+  it('a client joining a running stream mid-GOP starts at once on the cached keyframe, continuous with the live packets', async () => {
+    const url = fleet.camera('cam-002')!.rtspUrl('main');
+    const first = new RawRtsp(fleet.rtspPort);
+    others.push(first);
+    await play(first, url);
+    // Let the stream run into its second GOP and past that GOP's keyframe.
+    await first.waitPackets(1);
+    const keyframes = (): number => first.packets.filter((p) => h264Type(p) === 7).length;
+    while (keyframes() < 2 || h264Type(first.packets.at(-1)!) === 7)
+      await first.waitPackets(first.packets.length + 1);
+
+    const second = new RawRtsp(fleet.rtspPort);
+    others.push(second);
+    const info = await play(second, url, '4-5');
+    const playedAt = Date.now();
+    await second.waitPackets(40);
+    const got = second.packets;
+    expect([...second.channels]).toEqual([4]);
+    // RTP-Info names the first packet, and it opens a keyframe (SPS first).
+    expect(got[0]!.readUInt16BE(2)).toBe(info.seq);
+    expect(got[0]!.readUInt32BE(4)).toBe(info.rtptime);
+    expect(h264Type(got[0]!)).toBe(7);
+    // The burst and the live packets after it are one stream: contiguous sequence numbers, RTP time
+    // never going back, byte for byte the packets the first client got under the same numbers.
+    expect(seqsContiguous(got)).toBe(true);
+    expect(timestampsNonDecreasing(got)).toBe(true);
+    await first.waitPackets(first.packets.length + 1);
+    const common = first.packets.findIndex((p) => p.readUInt16BE(2) === info.seq);
+    expect(common).toBeGreaterThan(0);
+    for (let i = 0; i < 30; i++) expect(got[i]!.equals(first.packets[common + i]!)).toBe(true);
+    // The bursted keyframe's clock SEI keeps the time it was first sent ("captured"), not the join time.
+    const sei = got.find((p) => h264Type(p) === 6 && readClockSei(p.subarray(12)))!;
+    const clock = readClockSei(sei.subarray(12))!;
+    expect(clock.rtp).toBe(info.rtptime);
+    // (it was already sent when PLAY was answered: the client did not wait for a new one).
+    expect(clock.wallClockMs).toBeLessThanOrEqual(playedAt);
+    expect(playedAt - clock.wallClockMs).toBeLessThan(60_000);
+  });
+
+  it('a client resuming an idle stream starts on a fresh keyframe with RTP time continuing', async () => {
+    const url = fleet.camera('cam-002')!.rtspUrl('main');
+    const before = (await fleet.streamClock('cam-002'))!;
+    for (const c of others.splice(0)) c.socket.destroy();
+    await until(async () => ((await fleet.streamClock('cam-002'))?.clients === 0 ? true : undefined));
+    const idle = (await fleet.streamClock('cam-002'))!;
+    expect(idle.rtpTimestamp).toBeGreaterThanOrEqual(before.rtpTimestamp);
+
+    const c = new RawRtsp(fleet.rtspPort);
+    others.push(c);
+    const resumedAt = Date.now();
+    const info = await play(c, url);
+    await c.waitPackets(10);
+    expect(h264Type(c.packets[0]!)).toBe(7);
+    expect(c.packets[0]!.readUInt16BE(2)).toBe(info.seq);
+    expect(c.packets[0]!.readUInt32BE(4)).toBe(info.rtptime);
+    // RTP time moves on from where the stream stopped (one frame step later), it never jumps back.
+    expect(((info.rtptime - idle.rtpTimestamp) | 0) > 0).toBe(true);
+    expect(seqsContiguous(c.packets)).toBe(true);
+    const sei = c.packets.find((p) => h264Type(p) === 6 && readClockSei(p.subarray(12)))!;
+    expect(readClockSei(sei.subarray(12))!.wallClockMs).toBeGreaterThanOrEqual(resumedAt);
   });
 });

@@ -39,6 +39,32 @@ describe('camera-sim RTSP', () => {
     expect(JSON.parse(r.out).streams[0]).toEqual({ codec_name: codec, width, height });
   });
 
+  it("a new client's first video packet is a keyframe, whether the stream is idle or already running", async () => {
+    const firstPackets = async (): Promise<Array<{ flags: string; pts: number }>> => {
+      const r = await run(FFPROBE, [
+        ...['-v', 'error', '-rtsp_transport', 'tcp', '-select_streams', 'v:0'],
+        ...['-read_intervals', '%+#5', '-show_entries', 'packet=flags,pts', '-of', 'json', url('cam-001')],
+      ]);
+      expect(r.code).toBe(0);
+      return (JSON.parse(r.out) as { packets: Array<{ flags: string; pts: number }> }).packets;
+    };
+    const idle = await firstPackets();
+    expect(idle[0]!.flags).toMatch(/^K/);
+    // Another client keeps the stream running; the next one joins mid-GOP and still starts on a keyframe.
+    const viewer = spawnTracked(children, FFMPEG, [
+      ...['-hide_banner', '-loglevel', 'error', '-rtsp_transport', 'tcp', '-i', url('cam-001')],
+      ...['-c', 'copy', '-f', 'null', '-'],
+    ]);
+    await until(async () => ((await fleet.streamClock('cam-001'))?.framesSent ?? 0) > 20 || undefined);
+    const joined = await firstPackets();
+    expect(joined[0]!.flags).toMatch(/^K/);
+    // Timestamps run on one frame step (90 kHz / 15 fps) at a time through the burst into the live
+    // frames (ffmpeg leaves the very first packet's pts unset until it has an RTCP sender report).
+    const pts = joined.slice(1).map((p) => p.pts);
+    expect(pts.slice(1).map((t, i) => t - pts[i]!)).toEqual([6000, 6000, 6000]);
+    viewer.kill('SIGKILL');
+  });
+
   it('a UDP SETUP gets 461 and ffprobe falls back to TCP interleaved', async () => {
     const r = await run(FFPROBE, [
       '-v',
