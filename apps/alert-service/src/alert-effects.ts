@@ -1,17 +1,14 @@
 import type { Queue } from 'bullmq';
 import type { AlertOverdueMessage, SlaStage } from '@xueliang/contracts';
+import { publishToRegionPath, type RegionRooms, type SlaCheckJob, type SocketEmitter } from '@xueliang/queue';
 import {
   cancelSettledSlaChecks,
   publishAlertChanges,
-  publishToRegionPath,
   scheduleSlaChecks,
   type Deadlines,
   type PendingAlertChange,
-  type RegionRooms,
-  type SlaCheckJob,
-  type SocketEmitter,
   type StageTimes,
-} from '@xueliang/queue';
+} from '@xueliang/alerts';
 
 export type SlaSubject = StageTimes & { id: string; deadlines: Deadlines; overdueStages?: SlaStage[] };
 

@@ -8,7 +8,7 @@ import type {
   Priority,
   SlaStage,
 } from '@xueliang/contracts';
-import { publishToRegionPath, type Queryable, type RegionRooms, type SocketEmitter } from './socket-emitter';
+import { publishToRegionPath, type Queryable, type RegionRooms, type SocketEmitter } from '@xueliang/queue';
 
 /**
  * The alert read model and change log, shared by every process that changes alerts (the api's

@@ -1,4 +1,5 @@
-import { computeDeadlines, delayUntil, overdueAt, slaJobId, stageSettled, type StageTimes } from './sla';
+import { slaJobId } from '@xueliang/queue';
+import { computeDeadlines, delayUntil, overdueAt, stageSettled, type StageTimes } from './sla-deadlines';
 
 const created = new Date('2026-11-23T08:00:00.000Z');
 const policy = {

@@ -7,7 +7,6 @@ import type { SlaCheckJob } from './sla';
 export * from './queues';
 export * from './sla';
 export * from './socket-emitter';
-export * from './alert-log';
 
 /** Job names and their payloads, one handler each. */
 export interface JobPayloads {

@@ -8,7 +8,7 @@ import {
   recordAlertChange,
   type PendingAlertChange,
   type StageSeconds,
-} from '@xueliang/queue';
+} from '@xueliang/alerts';
 import type { AlertEffects, SlaSubject } from '../alert-effects';
 import { correlationKey, DEFAULT_PRIORITY, isRecovery, TYPE_TITLE } from './correlation';
 

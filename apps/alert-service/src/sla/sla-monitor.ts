@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { OPEN_ALERT_STATUSES, SlaStageSchema, type AlertStatus, type SlaStage } from '@xueliang/contracts';
 import { recordAudit } from '@xueliang/db';
-import { appendTimeline, recordAlertChange, stageSettled, type PendingAlertChange } from '@xueliang/queue';
+import { appendTimeline, recordAlertChange, stageSettled, type PendingAlertChange } from '@xueliang/alerts';
 import { UnrecoverableError } from 'bullmq';
 import type { AlertEffects, SlaSubject } from '../alert-effects';
 

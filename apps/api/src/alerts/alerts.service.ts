@@ -33,7 +33,7 @@ import {
   scopeToRegion,
   type AuthUser,
 } from '@xueliang/auth';
-import { appendTimeline, loadAlert, loadAlerts, loadTimeline, recordAlertChange } from '@xueliang/queue';
+import { appendTimeline, loadAlert, loadAlerts, loadTimeline, recordAlertChange } from '@xueliang/alerts';
 import { AlertQueues } from '../intake/alert-queues';
 import { AlertPublisher } from '../live/alert-publisher';
 

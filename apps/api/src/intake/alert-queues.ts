@@ -3,14 +3,8 @@ import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { RawEvent } from '@xueliang/contracts';
 import { loadConfig, REDIS } from '@xueliang/platform';
-import {
-  cancelSettledSlaChecks,
-  enqueueRawEvent,
-  eventsQueue,
-  slaQueue,
-  type SlaCheckJob,
-  type StageTimes,
-} from '@xueliang/queue';
+import { enqueueRawEvent, eventsQueue, slaQueue, type SlaCheckJob } from '@xueliang/queue';
+import { cancelSettledSlaChecks, type StageTimes } from '@xueliang/alerts';
 
 /** The api's side of the BullMQ queues: it produces raw events and cancels met SLA checks. */
 @Injectable()

@@ -3,13 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { loadConfig, REDIS } from '@xueliang/platform';
-import {
-  createSocketEmitter,
-  publishAlertChanges,
-  RegionRooms,
-  type PendingAlertChange,
-  type SocketEmitter,
-} from '@xueliang/queue';
+import { createSocketEmitter, RegionRooms, type SocketEmitter } from '@xueliang/queue';
+import { publishAlertChanges, type PendingAlertChange } from '@xueliang/alerts';
 
 /**
  * Pushes committed alert changes to consoles. It goes through the socket.io Redis emitter like
