@@ -26,3 +26,22 @@ export async function recordAudit(manager: EntityManager, record: AuditRecord): 
   });
   await manager.save(entry, { reload: false });
 }
+
+/** A signed-in user acting (the api's AuthUser fits). */
+export interface AuditActor {
+  id: string;
+  username: string;
+}
+
+/** What was done to what: an AuditRecord without its actor and address. */
+export type AuditedAction = Omit<AuditRecord, 'actorId' | 'actorName' | 'ip'>;
+
+/** recordAudit for a signed-in user's action from `ip`: the shape nearly every api command writes. */
+export function auditAction(
+  manager: EntityManager,
+  actor: AuditActor,
+  ip: string | null | undefined,
+  action: AuditedAction,
+): Promise<void> {
+  return recordAudit(manager, { ...action, actorId: actor.id, actorName: actor.username, ip });
+}

@@ -24,7 +24,7 @@ import {
   type RaiseAlert,
   type RawEvent,
 } from '@xueliang/contracts';
-import { Alert, recordAudit, Region } from '@xueliang/db';
+import { Alert, auditAction, Region } from '@xueliang/db';
 import {
   assertVisible,
   assertWritable,
@@ -288,14 +288,11 @@ export class AlertsService {
         note,
         data: Object.keys(data).length ? data : null,
       });
-      await recordAudit(tx, {
-        actorId: user.id,
-        actorName: user.username,
+      await auditAction(tx, user, ip, {
         action: `alert.${command}`,
         targetType: 'alert',
         targetId: id,
         regionId: (patch.region_id as string | undefined) ?? alert.regionId,
-        ip,
         detail: { from: alert.status, to: decision.to, version: alert.version, ...data },
       });
       return recordAlertChange(tx, 'alert.updated', id);

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { hashSync, verify } from '@node-rs/argon2';
 import { DataSource } from 'typeorm';
 import type { LoginRequest, LoginResponse } from '@xueliang/contracts';
-import { recordAudit, User } from '@xueliang/db';
+import { auditAction, recordAudit, User } from '@xueliang/db';
 import { AuthUser, SessionService } from '@xueliang/auth';
 import { LoginRateLimiter } from './login-rate-limiter';
 
@@ -39,14 +39,11 @@ export class AuthService {
     await this.db.getRepository(User).update(user.id, { lastLoginAt: new Date() });
     const session = await this.sessions.issue(user);
     const authUser = await this.sessions.toAuthUser(user);
-    await recordAudit(this.db.manager, {
-      actorId: user.id,
-      actorName: user.username,
+    await auditAction(this.db.manager, user, ip, {
       action: 'auth.login',
       targetType: 'user',
       targetId: user.id,
       regionId: user.regionId,
-      ip,
     });
     return { ...session, user: toSessionUser(authUser) };
   }

@@ -14,7 +14,7 @@ import type {
   UpdateCamera,
 } from '@xueliang/contracts';
 import { assertVisible, assertWritable, AuthUser, escapeLike, scopeToRegion } from '@xueliang/auth';
-import { Camera, CredentialCipher, recordAudit, Region } from '@xueliang/db';
+import { auditAction, Camera, CredentialCipher, Region } from '@xueliang/db';
 import { InjectRedis, loadConfig } from '@xueliang/platform';
 import { RegionsService } from '../regions/regions.service';
 import { GatewayClient } from '../live-video/gateway-client.service';
@@ -138,14 +138,11 @@ export class CamerasService {
           lastSeenAt: new Date(),
         }),
       );
-      await recordAudit(tx, {
-        actorId: user.id,
-        actorName: user.username,
+      await auditAction(tx, user, ip, {
         action: 'camera.register',
         targetType: 'camera',
         targetId: camera.id,
         regionId: region.id,
-        ip,
         detail: { name: camera.name, onvifAddress: camera.onvifAddress, model: camera.model },
       });
       return toCameraDetail(camera, region);
@@ -173,14 +170,11 @@ export class CamerasService {
     const { region: _r, ...row } = camera;
     return this.db.transaction(async (tx) => {
       await tx.save(Camera, row);
-      await recordAudit(tx, {
-        actorId: user.id,
-        actorName: user.username,
+      await auditAction(tx, user, ip, {
         action: 'camera.update',
         targetType: 'camera',
         targetId: camera.id,
         regionId: camera.regionId,
-        ip,
         // Field names only: a password never reaches the audit log.
         detail: { fields: Object.keys(input) },
       });
@@ -193,14 +187,11 @@ export class CamerasService {
     assertWritable(user, camera.regionPath, 'camera');
     await this.db.transaction(async (tx) => {
       await tx.delete(Camera, { id });
-      await recordAudit(tx, {
-        actorId: user.id,
-        actorName: user.username,
+      await auditAction(tx, user, ip, {
         action: 'camera.delete',
         targetType: 'camera',
         targetId: id,
         regionId: camera.regionId,
-        ip,
         detail: { name: camera.name, onvifAddress: camera.onvifAddress },
       });
     });
@@ -218,14 +209,11 @@ export class CamerasService {
       json: cmd,
       cameraId: id,
     });
-    await recordAudit(this.db.manager, {
-      actorId: user.id,
-      actorName: user.username,
+    await auditAction(this.db.manager, user, ip, {
       action: 'camera.ptz',
       targetType: 'camera',
       targetId: id,
       regionId: camera.regionId,
-      ip,
       detail: { ...cmd },
     });
     return result;
@@ -243,26 +231,20 @@ export class CamerasService {
       cameraId: id,
       timeoutMs: 20_000,
     });
-    await recordAudit(this.db.manager, {
-      actorId: user.id,
-      actorName: user.username,
+    await auditAction(this.db.manager, user, ip, {
       action: 'camera.snapshot',
       targetType: 'camera',
       targetId: id,
       regionId: camera.regionId,
-      ip,
     });
     return reply.body;
   }
 
   async startDiscovery(user: AuthUser, ip: string): Promise<DiscoveryScanView> {
     await this.gateways.call('/internal/discovery', { method: 'POST' });
-    await recordAudit(this.db.manager, {
-      actorId: user.id,
-      actorName: user.username,
+    await auditAction(this.db.manager, user, ip, {
       action: 'camera.discovery',
       targetType: 'camera',
-      ip,
     });
     return this.discovered();
   }

@@ -11,7 +11,7 @@ import {
   type UpdateCheckpoint,
 } from '@xueliang/contracts';
 import { assertVisible, assertWritable, AuthUser, scopeToRegion } from '@xueliang/auth';
-import { Checkpoint, recordAudit, Region } from '@xueliang/db';
+import { auditAction, Checkpoint, Region } from '@xueliang/db';
 import { AlertQueues } from '../intake/alert-queues';
 import { IntakeService } from '../intake/intake.service';
 import { RegionsService } from '../regions/regions.service';
@@ -130,14 +130,11 @@ export class CheckpointsService {
           lanes: input.lanes,
         }),
       );
-      await recordAudit(tx, {
-        actorId: user.id,
-        actorName: user.username,
+      await auditAction(tx, user, ip, {
         action: 'checkpoint.create',
         targetType: 'checkpoint',
         targetId: k.id,
         regionId: region.id,
-        ip,
         detail: { code: k.code, name: k.name },
       });
       return toCheckpointView(k, region);
@@ -165,14 +162,11 @@ export class CheckpointsService {
     const { region: _r, ...row } = k;
     return this.db.transaction(async (tx) => {
       await tx.save(Checkpoint, row);
-      await recordAudit(tx, {
-        actorId: user.id,
-        actorName: user.username,
+      await auditAction(tx, user, ip, {
         action: 'checkpoint.update',
         targetType: 'checkpoint',
         targetId: k.id,
         regionId: k.regionId,
-        ip,
         detail: { fields: Object.keys(input) },
       });
       return toCheckpointView(k, region);
@@ -184,14 +178,11 @@ export class CheckpointsService {
     assertWritable(user, k.regionPath, 'checkpoint');
     await this.db.transaction(async (tx) => {
       await tx.delete(Checkpoint, { id });
-      await recordAudit(tx, {
-        actorId: user.id,
-        actorName: user.username,
+      await auditAction(tx, user, ip, {
         action: 'checkpoint.delete',
         targetType: 'checkpoint',
         targetId: id,
         regionId: k.regionId,
-        ip,
         detail: { code: k.code },
       });
     });

@@ -10,7 +10,7 @@ import {
   type FailedEventView,
   type RawEvent,
 } from '@xueliang/contracts';
-import { IntegrationKey, recordAudit, Region } from '@xueliang/db';
+import { auditAction, IntegrationKey, recordAudit, Region } from '@xueliang/db';
 import { BadRequestException } from '@nestjs/common';
 import { AlertQueues } from './alert-queues';
 
@@ -112,9 +112,7 @@ export class IntakeService {
     const job = await this.queues.events.getJob(jobId);
     if (!job || !(await job.isFailed())) throw new NotFoundException('no failed event job with that id');
     await job.retry('failed');
-    await recordAudit(this.db.manager, {
-      actorId: actor.id,
-      actorName: actor.username,
+    await auditAction(this.db.manager, actor, null, {
       action: 'event.retry',
       targetType: 'raw_event',
       targetId: jobId,

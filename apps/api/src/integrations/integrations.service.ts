@@ -8,7 +8,7 @@ import type {
   CreateIntegrationKey,
   IntegrationKeyView,
 } from '@xueliang/contracts';
-import { IntegrationKey, recordAudit, Region } from '@xueliang/db';
+import { auditAction, IntegrationKey, Region } from '@xueliang/db';
 import { assertVisible, assertWritable, type AuthUser } from '@xueliang/auth';
 import { hashKey, KEY_PREFIX_LENGTH } from '../intake/intake.service';
 
@@ -42,14 +42,11 @@ export class IntegrationsService {
           createdById: actor.id,
         }),
       );
-      await recordAudit(tx, {
-        actorId: actor.id,
-        actorName: actor.username,
+      await auditAction(tx, actor, ip, {
         action: 'integration.create',
         targetType: 'integration_key',
         targetId: saved.id,
         regionId: region.id,
-        ip,
         detail: { name: saved.name, source: saved.source, prefix: saved.prefix },
       });
       return { ...toView({ ...entityRow(saved), region_name: region.name, path: region.path }), key };
@@ -67,14 +64,11 @@ export class IntegrationsService {
       row.revoked_at = new Date();
       await this.db.transaction(async (tx) => {
         await tx.update(IntegrationKey, { id }, { revokedAt: row.revoked_at });
-        await recordAudit(tx, {
-          actorId: actor.id,
-          actorName: actor.username,
+        await auditAction(tx, actor, ip, {
           action: 'integration.revoke',
           targetType: 'integration_key',
           targetId: id,
           regionId: row.region_id,
-          ip,
         });
       });
     }

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { LiveSession, StreamKind } from '@xueliang/contracts';
 import { assertVisible, AuthUser } from '@xueliang/auth';
-import { Camera, recordAudit } from '@xueliang/db';
+import { auditAction, Camera } from '@xueliang/db';
 import { loadConfig } from '@xueliang/platform';
 import { GatewayClient, gatewayError, GatewayReply } from './gateway-client.service';
 import { HlsTokens, rewritePlaylist } from './hls-token';
@@ -33,14 +33,11 @@ export class LiveVideoService {
     const camera = await this.db.getRepository(Camera).findOneBy({ id: cameraId });
     if (!camera) throw new NotFoundException('camera not found');
     assertVisible(user, camera.regionPath, 'camera');
-    await recordAudit(this.db.manager, {
-      actorId: user.id,
-      actorName: user.username,
+    await auditAction(this.db.manager, user, ip, {
       action: 'camera.live_view',
       targetType: 'camera',
       targetId: camera.id,
       regionId: camera.regionId,
-      ip,
       detail: { stream, name: camera.name },
     });
     await this.ensure(cameraId, stream);

@@ -2,7 +2,7 @@ import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { AlertType, CreateMute, MuteView } from '@xueliang/contracts';
-import { AlertMute, recordAudit } from '@xueliang/db';
+import { AlertMute, auditAction } from '@xueliang/db';
 import { assertVisible, type AuthUser } from '@xueliang/auth';
 
 interface MuteRow {
@@ -53,14 +53,11 @@ export class MutesService {
           createdById: actor.id,
         }),
       );
-      await recordAudit(tx, {
-        actorId: actor.id,
-        actorName: actor.username,
+      await auditAction(tx, actor, ip, {
         action: 'mute.create',
         targetType: 'mute',
         targetId: mute.id,
         regionId: subject.regionId,
-        ip,
         detail: {
           cameraId: mute.cameraId,
           checkpointId: mute.checkpointId,
@@ -79,13 +76,10 @@ export class MutesService {
     if (!mute.cancelledAt) {
       await this.db.transaction(async (tx) => {
         await tx.update(AlertMute, { id }, { cancelledAt: new Date() });
-        await recordAudit(tx, {
-          actorId: actor.id,
-          actorName: actor.username,
+        await auditAction(tx, actor, ip, {
           action: 'mute.cancel',
           targetType: 'mute',
           targetId: id,
-          ip,
         });
       });
     }

@@ -2,7 +2,7 @@ import { BadRequestException, Injectable, NotFoundException } from '@nestjs/comm
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { REGION_LEVELS, type CreateRegion, type RegionView, type UpdateRegion } from '@xueliang/contracts';
-import { recordAudit, Region } from '@xueliang/db';
+import { auditAction, Region } from '@xueliang/db';
 import { assertVisible, assertWritable, AuthUser, scopeToRegion } from '@xueliang/auth';
 
 @Injectable()
@@ -50,14 +50,11 @@ export class RegionsService {
           boundary: input.boundary ?? null,
         }),
       );
-      await recordAudit(tx, {
-        actorId: user.id,
-        actorName: user.username,
+      await auditAction(tx, user, ip, {
         action: 'region.create',
         targetType: 'region',
         targetId: region.id,
         regionId: region.id,
-        ip,
         detail: { code: region.code, name: region.name, level: region.level },
       });
       return toRegionView(region);
@@ -75,14 +72,11 @@ export class RegionsService {
     if (input.boundary !== undefined) region.boundary = input.boundary;
     return this.db.transaction(async (tx) => {
       await tx.save(region);
-      await recordAudit(tx, {
-        actorId: user.id,
-        actorName: user.username,
+      await auditAction(tx, user, ip, {
         action: 'region.update',
         targetType: 'region',
         targetId: region.id,
         regionId: region.id,
-        ip,
         detail: { fields: Object.keys(input) },
       });
       return toRegionView(region);

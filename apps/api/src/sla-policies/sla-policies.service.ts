@@ -2,7 +2,7 @@ import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { SlaPolicyView, UpdateSlaPolicy } from '@xueliang/contracts';
-import { recordAudit, SlaPolicy } from '@xueliang/db';
+import { auditAction, SlaPolicy } from '@xueliang/db';
 import type { AuthUser } from '@xueliang/auth';
 
 /**
@@ -30,13 +30,10 @@ export class SlaPoliciesService {
       Object.assign(policy, input);
       const saved = await tx.save(policy);
       const changed = Object.keys(input) as (keyof UpdateSlaPolicy)[];
-      await recordAudit(tx, {
-        actorId: actor.id,
-        actorName: actor.username,
+      await auditAction(tx, actor, ip, {
         action: 'sla-policy.update',
         targetType: 'sla_policy',
         targetId: id,
-        ip,
         detail: {
           alertType: policy.alertType,
           priority: policy.priority,

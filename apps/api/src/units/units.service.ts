@@ -2,7 +2,7 @@ import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { CreateUnit, UnitView, UpdateUnit } from '@xueliang/contracts';
-import { recordAudit, Region, ResponseUnit } from '@xueliang/db';
+import { auditAction, Region, ResponseUnit } from '@xueliang/db';
 import { assertVisible, assertWritable, AuthUser, scopeToRegion } from '@xueliang/auth';
 import { RegionsService } from '../regions/regions.service';
 
@@ -41,14 +41,11 @@ export class UnitsService {
           phone: input.phone ?? null,
         }),
       );
-      await recordAudit(tx, {
-        actorId: actor.id,
-        actorName: actor.username,
+      await auditAction(tx, actor, ip, {
         action: 'unit.create',
         targetType: 'unit',
         targetId: unit.id,
         regionId: region.id,
-        ip,
         detail: { name: unit.name, kind: unit.kind },
       });
       return toUnitView(unit, region);
@@ -71,14 +68,11 @@ export class UnitsService {
     if (input.disabled !== undefined) unit.disabled = input.disabled;
     return this.db.transaction(async (tx) => {
       await tx.save(unit);
-      await recordAudit(tx, {
-        actorId: actor.id,
-        actorName: actor.username,
+      await auditAction(tx, actor, ip, {
         action: 'unit.update',
         targetType: 'unit',
         targetId: unit.id,
         regionId: unit.regionId,
-        ip,
         detail: { fields: Object.keys(input) },
       });
       return toUnitView(unit, region);

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { hash } from '@node-rs/argon2';
 import { DataSource } from 'typeorm';
 import type { CreateUser, Role, UpdateUser, UserView } from '@xueliang/contracts';
-import { recordAudit, Region, User } from '@xueliang/db';
+import { auditAction, Region, User } from '@xueliang/db';
 import { assertVisible, assertWritable, AuthUser, scopeToRegion } from '@xueliang/auth';
 import { RegionsService } from '../regions/regions.service';
 
@@ -106,14 +106,11 @@ export class UsersService {
     ip: string,
     detail: Record<string, unknown>,
   ): Promise<void> {
-    return recordAudit(tx, {
-      actorId: actor.id,
-      actorName: actor.username,
+    return auditAction(tx, actor, ip, {
       action,
       targetType: 'user',
       targetId: user.id,
       regionId: user.regionId,
-      ip,
       detail: { username: user.username, ...detail },
     });
   }
