@@ -17,56 +17,29 @@ import {
 import { formatDateTime } from '../../i18n/format';
 import { useI18n } from '../../i18n/i18n-provider';
 import type { MessageKey } from '../../i18n/dictionary';
-import { Dialog } from '../common/dialog';
+import { CreateToolbar, DataTable, EnumSelect, Field, FormDialog, TextField } from '../common/form';
 import { RegionSelect } from '../common/region-select';
 
 type Submit<T> = (value: T) => Promise<string | null>;
 
-function FormDialog({
-  title,
-  onClose,
-  onSave,
-  children,
-  testId,
-}: {
-  title: string;
-  onClose(): void;
-  onSave(): Promise<string | null>;
-  children: React.ReactNode;
-  testId?: string;
-}) {
+/** Waits for a save; closes the form when it worked, else leaves it open with the message. */
+async function saveThenClose(save: Promise<string | null>, close: () => void): Promise<string | null> {
+  const err = await save;
+  if (!err) close();
+  return err;
+}
+
+function DisabledBadge({ disabled }: { disabled: boolean }) {
   const { t } = useI18n();
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  return disabled ? <span className="badge badge-offline">{t('admin.disabled')}</span> : '—';
+}
+
+function EditButton({ onClick }: { onClick(): void }) {
+  const { t } = useI18n();
   return (
-    <Dialog
-      title={title}
-      onClose={onClose}
-      testId={testId}
-      footer={
-        <>
-          <button type="button" className="btn" onClick={onClose}>
-            {t('common.cancel')}
-          </button>
-          <button
-            type="button"
-            className="btn btn-primary"
-            disabled={busy}
-            data-testid="form-save"
-            onClick={async () => {
-              setBusy(true);
-              setError(await onSave());
-              setBusy(false);
-            }}
-          >
-            {t('common.save')}
-          </button>
-        </>
-      }
-    >
-      <div className="form-grid">{children}</div>
-      {error && <div className="form-error">{error}</div>}
-    </Dialog>
+    <button type="button" className="btn btn-small" onClick={onClick}>
+      {t('common.edit')}
+    </button>
   );
 }
 
@@ -95,80 +68,65 @@ export function UsersTable({
   const [editing, setEditing] = useState<{ id?: string; value: UserFormValue } | null>(null);
   return (
     <>
-      <div className="toolbar">
-        <span className="spacer" />
-        <button
-          type="button"
-          className="btn btn-primary btn-small"
-          data-testid="user-create"
-          onClick={() =>
-            setEditing({
-              value: {
-                username: '',
-                displayName: '',
-                password: '',
-                roles: ['duty_officer'],
-                regionId: regions[0]?.id ?? '',
-                phone: '',
-                disabled: false,
-              },
-            })
-          }
-        >
-          {t('common.create')}
-        </button>
-      </div>
-      <table className="table" data-testid="users-table">
-        <thead>
-          <tr>
-            <th>{t('admin.username')}</th>
-            <th>{t('admin.displayName')}</th>
-            <th>{t('admin.roles')}</th>
-            <th>{t('common.region')}</th>
-            <th>{t('common.phone')}</th>
-            <th>{t('admin.lastLogin')}</th>
-            <th>{t('common.status')}</th>
-            <th />
+      <CreateToolbar
+        testId="user-create"
+        onCreate={() =>
+          setEditing({
+            value: {
+              username: '',
+              displayName: '',
+              password: '',
+              roles: ['duty_officer'],
+              regionId: regions[0]?.id ?? '',
+              phone: '',
+              disabled: false,
+            },
+          })
+        }
+      />
+      <DataTable
+        testId="users-table"
+        columns={[
+          t('admin.username'),
+          t('admin.displayName'),
+          t('admin.roles'),
+          t('common.region'),
+          t('common.phone'),
+          t('admin.lastLogin'),
+          t('common.status'),
+          '',
+        ]}
+      >
+        {users.map((u) => (
+          <tr key={u.id} data-testid="user-row" data-username={u.username}>
+            <td className="mono">{u.username}</td>
+            <td>{u.displayName}</td>
+            <td>{u.roles.map((r) => t(`role.${r}` as MessageKey)).join('、')}</td>
+            <td>{u.regionName}</td>
+            <td>{u.phone ?? '—'}</td>
+            <td className="muted">{formatDateTime(u.lastLoginAt, locale)}</td>
+            <td>
+              <DisabledBadge disabled={u.disabled} />
+            </td>
+            <td>
+              <EditButton
+                onClick={() =>
+                  setEditing({
+                    id: u.id,
+                    value: { ...u, roles: u.roles as Role[], password: '', phone: u.phone ?? '' },
+                  })
+                }
+              />
+            </td>
           </tr>
-        </thead>
-        <tbody>
-          {users.map((u) => (
-            <tr key={u.id} data-testid="user-row" data-username={u.username}>
-              <td className="mono">{u.username}</td>
-              <td>{u.displayName}</td>
-              <td>{u.roles.map((r) => t(`role.${r}` as MessageKey)).join('、')}</td>
-              <td>{u.regionName}</td>
-              <td>{u.phone ?? '—'}</td>
-              <td className="muted">{formatDateTime(u.lastLoginAt, locale)}</td>
-              <td>{u.disabled ? <span className="badge badge-offline">{t('admin.disabled')}</span> : '—'}</td>
-              <td>
-                <button
-                  type="button"
-                  className="btn btn-small"
-                  onClick={() =>
-                    setEditing({
-                      id: u.id,
-                      value: { ...u, roles: u.roles as Role[], password: '', phone: u.phone ?? '' },
-                    })
-                  }
-                >
-                  {t('common.edit')}
-                </button>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </DataTable>
       {editing && (
         <UserForm
           initial={editing}
           regions={regions}
           onClose={() => setEditing(null)}
-          onSave={async (v) => {
-            const err = await onSave({ id: editing.id, value: v });
-            if (!err) setEditing(null);
-            return err;
-          }}
+          onSave={(v) => saveThenClose(onSave({ id: editing.id, value: v }), () => setEditing(null))}
         />
       )}
     </>
@@ -190,44 +148,86 @@ function UserForm({
   const [v, setV] = useState(initial.value);
   const set = (patch: Partial<UserFormValue>) => setV((p) => ({ ...p, ...patch }));
   return (
-    <FormDialog title={t('admin.users')} onClose={onClose} onSave={() => onSave(v)} testId="user-form">
-      <label>{t('admin.username')}</label>
-      <input value={v.username} disabled={!!initial.id} onChange={(e) => set({ username: e.target.value })} />
-      <label>{t('admin.displayName')}</label>
-      <input value={v.displayName} onChange={(e) => set({ displayName: e.target.value })} />
-      <label>{t('admin.password')}</label>
-      <input
-        type="password"
-        autoComplete="new-password"
-        value={v.password}
-        onChange={(e) => set({ password: e.target.value })}
-      />
-      <label>{t('admin.roles')}</label>
-      <div className="btn-row">
-        {ROLES.map((r) => (
-          <label key={r} className="btn-row">
-            <input
-              type="checkbox"
-              checked={v.roles.includes(r)}
-              onChange={(e) =>
-                set({ roles: e.target.checked ? [...v.roles, r] : v.roles.filter((x) => x !== r) })
-              }
-            />
-            {t(`role.${r}` as MessageKey)}
-          </label>
-        ))}
+    <FormDialog
+      title={t('admin.users')}
+      onClose={onClose}
+      onSubmit={() => onSave(v)}
+      testId="user-form"
+      submitTestId="form-save"
+    >
+      <div className="form-grid">
+        <TextField
+          label={t('admin.username')}
+          value={v.username}
+          disabled={!!initial.id}
+          onChange={(username) => set({ username })}
+        />
+        <TextField
+          label={t('admin.displayName')}
+          value={v.displayName}
+          onChange={(displayName) => set({ displayName })}
+        />
+        <TextField
+          label={t('admin.password')}
+          type="password"
+          autoComplete="new-password"
+          value={v.password}
+          onChange={(password) => set({ password })}
+        />
+        <Field label={t('admin.roles')}>
+          <div className="btn-row">
+            {ROLES.map((r) => (
+              <label key={r} className="btn-row">
+                <input
+                  type="checkbox"
+                  checked={v.roles.includes(r)}
+                  onChange={(e) =>
+                    set({ roles: e.target.checked ? [...v.roles, r] : v.roles.filter((x) => x !== r) })
+                  }
+                />
+                {t(`role.${r}` as MessageKey)}
+              </label>
+            ))}
+          </div>
+        </Field>
+        <RegionAndPhone value={v} onChange={set} regions={regions} />
+        {initial.id && <DisabledField value={v.disabled} onChange={(disabled) => set({ disabled })} />}
       </div>
-      <label>{t('common.region')}</label>
-      <RegionSelect regions={regions} value={v.regionId} onChange={(regionId) => set({ regionId })} />
-      <label>{t('common.phone')}</label>
-      <input value={v.phone} onChange={(e) => set({ phone: e.target.value })} />
-      {initial.id && (
-        <>
-          <label>{t('admin.disabled')}</label>
-          <input type="checkbox" checked={v.disabled} onChange={(e) => set({ disabled: e.target.checked })} />
-        </>
-      )}
     </FormDialog>
+  );
+}
+
+/** Region and phone: the same two rows in the user and the unit form. */
+function RegionAndPhone({
+  value,
+  onChange,
+  regions,
+}: {
+  value: { regionId: string; phone: string };
+  onChange(patch: { regionId?: string; phone?: string }): void;
+  regions: RegionView[];
+}) {
+  const { t } = useI18n();
+  return (
+    <>
+      <Field label={t('common.region')}>
+        <RegionSelect
+          regions={regions}
+          value={value.regionId}
+          onChange={(regionId) => onChange({ regionId })}
+        />
+      </Field>
+      <TextField label={t('common.phone')} value={value.phone} onChange={(phone) => onChange({ phone })} />
+    </>
+  );
+}
+
+function DisabledField({ value, onChange }: { value: boolean; onChange(disabled: boolean): void }) {
+  const { t } = useI18n();
+  return (
+    <Field label={t('admin.disabled')}>
+      <input type="checkbox" checked={value} onChange={(e) => onChange(e.target.checked)} />
+    </Field>
   );
 }
 
@@ -254,69 +254,52 @@ export function UnitsTable({
   const [editing, setEditing] = useState<{ id?: string; value: UnitFormValue } | null>(null);
   return (
     <>
-      <div className="toolbar">
-        <span className="spacer" />
-        <button
-          type="button"
-          className="btn btn-primary btn-small"
-          onClick={() =>
-            setEditing({
-              value: {
-                name: '',
-                kind: 'police_post',
-                regionId: regions[0]?.id ?? '',
-                phone: '',
-                disabled: false,
-              },
-            })
-          }
-        >
-          {t('common.create')}
-        </button>
-      </div>
-      <table className="table" data-testid="units-table">
-        <thead>
-          <tr>
-            <th>{t('common.name')}</th>
-            <th>{t('admin.kind')}</th>
-            <th>{t('common.region')}</th>
-            <th>{t('common.phone')}</th>
-            <th>{t('common.status')}</th>
-            <th />
+      <CreateToolbar
+        onCreate={() =>
+          setEditing({
+            value: {
+              name: '',
+              kind: 'police_post',
+              regionId: regions[0]?.id ?? '',
+              phone: '',
+              disabled: false,
+            },
+          })
+        }
+      />
+      <DataTable
+        testId="units-table"
+        columns={[
+          t('common.name'),
+          t('admin.kind'),
+          t('common.region'),
+          t('common.phone'),
+          t('common.status'),
+          '',
+        ]}
+      >
+        {units.map((u) => (
+          <tr key={u.id} data-testid="unit-row">
+            <td>{u.name}</td>
+            <td>{t(`unit.${u.kind}` as MessageKey)}</td>
+            <td>{u.regionName}</td>
+            <td>{u.phone ?? '—'}</td>
+            <td>
+              <DisabledBadge disabled={u.disabled} />
+            </td>
+            <td>
+              <EditButton onClick={() => setEditing({ id: u.id, value: { ...u, phone: u.phone ?? '' } })} />
+            </td>
           </tr>
-        </thead>
-        <tbody>
-          {units.map((u) => (
-            <tr key={u.id} data-testid="unit-row">
-              <td>{u.name}</td>
-              <td>{t(`unit.${u.kind}` as MessageKey)}</td>
-              <td>{u.regionName}</td>
-              <td>{u.phone ?? '—'}</td>
-              <td>{u.disabled ? <span className="badge badge-offline">{t('admin.disabled')}</span> : '—'}</td>
-              <td>
-                <button
-                  type="button"
-                  className="btn btn-small"
-                  onClick={() => setEditing({ id: u.id, value: { ...u, phone: u.phone ?? '' } })}
-                >
-                  {t('common.edit')}
-                </button>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </DataTable>
       {editing && (
         <UnitForm
           initial={editing.value}
           editing={!!editing.id}
           regions={regions}
           onClose={() => setEditing(null)}
-          onSave={async (v) => {
-            const err = await onSave({ id: editing.id, value: v });
-            if (!err) setEditing(null);
-            return err;
-          }}
+          onSave={(v) => saveThenClose(onSave({ id: editing.id, value: v }), () => setEditing(null))}
         />
       )}
     </>
@@ -340,27 +323,20 @@ function UnitForm({
   const [v, setV] = useState(initial);
   const set = (patch: Partial<UnitFormValue>) => setV((p) => ({ ...p, ...patch }));
   return (
-    <FormDialog title={t('admin.units')} onClose={onClose} onSave={() => onSave(v)}>
-      <label>{t('common.name')}</label>
-      <input value={v.name} onChange={(e) => set({ name: e.target.value })} />
-      <label>{t('admin.kind')}</label>
-      <select value={v.kind} onChange={(e) => set({ kind: e.target.value })}>
-        {UNIT_KINDS.map((k) => (
-          <option key={k} value={k}>
-            {t(`unit.${k}` as MessageKey)}
-          </option>
-        ))}
-      </select>
-      <label>{t('common.region')}</label>
-      <RegionSelect regions={regions} value={v.regionId} onChange={(regionId) => set({ regionId })} />
-      <label>{t('common.phone')}</label>
-      <input value={v.phone} onChange={(e) => set({ phone: e.target.value })} />
-      {editing && (
-        <>
-          <label>{t('admin.disabled')}</label>
-          <input type="checkbox" checked={v.disabled} onChange={(e) => set({ disabled: e.target.checked })} />
-        </>
-      )}
+    <FormDialog
+      title={t('admin.units')}
+      onClose={onClose}
+      onSubmit={() => onSave(v)}
+      submitTestId="form-save"
+    >
+      <div className="form-grid">
+        <TextField label={t('common.name')} value={v.name} onChange={(name) => set({ name })} />
+        <Field label={t('admin.kind')}>
+          <EnumSelect values={UNIT_KINDS} prefix="unit" value={v.kind} onChange={(kind) => set({ kind })} />
+        </Field>
+        <RegionAndPhone value={v} onChange={set} regions={regions} />
+        {editing && <DisabledField value={v.disabled} onChange={(disabled) => set({ disabled })} />}
+      </div>
     </FormDialog>
   );
 }
@@ -390,81 +366,59 @@ export function RegionsTable({
   const order = REGION_LEVELS as readonly string[];
   return (
     <>
-      <div className="toolbar">
+      <CreateToolbar
+        onCreate={() =>
+          setEditing({
+            value: {
+              code: '',
+              name: '',
+              level: 'village',
+              parentId: sorted[0]?.id ?? '',
+              lon: String(sorted[0]?.centre.lon ?? ''),
+              lat: String(sorted[0]?.centre.lat ?? ''),
+            },
+          })
+        }
+      >
         <span className="muted">{regions.length}</span>
-        <span className="spacer" />
-        <button
-          type="button"
-          className="btn btn-primary btn-small"
-          onClick={() =>
-            setEditing({
-              value: {
-                code: '',
-                name: '',
-                level: 'village',
-                parentId: sorted[0]?.id ?? '',
-                lon: String(sorted[0]?.centre.lon ?? ''),
-                lat: String(sorted[0]?.centre.lat ?? ''),
-              },
-            })
-          }
-        >
-          {t('common.create')}
-        </button>
-      </div>
-      <table className="table" data-testid="regions-table">
-        <thead>
-          <tr>
-            <th>{t('common.name')}</th>
-            <th>{t('admin.code')}</th>
-            <th>{t('admin.level')}</th>
-            <th>{t('admin.parent')}</th>
-            <th />
+      </CreateToolbar>
+      <DataTable
+        testId="regions-table"
+        columns={[t('common.name'), t('admin.code'), t('admin.level'), t('admin.parent'), '']}
+      >
+        {sorted.map((r) => (
+          <tr key={r.id}>
+            <td style={{ paddingLeft: 8 + order.indexOf(r.level) * 16 }}>{r.name}</td>
+            <td className="mono">{r.code}</td>
+            <td>{t(`level.${r.level}` as MessageKey)}</td>
+            <td>{r.parentId ? (byId.get(r.parentId)?.name ?? '—') : '—'}</td>
+            <td>
+              <EditButton
+                onClick={() =>
+                  setEditing({
+                    id: r.id,
+                    value: {
+                      code: r.code,
+                      name: r.name,
+                      level: r.level,
+                      parentId: r.parentId ?? '',
+                      lon: String(r.centre.lon),
+                      lat: String(r.centre.lat),
+                    },
+                  })
+                }
+              />
+            </td>
           </tr>
-        </thead>
-        <tbody>
-          {sorted.map((r) => (
-            <tr key={r.id}>
-              <td style={{ paddingLeft: 8 + order.indexOf(r.level) * 16 }}>{r.name}</td>
-              <td className="mono">{r.code}</td>
-              <td>{t(`level.${r.level}` as MessageKey)}</td>
-              <td>{r.parentId ? (byId.get(r.parentId)?.name ?? '—') : '—'}</td>
-              <td>
-                <button
-                  type="button"
-                  className="btn btn-small"
-                  onClick={() =>
-                    setEditing({
-                      id: r.id,
-                      value: {
-                        code: r.code,
-                        name: r.name,
-                        level: r.level,
-                        parentId: r.parentId ?? '',
-                        lon: String(r.centre.lon),
-                        lat: String(r.centre.lat),
-                      },
-                    })
-                  }
-                >
-                  {t('common.edit')}
-                </button>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </DataTable>
       {editing && (
         <RegionForm
           initial={editing.value}
           editing={!!editing.id}
           regions={regions}
           onClose={() => setEditing(null)}
-          onSave={async (v) => {
-            const err = await onSave({ id: editing.id, value: v });
-            if (!err) setEditing(null);
-            return err;
-          }}
+          onSave={(v) => saveThenClose(onSave({ id: editing.id, value: v }), () => setEditing(null))}
         />
       )}
     </>
@@ -488,29 +442,41 @@ function RegionForm({
   const [v, setV] = useState(initial);
   const set = (patch: Partial<RegionFormValue>) => setV((p) => ({ ...p, ...patch }));
   return (
-    <FormDialog title={t('admin.regions')} onClose={onClose} onSave={() => onSave(v)}>
-      <label>{t('admin.code')}</label>
-      <input value={v.code} disabled={editing} onChange={(e) => set({ code: e.target.value })} />
-      <label>{t('common.name')}</label>
-      <input value={v.name} onChange={(e) => set({ name: e.target.value })} />
-      {!editing && (
-        <>
-          <label>{t('admin.level')}</label>
-          <select value={v.level} onChange={(e) => set({ level: e.target.value })}>
-            {REGION_LEVELS.map((l) => (
-              <option key={l} value={l}>
-                {t(`level.${l}` as MessageKey)}
-              </option>
-            ))}
-          </select>
-          <label>{t('admin.parent')}</label>
-          <RegionSelect regions={regions} value={v.parentId} onChange={(parentId) => set({ parentId })} />
-        </>
-      )}
-      <label>lon / lat</label>
-      <div className="btn-row">
-        <input value={v.lon} onChange={(e) => set({ lon: e.target.value })} style={{ width: 110 }} />
-        <input value={v.lat} onChange={(e) => set({ lat: e.target.value })} style={{ width: 110 }} />
+    <FormDialog
+      title={t('admin.regions')}
+      onClose={onClose}
+      onSubmit={() => onSave(v)}
+      submitTestId="form-save"
+    >
+      <div className="form-grid">
+        <TextField
+          label={t('admin.code')}
+          value={v.code}
+          disabled={editing}
+          onChange={(code) => set({ code })}
+        />
+        <TextField label={t('common.name')} value={v.name} onChange={(name) => set({ name })} />
+        {!editing && (
+          <>
+            <Field label={t('admin.level')}>
+              <EnumSelect
+                values={REGION_LEVELS}
+                prefix="level"
+                value={v.level}
+                onChange={(level) => set({ level })}
+              />
+            </Field>
+            <Field label={t('admin.parent')}>
+              <RegionSelect regions={regions} value={v.parentId} onChange={(parentId) => set({ parentId })} />
+            </Field>
+          </>
+        )}
+        <Field label="lon / lat">
+          <div className="btn-row">
+            <input value={v.lon} onChange={(e) => set({ lon: e.target.value })} style={{ width: 110 }} />
+            <input value={v.lat} onChange={(e) => set({ lat: e.target.value })} style={{ width: 110 }} />
+          </div>
+        </Field>
       </div>
     </FormDialog>
   );
@@ -545,51 +511,39 @@ export function SlaTable({
           : `${Math.round(s / 60)}m`;
   return (
     <>
-      <table className="table" data-testid="sla-table">
-        <thead>
-          <tr>
-            <th>{t('admin.alertType')}</th>
-            <th>{t('admin.priority')}</th>
+      <DataTable
+        testId="sla-table"
+        columns={[
+          t('admin.alertType'),
+          t('admin.priority'),
+          ...SLA_STAGES.map((s) => t(`stage.${s}` as MessageKey)),
+          t('admin.escalate'),
+          '',
+        ]}
+      >
+        {policies.map((p) => (
+          <tr key={p.id}>
+            <td>{t(`type.${p.alertType}` as MessageKey)}</td>
+            <td>
+              <span className={`badge badge-${p.priority}`}>{t(`priority.${p.priority}` as MessageKey)}</span>
+            </td>
             {SLA_STAGES.map((s) => (
-              <th key={s}>{t(`stage.${s}` as MessageKey)}</th>
+              <td key={s} className="mono">
+                {mins(p[STAGE_FIELD[s]])}
+              </td>
             ))}
-            <th>{t('admin.escalate')}</th>
-            <th />
+            <td>{p.escalate ? t('common.yes') : t('common.no')}</td>
+            <td>
+              <EditButton onClick={() => setEditing(p)} />
+            </td>
           </tr>
-        </thead>
-        <tbody>
-          {policies.map((p) => (
-            <tr key={p.id}>
-              <td>{t(`type.${p.alertType}` as MessageKey)}</td>
-              <td>
-                <span className={`badge badge-${p.priority}`}>
-                  {t(`priority.${p.priority}` as MessageKey)}
-                </span>
-              </td>
-              {SLA_STAGES.map((s) => (
-                <td key={s} className="mono">
-                  {mins(p[STAGE_FIELD[s]])}
-                </td>
-              ))}
-              <td>{p.escalate ? t('common.yes') : t('common.no')}</td>
-              <td>
-                <button type="button" className="btn btn-small" onClick={() => setEditing(p)}>
-                  {t('common.edit')}
-                </button>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </DataTable>
       {editing && (
         <SlaForm
           policy={editing}
           onClose={() => setEditing(null)}
-          onSave={async (patch) => {
-            const err = await onSave({ id: editing.id, patch });
-            if (!err) setEditing(null);
-            return err;
-          }}
+          onSave={(patch) => saveThenClose(onSave({ id: editing.id, patch }), () => setEditing(null))}
         />
       )}
     </>
@@ -620,7 +574,8 @@ function SlaForm({
     <FormDialog
       title={`${t('admin.sla')} · ${t(`type.${policy.alertType}` as MessageKey)} · ${t(`priority.${policy.priority}` as MessageKey)}`}
       onClose={onClose}
-      onSave={() =>
+      submitTestId="form-save"
+      onSubmit={() =>
         onSave({
           ...Object.fromEntries(
             SLA_STAGES.map((s) => [STAGE_FIELD[s], minutes[s] ? Number(minutes[s]) * 60 : null]),
@@ -630,23 +585,24 @@ function SlaForm({
         })
       }
     >
-      {SLA_STAGES.map((s) => (
-        <div key={s} style={{ display: 'contents' }}>
-          <label>
-            {t(`stage.${s}` as MessageKey)} ({t('admin.minutes')})
-          </label>
-          <input
+      <div className="form-grid">
+        {SLA_STAGES.map((s) => (
+          <TextField
+            key={s}
+            label={`${t(`stage.${s}` as MessageKey)} (${t('admin.minutes')})`}
             type="number"
             min={1}
             value={minutes[s]}
-            onChange={(e) => setMinutes((m) => ({ ...m, [s]: e.target.value }))}
+            onChange={(value) => setMinutes((m) => ({ ...m, [s]: value }))}
           />
-        </div>
-      ))}
-      <label>{t('admin.escalate')}</label>
-      <input type="checkbox" checked={escalate} onChange={(e) => setEscalate(e.target.checked)} />
-      <label>{t('detail.instructions')}</label>
-      <textarea rows={5} value={instructions} onChange={(e) => setInstructions(e.target.value)} />
+        ))}
+        <Field label={t('admin.escalate')}>
+          <input type="checkbox" checked={escalate} onChange={(e) => setEscalate(e.target.checked)} />
+        </Field>
+        <Field label={t('detail.instructions')}>
+          <textarea rows={5} value={instructions} onChange={(e) => setInstructions(e.target.value)} />
+        </Field>
+      </div>
     </FormDialog>
   );
 }
@@ -670,12 +626,7 @@ export function IntegrationsTable({
   const [v, setV] = useState({ name: '', source: 'hotline', regionId: regions[0]?.id ?? '' });
   return (
     <>
-      <div className="toolbar">
-        <span className="spacer" />
-        <button type="button" className="btn btn-primary btn-small" onClick={() => setCreating(true)}>
-          {t('common.create')}
-        </button>
-      </div>
+      <CreateToolbar onCreate={() => setCreating(true)} />
       {shown && (
         <div className="panel" style={{ margin: 12 }} data-testid="key-once">
           <div>{t('admin.keyOnce')}</div>
@@ -685,47 +636,46 @@ export function IntegrationsTable({
           </button>
         </div>
       )}
-      <table className="table" data-testid="integrations-table">
-        <thead>
-          <tr>
-            <th>{t('common.name')}</th>
-            <th>{t('admin.source')}</th>
-            <th>{t('common.region')}</th>
-            <th>Prefix</th>
-            <th>{t('common.time')}</th>
-            <th>{t('common.status')}</th>
-            <th />
+      <DataTable
+        testId="integrations-table"
+        columns={[
+          t('common.name'),
+          t('admin.source'),
+          t('common.region'),
+          'Prefix',
+          t('common.time'),
+          t('common.status'),
+          '',
+        ]}
+      >
+        {keys.map((k) => (
+          <tr key={k.id}>
+            <td>{k.name}</td>
+            <td>{t(`source.${k.source}` as MessageKey)}</td>
+            <td>{k.regionName ?? regions.find((r) => r.id === k.regionId)?.name}</td>
+            <td className="mono">{k.prefix}…</td>
+            <td className="muted">{formatDateTime(k.createdAt, locale)}</td>
+            <td>{k.revokedAt ? <span className="badge badge-offline">{t('admin.revoke')}</span> : '—'}</td>
+            <td>
+              {!k.revokedAt && (
+                <button
+                  type="button"
+                  className="btn btn-small btn-danger"
+                  onClick={() => window.confirm(`${t('admin.revoke')} ${k.name}?`) && onRevoke(k.id)}
+                >
+                  {t('admin.revoke')}
+                </button>
+              )}
+            </td>
           </tr>
-        </thead>
-        <tbody>
-          {keys.map((k) => (
-            <tr key={k.id}>
-              <td>{k.name}</td>
-              <td>{t(`source.${k.source}` as MessageKey)}</td>
-              <td>{k.regionName ?? regions.find((r) => r.id === k.regionId)?.name}</td>
-              <td className="mono">{k.prefix}…</td>
-              <td className="muted">{formatDateTime(k.createdAt, locale)}</td>
-              <td>{k.revokedAt ? <span className="badge badge-offline">{t('admin.revoke')}</span> : '—'}</td>
-              <td>
-                {!k.revokedAt && (
-                  <button
-                    type="button"
-                    className="btn btn-small btn-danger"
-                    onClick={() => window.confirm(`${t('admin.revoke')} ${k.name}?`) && onRevoke(k.id)}
-                  >
-                    {t('admin.revoke')}
-                  </button>
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </DataTable>
       {creating && (
         <FormDialog
           title={t('admin.integrations')}
           onClose={() => setCreating(false)}
-          onSave={async () => {
+          submitTestId="form-save"
+          onSubmit={async () => {
             const res = await onCreate(v);
             if (typeof res === 'string') return res;
             setShown(res);
@@ -733,23 +683,25 @@ export function IntegrationsTable({
             return null;
           }}
         >
-          <label>{t('common.name')}</label>
-          <input value={v.name} onChange={(e) => setV({ ...v, name: e.target.value })} />
-          <label>{t('admin.source')}</label>
-          <select value={v.source} onChange={(e) => setV({ ...v, source: e.target.value })}>
-            {IntegrationSourceSchema.options.map((s) => (
-              <option key={s} value={s}>
-                {t(`source.${s}` as MessageKey)}
-              </option>
-            ))}
-          </select>
-          <label>{t('common.region')}</label>
-          <RegionSelect
-            regions={regions}
-            value={v.regionId}
-            onChange={(regionId) => setV({ ...v, regionId })}
-            maxLevel="village"
-          />
+          <div className="form-grid">
+            <TextField label={t('common.name')} value={v.name} onChange={(name) => setV({ ...v, name })} />
+            <Field label={t('admin.source')}>
+              <EnumSelect
+                values={IntegrationSourceSchema.options}
+                prefix="source"
+                value={v.source}
+                onChange={(source) => setV({ ...v, source })}
+              />
+            </Field>
+            <Field label={t('common.region')}>
+              <RegionSelect
+                regions={regions}
+                value={v.regionId}
+                onChange={(regionId) => setV({ ...v, regionId })}
+                maxLevel="village"
+              />
+            </Field>
+          </div>
         </FormDialog>
       )}
     </>
@@ -761,27 +713,20 @@ export function IntegrationsTable({
 export function AuditTable({ entries }: { entries: AuditEntryView[] }) {
   const { t, locale } = useI18n();
   return (
-    <table className="table" data-testid="audit-table">
-      <thead>
-        <tr>
-          <th>{t('common.time')}</th>
-          <th>{t('admin.actor')}</th>
-          <th>{t('admin.action')}</th>
-          <th>{t('admin.target')}</th>
+    <DataTable
+      testId="audit-table"
+      columns={[t('common.time'), t('admin.actor'), t('admin.action'), t('admin.target')]}
+    >
+      {entries.map((e) => (
+        <tr key={e.id}>
+          <td className="muted">{formatDateTime(e.at, locale)}</td>
+          <td>{e.actorName}</td>
+          <td className="mono">{e.action}</td>
+          <td className="mono small">
+            {e.targetType} {e.targetId ?? ''}
+          </td>
         </tr>
-      </thead>
-      <tbody>
-        {entries.map((e) => (
-          <tr key={e.id}>
-            <td className="muted">{formatDateTime(e.at, locale)}</td>
-            <td>{e.actorName}</td>
-            <td className="mono">{e.action}</td>
-            <td className="mono small">
-              {e.targetType} {e.targetId ?? ''}
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+      ))}
+    </DataTable>
   );
 }

@@ -5,7 +5,7 @@ import type { CommandOutcome } from '../../hooks/use-alert-command';
 import type { DispatchTargets } from '../../hooks/use-dispatch-targets';
 import { useI18n } from '../../i18n/i18n-provider';
 import type { MessageKey } from '../../i18n/dictionary';
-import { Dialog } from '../common/dialog';
+import { FormDialog } from '../common/form';
 
 /** Commands that need words (or a choice) from the user first. */
 const NEEDS_DIALOG: AlertCommand[] = ['dispatch', 'resolve', 'follow-up', 'dismiss', 'reopen', 'comment'];
@@ -104,13 +104,12 @@ function CommandDialog({
         : '',
   );
   const [satisfaction, setSatisfaction] = useState(5);
-  const [error, setError] = useState<string | null>(null);
 
   const valid =
     command === 'dispatch' ? !!target : command === 'follow-up' ? satisfaction >= 1 : text.trim().length > 0;
 
-  const submit = async () => {
-    setError(null);
+  /** Answers with the message to show, or null when the dialog may close. */
+  const submit = async (): Promise<string | null> => {
     let extra: Record<string, unknown>;
     const note = text.trim() || undefined;
     switch (command) {
@@ -132,7 +131,7 @@ function CommandDialog({
         extra = { note: text.trim() };
     }
     const outcome = await onSubmit(extra);
-    if (!outcome.ok && !outcome.conflict) setError(outcome.message);
+    return !outcome.ok && !outcome.conflict ? outcome.message : null;
   };
 
   const textLabel: MessageKey =
@@ -147,26 +146,14 @@ function CommandDialog({
             : 'common.note';
 
   return (
-    <Dialog
+    <FormDialog
       title={`${t(`action.${command}` as MessageKey)} · ${alert.number}`}
       onClose={onClose}
       testId={`dialog-${command}`}
-      footer={
-        <>
-          <button type="button" className="btn" onClick={onClose}>
-            {t('common.cancel')}
-          </button>
-          <button
-            type="button"
-            className="btn btn-primary"
-            disabled={!valid || busy}
-            onClick={submit}
-            data-testid="dialog-submit"
-          >
-            {t(`action.${command}` as MessageKey)}
-          </button>
-        </>
-      }
+      submitLabel={t(`action.${command}` as MessageKey)}
+      canSubmit={valid && !busy}
+      onSubmit={submit}
+      submitTestId="dialog-submit"
     >
       <div className="muted">{alert.title}</div>
       {command === 'dispatch' && (
@@ -222,7 +209,6 @@ function CommandDialog({
           autoFocus={command !== 'dispatch'}
         />
       </label>
-      {error && <div className="form-error">{error}</div>}
-    </Dialog>
+    </FormDialog>
   );
 }

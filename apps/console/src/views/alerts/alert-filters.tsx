@@ -1,20 +1,11 @@
 import { forwardRef } from 'react';
-import { ALERT_SOURCES, ALERT_TYPES, PRIORITIES } from '@xueliang/contracts';
+import { ALERT_SOURCES, ALERT_STATUSES, ALERT_TYPES, PRIORITIES } from '@xueliang/contracts';
 import type { AlertFilter } from '../../api/endpoints';
 import { useI18n } from '../../i18n/i18n-provider';
-import type { MessageKey } from '../../i18n/dictionary';
+import { EnumSelect } from '../common/form';
 
-const STATUS_CHOICES = [
-  'open',
-  'NEW',
-  'ACKNOWLEDGED',
-  'DISPATCHED',
-  'ACCEPTED',
-  'ON_SCENE',
-  'RESOLVED',
-  'CLOSED',
-  'DISMISSED',
-];
+/** 'open' is the api's shorthand for every OPEN_ALERT_STATUSES state. */
+const STATUS_CHOICES = ['open', ...ALERT_STATUSES] as const;
 
 export const AlertFilters = forwardRef<
   HTMLInputElement,
@@ -36,51 +27,35 @@ export const AlertFilters = forwardRef<
         }}
         onBlur={(e) => set({ q: e.target.value || undefined })}
       />
-      <select
+      <EnumSelect
+        values={STATUS_CHOICES}
+        prefix="status"
         value={filter.status ?? ''}
-        onChange={(e) => set({ status: e.target.value || undefined })}
-        data-testid="filter-status"
-      >
-        <option value="">{`${t('common.status')}: ${t('common.all')}`}</option>
-        {STATUS_CHOICES.map((s) => (
-          <option key={s} value={s}>
-            {t(`status.${s}` as MessageKey)}
-          </option>
-        ))}
-      </select>
-      <select
+        onChange={(status) => set({ status: status || undefined })}
+        all={`${t('common.status')}: ${t('common.all')}`}
+        testId="filter-status"
+      />
+      <EnumSelect
+        values={PRIORITIES}
+        prefix="priority"
         value={filter.priority ?? ''}
-        onChange={(e) => set({ priority: (e.target.value || undefined) as AlertFilter['priority'] })}
-      >
-        <option value="">{`${t('desk.filter.priority')}: ${t('common.all')}`}</option>
-        {PRIORITIES.map((p) => (
-          <option key={p} value={p}>
-            {t(`priority.${p}` as MessageKey)}
-          </option>
-        ))}
-      </select>
-      <select
+        onChange={(priority) => set({ priority: priority || undefined })}
+        all={`${t('desk.filter.priority')}: ${t('common.all')}`}
+      />
+      <EnumSelect
+        values={ALERT_TYPES}
+        prefix="type"
         value={filter.type ?? ''}
-        onChange={(e) => set({ type: (e.target.value || undefined) as AlertFilter['type'] })}
-      >
-        <option value="">{`${t('desk.filter.type')}: ${t('common.all')}`}</option>
-        {ALERT_TYPES.map((p) => (
-          <option key={p} value={p}>
-            {t(`type.${p}` as MessageKey)}
-          </option>
-        ))}
-      </select>
-      <select
+        onChange={(type) => set({ type: type || undefined })}
+        all={`${t('desk.filter.type')}: ${t('common.all')}`}
+      />
+      <EnumSelect
+        values={ALERT_SOURCES}
+        prefix="source"
         value={filter.source ?? ''}
-        onChange={(e) => set({ source: (e.target.value || undefined) as AlertFilter['source'] })}
-      >
-        <option value="">{`${t('desk.filter.source')}: ${t('common.all')}`}</option>
-        {ALERT_SOURCES.map((p) => (
-          <option key={p} value={p}>
-            {t(`source.${p}` as MessageKey)}
-          </option>
-        ))}
-      </select>
+        onChange={(source) => set({ source: source || undefined })}
+        all={`${t('desk.filter.source')}: ${t('common.all')}`}
+      />
       <label className="btn-row">
         <input
           type="checkbox"

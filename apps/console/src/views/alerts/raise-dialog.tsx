@@ -8,8 +8,7 @@ import {
   type RegionView,
 } from '@xueliang/contracts';
 import { useI18n } from '../../i18n/i18n-provider';
-import type { MessageKey } from '../../i18n/dictionary';
-import { Dialog } from '../common/dialog';
+import { EnumSelect, Field, FormDialog, TextField } from '../common/form';
 
 export function RaiseDialog({
   regions,
@@ -28,69 +27,44 @@ export function RaiseDialog({
   const [title, setTitle] = useState('');
   const [description, setDescription] = useState('');
   const [regionId, setRegionId] = useState(defaultRegionId);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async () => {
-    setBusy(true);
-    const err = await onSubmit({
-      type,
-      priority,
-      title: title.trim(),
-      description,
-      regionId,
-      source: 'manual',
-    });
-    setBusy(false);
-    if (err) setError(err);
-  };
   return (
-    <Dialog
+    <FormDialog
       title={t('raise.title')}
       onClose={onClose}
       testId="dialog-raise"
-      footer={
-        <>
-          <button type="button" className="btn" onClick={onClose}>
-            {t('common.cancel')}
-          </button>
-          <button type="button" className="btn btn-primary" disabled={!title.trim() || busy} onClick={submit}>
-            {t('desk.raise')}
-          </button>
-        </>
+      submitLabel={t('desk.raise')}
+      canSubmit={!!title.trim()}
+      onSubmit={() =>
+        onSubmit({ type, priority, title: title.trim(), description, regionId, source: 'manual' })
       }
     >
       <div className="form-grid">
-        <label>{t('desk.filter.type')}</label>
-        <select value={type} onChange={(e) => setType(e.target.value as AlertType)}>
-          {ALERT_TYPES.map((x) => (
-            <option key={x} value={x}>
-              {t(`type.${x}` as MessageKey)}
-            </option>
-          ))}
-        </select>
-        <label>{t('desk.filter.priority')}</label>
-        <select value={priority} onChange={(e) => setPriority(e.target.value as Priority)}>
-          {PRIORITIES.map((x) => (
-            <option key={x} value={x}>
-              {t(`priority.${x}` as MessageKey)}
-            </option>
-          ))}
-        </select>
-        <label>{t('common.region')}</label>
-        <select value={regionId} onChange={(e) => setRegionId(e.target.value)}>
-          {regions.map((r) => (
-            <option key={r.id} value={r.id}>
-              {'　'.repeat(Math.max(0, r.path.split('.').length - 2))}
-              {r.name}
-            </option>
-          ))}
-        </select>
-        <label>{t('raise.titleField')}</label>
-        <input value={title} onChange={(e) => setTitle(e.target.value)} autoFocus />
-        <label>{t('raise.description')}</label>
-        <textarea rows={4} value={description} onChange={(e) => setDescription(e.target.value)} />
+        <Field label={t('desk.filter.type')}>
+          <EnumSelect values={ALERT_TYPES} prefix="type" value={type} onChange={(x) => x && setType(x)} />
+        </Field>
+        <Field label={t('desk.filter.priority')}>
+          <EnumSelect
+            values={PRIORITIES}
+            prefix="priority"
+            value={priority}
+            onChange={(x) => x && setPriority(x)}
+          />
+        </Field>
+        <Field label={t('common.region')}>
+          <select value={regionId} onChange={(e) => setRegionId(e.target.value)}>
+            {regions.map((r) => (
+              <option key={r.id} value={r.id}>
+                {'　'.repeat(Math.max(0, r.path.split('.').length - 2))}
+                {r.name}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <TextField label={t('raise.titleField')} value={title} onChange={setTitle} autoFocus />
+        <Field label={t('raise.description')}>
+          <textarea rows={4} value={description} onChange={(e) => setDescription(e.target.value)} />
+        </Field>
       </div>
-      {error && <div className="form-error">{error}</div>}
-    </Dialog>
+    </FormDialog>
   );
 }

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { CameraView, RegionView } from '@xueliang/contracts';
 import { useI18n } from '../../i18n/i18n-provider';
-import { Dialog } from '../common/dialog';
+import { Field, FormDialog, TextField } from '../common/form';
 import { RegionSelect } from '../common/region-select';
 import { LocationPicker } from '../map/location-picker';
 
@@ -34,69 +34,58 @@ export function CameraForm({
 }) {
   const { t } = useI18n();
   const [v, setV] = useState(initial);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const set = (patch: Partial<CameraFormValue>) => setV((prev) => ({ ...prev, ...patch }));
-  const submit = async () => {
-    setBusy(true);
-    setError(await onSubmit(v));
-    setBusy(false);
-  };
   const ok = !!v.regionId && !!v.location && (editing || !!v.onvifAddress);
   return (
-    <Dialog
+    <FormDialog
       title={title}
       onClose={onClose}
+      onSubmit={() => onSubmit(v)}
+      canSubmit={ok}
+      submitLabel={editing ? t('common.save') : t('cameras.register')}
+      busyLabel={t('common.loading')}
       wide
       testId="camera-form"
-      footer={
-        <>
-          <button type="button" className="btn" onClick={onClose}>
-            {t('common.cancel')}
-          </button>
-          <button
-            type="button"
-            className="btn btn-primary"
-            disabled={!ok || busy}
-            onClick={submit}
-            data-testid="camera-form-submit"
-          >
-            {busy ? t('common.loading') : editing ? t('common.save') : t('cameras.register')}
-          </button>
-        </>
-      }
+      submitTestId="camera-form-submit"
     >
       <div className="form-grid">
-        <label>{t('common.name')}</label>
-        <input value={v.name} onChange={(e) => set({ name: e.target.value })} />
-        <label>{t('cameras.address')}</label>
-        <input
+        <TextField label={t('common.name')} value={v.name} onChange={(name) => set({ name })} />
+        <TextField
+          label={t('cameras.address')}
           value={v.onvifAddress}
           disabled={editing}
           placeholder="http://192.168.1.64/onvif/device_service"
-          onChange={(e) => set({ onvifAddress: e.target.value })}
+          onChange={(onvifAddress) => set({ onvifAddress })}
           data-testid="camera-address"
         />
-        <label>{t('cameras.username')}</label>
-        <input value={v.username} autoComplete="off" onChange={(e) => set({ username: e.target.value })} />
-        <label>{t('cameras.password')}</label>
-        <input
+        <TextField
+          label={t('cameras.username')}
+          value={v.username}
+          autoComplete="off"
+          onChange={(username) => set({ username })}
+        />
+        <TextField
+          label={t('cameras.password')}
           type="password"
           autoComplete="new-password"
           value={v.password}
-          onChange={(e) => set({ password: e.target.value })}
+          onChange={(password) => set({ password })}
         />
-        <label>{t('common.region')}</label>
-        <RegionSelect
-          regions={regions}
-          value={v.regionId}
-          onChange={(regionId) => set({ regionId })}
-          allowEmpty
-        />
-        <label>{t('cameras.location')}</label>
-        <span className="muted">
-          {v.location ? `${v.location.lon.toFixed(5)}, ${v.location.lat.toFixed(5)}` : t('cameras.pickOnMap')}
-        </span>
+        <Field label={t('common.region')}>
+          <RegionSelect
+            regions={regions}
+            value={v.regionId}
+            onChange={(regionId) => set({ regionId })}
+            allowEmpty
+          />
+        </Field>
+        <Field label={t('cameras.location')}>
+          <span className="muted">
+            {v.location
+              ? `${v.location.lon.toFixed(5)}, ${v.location.lat.toFixed(5)}`
+              : t('cameras.pickOnMap')}
+          </span>
+        </Field>
       </div>
       <LocationPicker
         regions={regions}
@@ -104,7 +93,6 @@ export function CameraForm({
         value={v.location}
         onChange={(location) => set({ location })}
       />
-      {error && <div className="form-error">{error}</div>}
-    </Dialog>
+    </FormDialog>
   );
 }

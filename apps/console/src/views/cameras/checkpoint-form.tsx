@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { CreateCheckpoint, RegionView } from '@xueliang/contracts';
 import { useI18n } from '../../i18n/i18n-provider';
-import { Dialog } from '../common/dialog';
+import { Field, FormDialog, TextField } from '../common/form';
 import { RegionSelect } from '../common/region-select';
 import { LocationPicker } from '../map/location-picker';
 
@@ -20,58 +20,49 @@ export function CheckpointForm({
 }) {
   const { t } = useI18n();
   const [v, setV] = useState(initial);
-  const [error, setError] = useState<string | null>(null);
   const set = (patch: Partial<typeof v>) => setV((prev) => ({ ...prev, ...patch }));
-  const ok = v.code && v.name && v.regionId && v.location && v.road && v.direction;
+  const ok = !!(v.code && v.name && v.regionId && v.location && v.road && v.direction);
   return (
-    <Dialog
+    <FormDialog
       title={t('cameras.checkpoints')}
       onClose={onClose}
+      onSubmit={() => onSubmit({ ...v, location: v.location! })}
+      canSubmit={ok}
       wide
       testId="checkpoint-form"
-      footer={
-        <>
-          <button type="button" className="btn" onClick={onClose}>
-            {t('common.cancel')}
-          </button>
-          <button
-            type="button"
-            className="btn btn-primary"
-            disabled={!ok}
-            onClick={async () => setError(await onSubmit({ ...v, location: v.location! }))}
-          >
-            {t('common.save')}
-          </button>
-        </>
-      }
     >
       <div className="form-grid">
-        <label>{t('checkpoints.code')}</label>
-        <input value={v.code} disabled={editing} onChange={(e) => set({ code: e.target.value })} />
-        <label>{t('common.name')}</label>
-        <input value={v.name} onChange={(e) => set({ name: e.target.value })} />
-        <label>{t('checkpoints.road')}</label>
-        <input value={v.road} onChange={(e) => set({ road: e.target.value })} />
-        <label>{t('checkpoints.direction')}</label>
-        <input value={v.direction} onChange={(e) => set({ direction: e.target.value })} />
-        <label>{t('checkpoints.lanes')}</label>
-        <input
+        <TextField
+          label={t('checkpoints.code')}
+          value={v.code}
+          disabled={editing}
+          onChange={(code) => set({ code })}
+        />
+        <TextField label={t('common.name')} value={v.name} onChange={(name) => set({ name })} />
+        <TextField label={t('checkpoints.road')} value={v.road} onChange={(road) => set({ road })} />
+        <TextField
+          label={t('checkpoints.direction')}
+          value={v.direction}
+          onChange={(direction) => set({ direction })}
+        />
+        <TextField
+          label={t('checkpoints.lanes')}
           type="number"
           min={1}
           max={16}
-          value={v.lanes}
-          onChange={(e) => set({ lanes: Number(e.target.value) })}
+          value={String(v.lanes)}
+          onChange={(lanes) => set({ lanes: Number(lanes) })}
         />
-        <label>{t('common.region')}</label>
-        <RegionSelect
-          regions={regions}
-          value={v.regionId}
-          onChange={(regionId) => set({ regionId })}
-          allowEmpty
-        />
+        <Field label={t('common.region')}>
+          <RegionSelect
+            regions={regions}
+            value={v.regionId}
+            onChange={(regionId) => set({ regionId })}
+            allowEmpty
+          />
+        </Field>
       </div>
       <LocationPicker regions={regions} value={v.location} onChange={(location) => set({ location })} />
-      {error && <div className="form-error">{error}</div>}
-    </Dialog>
+    </FormDialog>
   );
 }
