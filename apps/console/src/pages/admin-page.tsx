@@ -16,7 +16,7 @@ import {
   type UnitFormValue,
   type UserFormValue,
 } from '../views/admin/admin-tables';
-import { StateBox } from '../views/common/state-box';
+import { ListStateBox, StateBox } from '../views/common/state-box';
 import { Tabs } from '../views/common/tabs';
 
 type Tab = 'users' | 'regions' | 'units' | 'sla' | 'integrations' | 'audit';
@@ -27,6 +27,16 @@ function message(err: unknown): string {
     return issues ? `${err.message} (${issues})` : err.message;
   }
   return String(err);
+}
+
+/** Runs a save for a form: null when it worked, else the message the form shows. */
+async function attempt(save: () => Promise<unknown>): Promise<string | null> {
+  try {
+    await save();
+    return null;
+  } catch (err) {
+    return message(err);
+  }
 }
 
 /** 系统管理: ?tab= picks the table; each table loads only when shown. */
@@ -55,8 +65,8 @@ export function AdminPage() {
         <StateBox loading={regions.loading} error={regions.error} empty={!regions.index.list.length}>
           <RegionsTable
             regions={regions.index.list}
-            onSave={async ({ id, value }: { id?: string; value: RegionFormValue }) => {
-              try {
+            onSave={({ id, value }: { id?: string; value: RegionFormValue }) =>
+              attempt(async () => {
                 const centre = { lon: Number(value.lon), lat: Number(value.lat) };
                 if (id) await regionsApi.update(id, { name: value.name, centre });
                 else
@@ -68,11 +78,8 @@ export function AdminPage() {
                     centre,
                   });
                 regions.reload();
-                return null;
-              } catch (err) {
-                return message(err);
-              }
-            }}
+              })
+            }
           />
         </StateBox>
       )}
@@ -86,12 +93,12 @@ export function AdminPage() {
 function UsersSection({ regions }: { regions: Parameters<typeof UsersTable>[0]['regions'] }) {
   const users = useResource(() => usersApi.list(), []);
   return (
-    <StateBox loading={users.loading} error={users.error} empty={!users.data?.length} onRetry={users.reload}>
+    <ListStateBox list={users}>
       <UsersTable
         users={users.data ?? []}
         regions={regions}
-        onSave={async ({ id, value }: { id?: string; value: UserFormValue }) => {
-          try {
+        onSave={({ id, value }: { id?: string; value: UserFormValue }) =>
+          attempt(async () => {
             const base = {
               displayName: value.displayName,
               roles: value.roles as Role[],
@@ -112,53 +119,42 @@ function UsersSection({ regions }: { regions: Parameters<typeof UsersTable>[0]['
                 phone: value.phone || undefined,
               });
             users.reload();
-            return null;
-          } catch (err) {
-            return message(err);
-          }
-        }}
+          })
+        }
       />
-    </StateBox>
+    </ListStateBox>
   );
 }
 
 function UnitsSection({ regions }: { regions: Parameters<typeof UnitsTable>[0]['regions'] }) {
   const units = useResource(() => unitsApi.list(), []);
   return (
-    <StateBox loading={units.loading} error={units.error} empty={!units.data?.length} onRetry={units.reload}>
+    <ListStateBox list={units}>
       <UnitsTable
         units={units.data ?? []}
         regions={regions}
-        onSave={async ({ id, value }: { id?: string; value: UnitFormValue }) => {
-          try {
+        onSave={({ id, value }: { id?: string; value: UnitFormValue }) =>
+          attempt(async () => {
             const body = { name: value.name, kind: value.kind as UnitKind, regionId: value.regionId };
             if (id)
               await unitsApi.update(id, { ...body, phone: value.phone || null, disabled: value.disabled });
             else await unitsApi.create({ ...body, phone: value.phone || undefined });
             units.reload();
-            return null;
-          } catch (err) {
-            return message(err);
-          }
-        }}
+          })
+        }
       />
-    </StateBox>
+    </ListStateBox>
   );
 }
 
 function SlaSection() {
   const policies = useResource(() => slaApi.list(), []);
   return (
-    <StateBox
-      loading={policies.loading}
-      error={policies.error}
-      empty={!policies.data?.length}
-      onRetry={policies.reload}
-    >
+    <ListStateBox list={policies}>
       <SlaTable
         policies={policies.data ?? []}
-        onSave={async ({ id, patch }) => {
-          try {
+        onSave={({ id, patch }) =>
+          attempt(async () => {
             const {
               acknowledgeSeconds,
               dispatchSeconds,
@@ -179,13 +175,10 @@ function SlaSection() {
             };
             const updated = await slaApi.update(id, body);
             policies.setData((prev) => (prev ?? []).map((p) => (p.id === id ? updated : p)));
-            return null;
-          } catch (err) {
-            return message(err);
-          }
-        }}
+          })
+        }
       />
-    </StateBox>
+    </ListStateBox>
   );
 }
 
@@ -214,8 +207,8 @@ function IntegrationsSection({ regions }: { regions: Parameters<typeof Integrati
 function AuditSection() {
   const audit = useResource(() => auditApi.list(), []);
   return (
-    <StateBox loading={audit.loading} error={audit.error} empty={!audit.data?.length} onRetry={audit.reload}>
+    <ListStateBox list={audit}>
       <AuditTable entries={audit.data ?? []} />
-    </StateBox>
+    </ListStateBox>
   );
 }

@@ -14,7 +14,8 @@ import { CameraForm, type CameraFormValue } from '../views/cameras/camera-form';
 import { CheckpointForm } from '../views/cameras/checkpoint-form';
 import { MuteDialog } from '../views/cameras/mute-dialog';
 import { statusReasonText } from '../views/cameras/status-reason';
-import { StateBox } from '../views/common/state-box';
+import { CreateToolbar, DataTable } from '../views/common/form';
+import { ListStateBox, StateBox } from '../views/common/state-box';
 import { Tabs } from '../views/common/tabs';
 
 type Tab = 'list' | 'health' | 'discovery' | 'checkpoints' | 'mutes';
@@ -133,82 +134,78 @@ export function CamerasPage() {
             empty={!shown.length}
             onRetry={cameras.reload}
           >
-            <table className="table" data-testid="camera-table">
-              <thead>
-                <tr>
-                  <th>{t('common.name')}</th>
-                  <th>{t('common.status')}</th>
-                  <th>{t('cameras.reason')}</th>
-                  <th>{t('common.region')}</th>
-                  <th>{t('cameras.model')}</th>
-                  <th>{t('cameras.lastSeen')}</th>
-                  <th>{t('common.actions')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {shown.slice(0, 1000).map((c) => (
-                  <tr key={c.id} data-testid="camera-row" data-camera-id={c.id} data-status={c.status}>
-                    <td>
-                      {c.name}
-                      <div className="muted small mono">{c.onvifAddress}</div>
-                    </td>
-                    <td>
-                      <span className={`badge badge-${c.status}`}>
-                        {t(`camera.${c.status}` as MessageKey)}
-                      </span>
-                    </td>
-                    <td className={c.status === 'offline' ? 'text-error' : 'muted'}>
-                      {statusReasonText(t, c.statusReason)}
-                    </td>
-                    <td>{c.regionName}</td>
-                    <td className="muted">
-                      {[c.manufacturer, c.model].filter(Boolean).join(' ') || '—'}
-                      {c.ptz ? ` · ${t('cameras.ptz')}` : ''}
-                    </td>
-                    <td className="muted">{formatDateTime(c.lastSeenAt, locale)}</td>
-                    <td>
-                      <div className="btn-row">
-                        <button
-                          type="button"
-                          className="btn btn-small"
-                          onClick={() =>
-                            setForm({
-                              camera: c,
-                              initial: {
-                                ...blank(c.onvifAddress, c.name),
-                                regionId: c.regionId,
-                                location: c.location,
-                                password: '',
-                              },
-                            })
+            <DataTable
+              testId="camera-table"
+              columns={[
+                t('common.name'),
+                t('common.status'),
+                t('cameras.reason'),
+                t('common.region'),
+                t('cameras.model'),
+                t('cameras.lastSeen'),
+                t('common.actions'),
+              ]}
+            >
+              {shown.slice(0, 1000).map((c) => (
+                <tr key={c.id} data-testid="camera-row" data-camera-id={c.id} data-status={c.status}>
+                  <td>
+                    {c.name}
+                    <div className="muted small mono">{c.onvifAddress}</div>
+                  </td>
+                  <td>
+                    <span className={`badge badge-${c.status}`}>{t(`camera.${c.status}` as MessageKey)}</span>
+                  </td>
+                  <td className={c.status === 'offline' ? 'text-error' : 'muted'}>
+                    {statusReasonText(t, c.statusReason)}
+                  </td>
+                  <td>{c.regionName}</td>
+                  <td className="muted">
+                    {[c.manufacturer, c.model].filter(Boolean).join(' ') || '—'}
+                    {c.ptz ? ` · ${t('cameras.ptz')}` : ''}
+                  </td>
+                  <td className="muted">{formatDateTime(c.lastSeenAt, locale)}</td>
+                  <td>
+                    <div className="btn-row">
+                      <button
+                        type="button"
+                        className="btn btn-small"
+                        onClick={() =>
+                          setForm({
+                            camera: c,
+                            initial: {
+                              ...blank(c.onvifAddress, c.name),
+                              regionId: c.regionId,
+                              location: c.location,
+                              password: '',
+                            },
+                          })
+                        }
+                      >
+                        {t('common.edit')}
+                      </button>
+                      <button type="button" className="btn btn-small" onClick={() => setMuting(c)}>
+                        {t('mute.action')}
+                      </button>
+                      <button
+                        type="button"
+                        className="btn btn-small btn-danger"
+                        onClick={async () => {
+                          if (!window.confirm(`${t('common.confirmDelete')} ${c.name}`)) return;
+                          try {
+                            await camerasApi.remove(c.id);
+                            cameras.reload();
+                          } catch (err) {
+                            setNotice(describe(err));
                           }
-                        >
-                          {t('common.edit')}
-                        </button>
-                        <button type="button" className="btn btn-small" onClick={() => setMuting(c)}>
-                          {t('mute.action')}
-                        </button>
-                        <button
-                          type="button"
-                          className="btn btn-small btn-danger"
-                          onClick={async () => {
-                            if (!window.confirm(`${t('common.confirmDelete')} ${c.name}`)) return;
-                            try {
-                              await camerasApi.remove(c.id);
-                              cameras.reload();
-                            } catch (err) {
-                              setNotice(describe(err));
-                            }
-                          }}
-                        >
-                          {t('common.delete')}
-                        </button>
-                      </div>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+                        }}
+                      >
+                        {t('common.delete')}
+                      </button>
+                    </div>
+                  </td>
+                </tr>
+              ))}
+            </DataTable>
           </StateBox>
         </>
       )}
@@ -217,66 +214,52 @@ export function CamerasPage() {
       )}
       {tab === 'checkpoints' && (
         <div>
-          <div className="toolbar">
-            <span className="spacer" />
-            <button type="button" className="btn btn-primary btn-small" onClick={() => setCpForm({})}>
-              {t('common.create')}
-            </button>
-          </div>
-          <StateBox
-            loading={checkpoints.loading}
-            error={checkpoints.error}
-            empty={!checkpoints.data?.length}
-            onRetry={checkpoints.reload}
-          >
-            <table className="table" data-testid="checkpoint-table">
-              <thead>
-                <tr>
-                  <th>{t('checkpoints.code')}</th>
-                  <th>{t('common.name')}</th>
-                  <th>{t('checkpoints.road')}</th>
-                  <th>{t('checkpoints.direction')}</th>
-                  <th>{t('checkpoints.lanes')}</th>
-                  <th>{t('common.region')}</th>
-                  <th>{t('common.status')}</th>
-                  <th>{t('common.actions')}</th>
+          <CreateToolbar onCreate={() => setCpForm({})} />
+          <ListStateBox list={checkpoints}>
+            <DataTable
+              testId="checkpoint-table"
+              columns={[
+                t('checkpoints.code'),
+                t('common.name'),
+                t('checkpoints.road'),
+                t('checkpoints.direction'),
+                t('checkpoints.lanes'),
+                t('common.region'),
+                t('common.status'),
+                t('common.actions'),
+              ]}
+            >
+              {(checkpoints.data ?? []).map((c) => (
+                <tr key={c.id}>
+                  <td className="mono">{c.code}</td>
+                  <td>{c.name}</td>
+                  <td>{c.road}</td>
+                  <td>{c.direction}</td>
+                  <td>{c.lanes}</td>
+                  <td>{c.regionName ?? regions.index.byId.get(c.regionId)?.name}</td>
+                  <td>{c.status ?? '—'}</td>
+                  <td>
+                    <div className="btn-row">
+                      <button type="button" className="btn btn-small" onClick={() => setCpForm({ cp: c })}>
+                        {t('common.edit')}
+                      </button>
+                      <button
+                        type="button"
+                        className="btn btn-small btn-danger"
+                        onClick={async () => {
+                          if (!window.confirm(`${t('common.confirmDelete')} ${c.name}`)) return;
+                          await checkpointsApi.remove(c.id).catch((err: unknown) => setNotice(describe(err)));
+                          checkpoints.reload();
+                        }}
+                      >
+                        {t('common.delete')}
+                      </button>
+                    </div>
+                  </td>
                 </tr>
-              </thead>
-              <tbody>
-                {(checkpoints.data ?? []).map((c) => (
-                  <tr key={c.id}>
-                    <td className="mono">{c.code}</td>
-                    <td>{c.name}</td>
-                    <td>{c.road}</td>
-                    <td>{c.direction}</td>
-                    <td>{c.lanes}</td>
-                    <td>{c.regionName ?? regions.index.byId.get(c.regionId)?.name}</td>
-                    <td>{c.status ?? '—'}</td>
-                    <td>
-                      <div className="btn-row">
-                        <button type="button" className="btn btn-small" onClick={() => setCpForm({ cp: c })}>
-                          {t('common.edit')}
-                        </button>
-                        <button
-                          type="button"
-                          className="btn btn-small btn-danger"
-                          onClick={async () => {
-                            if (!window.confirm(`${t('common.confirmDelete')} ${c.name}`)) return;
-                            await checkpointsApi
-                              .remove(c.id)
-                              .catch((err: unknown) => setNotice(describe(err)));
-                            checkpoints.reload();
-                          }}
-                        >
-                          {t('common.delete')}
-                        </button>
-                      </div>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </StateBox>
+              ))}
+            </DataTable>
+          </ListStateBox>
         </div>
       )}
       {tab === 'mutes' && <Mutes cameras={list} />}
@@ -384,34 +367,27 @@ function Discovery({ onRegister }: { onRegister(d: DiscoveredDevice): void }) {
         empty={!found.data?.items.length}
         onRetry={reload}
       >
-        <table className="table" data-testid="discovery-table">
-          <thead>
-            <tr>
-              <th>{t('common.name')}</th>
-              <th>{t('cameras.address')}</th>
-              <th>{t('cameras.model')}</th>
-              <th>{t('common.actions')}</th>
+        <DataTable
+          testId="discovery-table"
+          columns={[t('common.name'), t('cameras.address'), t('cameras.model'), t('common.actions')]}
+        >
+          {(found.data?.items ?? []).map((d) => (
+            <tr key={d.urn || d.xaddr}>
+              <td>{d.name ?? '—'}</td>
+              <td className="mono">{d.xaddr}</td>
+              <td>{d.hardware ?? '—'}</td>
+              <td>
+                {d.registeredCameraId ? (
+                  <span className="muted">{t('cameras.registered')}</span>
+                ) : (
+                  <button type="button" className="btn btn-small" onClick={() => onRegister(d)}>
+                    {t('cameras.register')}
+                  </button>
+                )}
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {(found.data?.items ?? []).map((d) => (
-              <tr key={d.urn || d.xaddr}>
-                <td>{d.name ?? '—'}</td>
-                <td className="mono">{d.xaddr}</td>
-                <td>{d.hardware ?? '—'}</td>
-                <td>
-                  {d.registeredCameraId ? (
-                    <span className="muted">{t('cameras.registered')}</span>
-                  ) : (
-                    <button type="button" className="btn btn-small" onClick={() => onRegister(d)}>
-                      {t('cameras.register')}
-                    </button>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </DataTable>
       </StateBox>
     </div>
   );
@@ -431,55 +407,44 @@ function Mutes({ cameras }: { cameras: CameraView[] }) {
           {t('mute.ended')}
         </label>
       </div>
-      <StateBox
-        loading={mutes.loading}
-        error={mutes.error}
-        empty={!mutes.data?.length}
-        onRetry={mutes.reload}
-      >
-        <table className="table" data-testid="mutes-table">
-          <thead>
-            <tr>
-              <th>{t('cameras.list')}</th>
-              <th>{t('desk.filter.type')}</th>
-              <th>{t('mute.reason')}</th>
-              <th>{t('mute.until')}</th>
-              <th>{t('mute.events')}</th>
-              <th>{t('common.status')}</th>
-              <th />
+      <ListStateBox list={mutes}>
+        <DataTable
+          testId="mutes-table"
+          columns={[
+            t('cameras.list'),
+            t('desk.filter.type'),
+            t('mute.reason'),
+            t('mute.until'),
+            t('mute.events'),
+            t('common.status'),
+            '',
+          ]}
+        >
+          {(mutes.data ?? []).map((m) => (
+            <tr key={m.id}>
+              <td>{(m.cameraId && names.get(m.cameraId)) ?? m.cameraId ?? m.checkpointId}</td>
+              <td>{m.alertType ? t(`type.${m.alertType}` as MessageKey) : t('common.all')}</td>
+              <td>{m.reason}</td>
+              <td className="muted">{formatDateTime(m.endsAt, locale)}</td>
+              <td>{m.mutedEvents}</td>
+              <td>
+                {m.active ? <span className="badge badge-online">{t('mute.active')}</span> : t('mute.ended')}
+              </td>
+              <td>
+                {m.active && (
+                  <button
+                    type="button"
+                    className="btn btn-small"
+                    onClick={() => void mutesApi.cancel(m.id).then(mutes.reload, mutes.reload)}
+                  >
+                    {t('mute.cancel')}
+                  </button>
+                )}
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {(mutes.data ?? []).map((m) => (
-              <tr key={m.id}>
-                <td>{(m.cameraId && names.get(m.cameraId)) ?? m.cameraId ?? m.checkpointId}</td>
-                <td>{m.alertType ? t(`type.${m.alertType}` as MessageKey) : t('common.all')}</td>
-                <td>{m.reason}</td>
-                <td className="muted">{formatDateTime(m.endsAt, locale)}</td>
-                <td>{m.mutedEvents}</td>
-                <td>
-                  {m.active ? (
-                    <span className="badge badge-online">{t('mute.active')}</span>
-                  ) : (
-                    t('mute.ended')
-                  )}
-                </td>
-                <td>
-                  {m.active && (
-                    <button
-                      type="button"
-                      className="btn btn-small"
-                      onClick={() => void mutesApi.cancel(m.id).then(mutes.reload, mutes.reload)}
-                    >
-                      {t('mute.cancel')}
-                    </button>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </StateBox>
+          ))}
+        </DataTable>
+      </ListStateBox>
     </div>
   );
 }

@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import type { ApiRequestError } from '../../api/client';
+import type { Resource } from '../../hooks/use-resource';
 import { useI18n } from '../../i18n/i18n-provider';
 
 /** Loading, error and empty states look the same everywhere, so an operator reads them at a glance. */
@@ -54,4 +55,13 @@ export function StateBox({
       </div>
     );
   return <>{children}</>;
+}
+
+/** StateBox for a loaded list: empty while the list is, retry reloads it. */
+export function ListStateBox<T>({ list, children }: { list: Resource<T[]>; children?: ReactNode }) {
+  return (
+    <StateBox loading={list.loading} error={list.error} empty={!list.data?.length} onRetry={list.reload}>
+      {children}
+    </StateBox>
+  );
 }
