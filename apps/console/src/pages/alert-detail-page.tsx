@@ -1,15 +1,14 @@
-import { useCallback, useState } from 'react';
+import { useCallback } from 'react';
 import { Link, useParams } from 'react-router-dom';
-import type { AlertCommand, AlertDetailView, AlertView } from '@xueliang/contracts';
+import type { AlertDetailView, AlertView } from '@xueliang/contracts';
 import { alertsApi } from '../api/endpoints';
 import { useSession, useUser } from '../api/session-provider';
-import { useAlertCommand } from '../hooks/use-alert-command';
-import { useDispatchTargets } from '../hooks/use-dispatch-targets';
+import { useAlertActions } from '../hooks/use-alert-actions';
 import { useNow } from '../hooks/use-now';
 import { useResource } from '../hooks/use-resource';
 import { useSocketEvent } from '../hooks/use-socket-event';
 import { useI18n } from '../i18n/i18n-provider';
-import { AlertActions, type RunCommand } from '../views/alerts/alert-actions';
+import { AlertActions, ConflictBanner } from '../views/alerts/alert-actions';
 import { AlertSummary } from '../views/alerts/alert-summary';
 import { Timeline } from '../views/alerts/timeline';
 import { StateBox } from '../views/common/state-box';
@@ -24,9 +23,6 @@ export function AlertDetailPage() {
   const { hasRole } = useSession();
   const now = useNow(1000);
   const detail = useResource(() => alertsApi.get(id), [id]);
-  const [dialog, setDialog] = useState<AlertCommand | null>(null);
-  const [conflict, setConflict] = useState<string | null>(null);
-  const targets = useDispatchTargets(hasRole('dispatcher', 'supervisor'));
   const { reload, setData } = detail;
 
   const onChanged = useCallback(
@@ -37,17 +33,10 @@ export function AlertDetailPage() {
     },
     [setData, reload],
   );
-  const { run, busy } = useAlertCommand(onChanged);
+  const actions = useAlertActions(onChanged);
   useSocketEvent('alert.updated', (m) => {
     if (m.alert.id === id && detail.data && m.alert.version > detail.data.version) onChanged(m.alert);
   });
-
-  const runCommand: RunCommand = async (alert, command, extra) => {
-    setConflict(null);
-    const outcome = await run(alert, command, extra as never);
-    if (!outcome.ok) setConflict(outcome.conflict ? t('detail.conflict') : outcome.message);
-    return outcome;
-  };
 
   const alert = detail.data;
   const canLive = hasRole('duty_officer', 'dispatcher', 'supervisor', 'technician');
@@ -63,22 +52,10 @@ export function AlertDetailPage() {
         {alert && (
           <div className="detail" data-testid="alert-detail" data-alert-id={alert.id}>
             <div className="detail-main">
-              {conflict && (
-                <div className="conflict" data-testid="conflict">
-                  {conflict}
-                </div>
-              )}
+              <ConflictBanner message={actions.conflict} />
               <AlertSummary alert={alert} now={now} />
               <div className="panel">
-                <AlertActions
-                  alert={alert}
-                  user={user}
-                  targets={targets}
-                  busy={busy}
-                  dialog={dialog}
-                  onDialog={setDialog}
-                  onRun={runCommand}
-                />
+                <AlertActions alert={alert} user={user} {...actions.actionProps} />
               </div>
               <div className="panel">
                 <h3>{t('detail.camera')}</h3>

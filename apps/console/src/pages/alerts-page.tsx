@@ -1,18 +1,17 @@
 import { useCallback, useMemo, useRef, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
-import type { AlertCommand, AlertView, RaiseAlert } from '@xueliang/contracts';
+import type { AlertView, RaiseAlert } from '@xueliang/contracts';
 import { alertsApi, type AlertFilter } from '../api/endpoints';
 import { useSession, useUser } from '../api/session-provider';
-import { useAlertCommand } from '../hooks/use-alert-command';
+import { useAlertActions } from '../hooks/use-alert-actions';
 import { useAlertInbox } from '../hooks/use-alert-inbox';
 import { useBeep } from '../hooks/use-beep';
-import { useDispatchTargets } from '../hooks/use-dispatch-targets';
 import { useLocalStorage } from '../hooks/use-local-storage';
 import { useNow } from '../hooks/use-now';
 import { useRegions } from '../hooks/use-regions';
 import { useShortcuts } from '../hooks/use-shortcuts';
 import { useI18n } from '../i18n/i18n-provider';
-import { AlertActions, type RunCommand } from '../views/alerts/alert-actions';
+import { AlertActions, ConflictBanner } from '../views/alerts/alert-actions';
 import { AlertFilters } from '../views/alerts/alert-filters';
 import { AlertList } from '../views/alerts/alert-list';
 import { AlertSummary } from '../views/alerts/alert-summary';
@@ -57,10 +56,8 @@ export function AlertsPage() {
   const [muted, setMuted] = useLocalStorage('xl.desk.muted', false);
   const [toast, setToast] = useState<AlertView | null>(null);
   const [selectedId, setSelectedId] = useState<string | null>(null);
-  const [dialog, setDialog] = useState<AlertCommand | null>(null);
   const [help, setHelp] = useState(false);
   const [raising, setRaising] = useState(false);
-  const [conflict, setConflict] = useState<string | null>(null);
   const searchRef = useRef<HTMLInputElement>(null);
   const toastTimer = useRef<ReturnType<typeof setTimeout>>(undefined);
 
@@ -79,24 +76,19 @@ export function AlertsPage() {
     { userId: user.id, regionPath: (id) => regions.index.byId.get(id)?.path },
     onArrival,
   );
-  const { run, busy } = useAlertCommand(inbox.put);
-  const targets = useDispatchTargets(hasRole('dispatcher', 'supervisor'));
+  const { setConflict, setDialog, runCommand, ...actions } = useAlertActions(inbox.put);
   const alerts = inbox.alerts;
   const selected = alerts.find((a) => a.id === selectedId) ?? null;
 
   // Stable handlers, so the memoised rows do not all re-render on every desk render.
-  const selectRow = useCallback((a: AlertView) => {
-    setSelectedId(a.id);
-    setConflict(null);
-  }, []);
+  const selectRow = useCallback(
+    (a: AlertView) => {
+      setSelectedId(a.id);
+      setConflict(null);
+    },
+    [setConflict],
+  );
   const openRow = useCallback((a: AlertView) => navigate(`/alerts/${a.id}`), [navigate]);
-
-  const runCommand: RunCommand = async (alert, command, extra) => {
-    setConflict(null);
-    const outcome = await run(alert, command, extra as never);
-    if (!outcome.ok) setConflict(outcome.conflict ? t('detail.conflict') : outcome.message);
-    return outcome;
-  };
 
   const move = (delta: number) => {
     if (!alerts.length) return;
@@ -200,21 +192,9 @@ export function AlertsPage() {
         <aside className="desk-preview" data-testid="alert-preview">
           {selected ? (
             <>
-              {conflict && (
-                <div className="conflict" data-testid="conflict">
-                  {conflict}
-                </div>
-              )}
+              <ConflictBanner message={actions.conflict} />
               <AlertSummary alert={selected} now={now} />
-              <AlertActions
-                alert={selected}
-                user={user}
-                targets={targets}
-                busy={busy}
-                dialog={dialog}
-                onDialog={setDialog}
-                onRun={runCommand}
-              />
+              <AlertActions alert={selected} user={user} {...actions.actionProps} />
               <Link to={`/alerts/${selected.id}`} data-testid="open-detail">
                 {t('help.enter')} ↵
               </Link>

@@ -18,6 +18,16 @@ export type RunCommand = (
   extra: Record<string, unknown>,
 ) => Promise<CommandOutcome>;
 
+/** Why the last command did not go through (someone else acted first, or the api refused). */
+export function ConflictBanner({ message }: { message: string | null }) {
+  if (!message) return null;
+  return (
+    <div className="conflict" data-testid="conflict">
+      {message}
+    </div>
+  );
+}
+
 export function AlertActions({
   alert,
   user,
