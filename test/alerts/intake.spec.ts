@@ -4,10 +4,8 @@ import {
   addCamera,
   AlertStack,
   cameraEvent,
-  connect,
   countRows,
   LiveClient,
-  places,
   Place,
   record,
   startAlertStack,
@@ -17,22 +15,18 @@ import {
 describe('alert intake: queue → alert-service → PostgreSQL → socket.io', () => {
   let stack: AlertStack;
   let where: Place;
-  const sockets: LiveClient[] = [];
 
   beforeAll(async () => {
     stack = await startAlertStack();
-    where = await places(stack.pg);
+    where = stack.where;
   });
   afterAll(async () => {
-    sockets.forEach((s) => s.disconnect());
     await stack.close();
   });
 
   async function live(username: string): Promise<LiveClient> {
     const s = await login(stack.api, username);
-    const socket = await connect(stack.api.url, s.accessToken);
-    sockets.push(socket);
-    return socket;
+    return stack.live(s.accessToken);
   }
 
   it('pushes alert.created to its township and the county, not to another township', async () => {
@@ -74,9 +68,7 @@ describe('alert intake: queue → alert-service → PostgreSQL → socket.io', (
 
   async function connectAs(username: string): Promise<LiveClient> {
     const s = await login(stack.api, username, 'password123');
-    const socket = await connect(stack.api.url, s.accessToken);
-    sockets.push(socket);
-    return socket;
+    return stack.live(s.accessToken);
   }
 
   it('the same event added twice makes one alert counting one event', async () => {

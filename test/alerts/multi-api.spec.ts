@@ -1,23 +1,12 @@
 import type { INestApplication } from '@nestjs/common';
 import type { AlertView, SyncResult } from '@xueliang/contracts';
 import { login } from '../support/api';
-import {
-  addCamera,
-  AlertStack,
-  cameraEvent,
-  connect,
-  LiveClient,
-  places,
-  record,
-  startAlertStack,
-  until,
-} from './support';
+import { addCamera, AlertStack, cameraEvent, connect, record, startAlertStack, until } from './support';
 
 describe('two api instances behind one Redis both deliver socket events', () => {
   let stack: AlertStack;
   let second: INestApplication;
   let secondUrl: string;
-  const sockets: LiveClient[] = [];
 
   beforeAll(async () => {
     stack = await startAlertStack();
@@ -28,19 +17,17 @@ describe('two api instances behind one Redis both deliver socket events', () => 
     secondUrl = `http://127.0.0.1:${(second.getHttpServer().address() as { port: number }).port}`;
   });
   afterAll(async () => {
-    sockets.forEach((s) => s.disconnect());
     await second.close();
     await stack.close();
   });
 
   it('an alert from the alert-service and commands on either node reach sockets on both', async () => {
-    const where = await places(stack.pg);
+    const where = stack.where;
     const camera = await addCamera(stack.pg, where.village1);
     const dutyT1 = await login(stack.api, 'duty_t1');
     const county = await login({ url: secondUrl }, 'duty');
-    const onFirst = await connect(stack.api.url, dutyT1.accessToken);
-    const onSecond = await connect(secondUrl, county.accessToken);
-    sockets.push(onFirst, onSecond);
+    const onFirst = await stack.live(dutyT1.accessToken);
+    const onSecond = await stack.live(county.accessToken, secondUrl);
     const first = record(onFirst);
     const secondSeen = record(onSecond);
 
@@ -65,7 +52,7 @@ describe('two api instances behind one Redis both deliver socket events', () => 
   });
 
   it('a console whose api node restarts gets every change it missed from the new node', async () => {
-    const where = await places(stack.pg);
+    const where = stack.where;
     const camera = await addCamera(stack.pg, where.village1);
     const county = await login({ url: secondUrl }, 'duty');
     const socket = await connect(secondUrl, county.accessToken);
@@ -92,8 +79,7 @@ describe('two api instances behind one Redis both deliver socket events', () => 
     second = await createApiApp({ logger: false });
     await second.listen(0, '127.0.0.1');
     secondUrl = `http://127.0.0.1:${(second.getHttpServer().address() as { port: number }).port}`;
-    const again = await connect(secondUrl, county.accessToken);
-    sockets.push(again);
+    const again = await stack.live(county.accessToken, secondUrl);
     const missed = await new Promise<SyncResult>((resolve) =>
       again.emit('sync', { since: lastSeq }, resolve),
     );

@@ -4,17 +4,7 @@ import { createRedis } from '@xueliang/platform';
 import { slaJobId, slaQueue, type SlaCheckJob } from '@xueliang/queue';
 import { bodyOf, login, type Session } from '../support/api';
 import { TEST_REDIS_URL } from '../support/database';
-import {
-  addCamera,
-  AlertStack,
-  cameraEvent,
-  connect,
-  LiveClient,
-  places,
-  Place,
-  startAlertStack,
-  until,
-} from './support';
+import { addCamera, AlertStack, cameraEvent, Place, startAlertStack, until } from './support';
 
 describe('SLA deadlines: breach, overdue, escalation, restart', () => {
   let stack: AlertStack;
@@ -23,16 +13,14 @@ describe('SLA deadlines: breach, overdue, escalation, restart', () => {
   let supervisor: Session;
   let sla: Queue<SlaCheckJob>;
   const redis = createRedis(TEST_REDIS_URL);
-  const sockets: LiveClient[] = [];
 
   beforeAll(async () => {
     stack = await startAlertStack();
-    where = await places(stack.pg);
+    where = stack.where;
     sla = slaQueue(redis, stack.api.redisPrefix);
     [admin, supervisor] = await Promise.all([login(stack.api, 'admin'), login(stack.api, 'supervisor')]);
   });
   afterAll(async () => {
-    sockets.forEach((s) => s.disconnect());
     await sla.close();
     await redis.quit();
     await stack.close();
@@ -81,8 +69,7 @@ describe('SLA deadlines: breach, overdue, escalation, restart', () => {
   });
 
   it('a missed deadline marks the alert overdue, tells supervisors and lifts it to the parent region', async () => {
-    const socket = await connect(stack.api.url, supervisor.accessToken);
-    sockets.push(socket);
+    const socket = await stack.live(supervisor.accessToken);
     const overdue: AlertOverdueMessage[] = [];
     socket.on('alert.overdue', (m) => overdue.push(m));
 

@@ -14,6 +14,8 @@ import { AlertService } from '../../apps/alert-service/src/alert-service';
 import { startApi, type TestApi } from '../support/api';
 import { TEST_REDIS_URL } from '../support/database';
 
+export { until } from '../support/wait';
+
 export type LiveClient = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 export interface AlertStack {
@@ -21,7 +23,11 @@ export interface AlertStack {
   service: AlertService | null;
   pg: Client;
   events: Queue<RawEvent>;
+  /** The demo county's places (see places()). */
+  where: Place;
   enqueue(event: RawEvent): Promise<void>;
+  /** A socket.io client signed in with `token` (to the stack's api unless `url`); close() disconnects it. */
+  live(token: string, url?: string): Promise<LiveClient>;
   startService(): Promise<AlertService>;
   stopService(): Promise<void>;
   close(): Promise<void>;
@@ -34,12 +40,19 @@ export async function startAlertStack(options: { service?: boolean } = {}): Prom
   await pg.connect();
   const redis = createRedis(TEST_REDIS_URL);
   const events = eventsQueue(redis, api.redisPrefix);
+  const sockets: LiveClient[] = [];
   const stack: AlertStack = {
     api,
     service: null,
     pg,
     events,
+    where: await places(pg),
     enqueue: (event) => enqueueRawEvent(events, event),
+    async live(token, url = api.url) {
+      const socket = await connect(url, token);
+      sockets.push(socket);
+      return socket;
+    },
     async startService() {
       const service = new AlertService({
         databaseUrl: api.databaseUrl,
@@ -56,6 +69,7 @@ export async function startAlertStack(options: { service?: boolean } = {}): Prom
       stack.service = null;
     },
     async close() {
+      sockets.forEach((s) => s.disconnect());
       await stack.stopService();
       await events.close();
       await redis.quit();
@@ -126,21 +140,6 @@ export function record(socket: LiveClient): { created: AlertChangeMessage[]; upd
   socket.on('alert.created', (m) => seen.created.push(m));
   socket.on('alert.updated', (m) => seen.updated.push(m));
   return seen;
-}
-
-/** Polls until the condition holds; fails with the label after `ms` (a bound, not an assertion on speed). */
-export async function until<T>(
-  label: string,
-  probe: () => Promise<T> | T,
-  ms = 30_000,
-): Promise<NonNullable<T>> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value) return value as NonNullable<T>;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${label}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 export async function countRows(pg: Client, sql: string, params: unknown[] = []): Promise<number> {

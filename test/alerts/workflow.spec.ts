@@ -12,8 +12,6 @@ import {
   AlertStack,
   cameraEvent,
   connect,
-  LiveClient,
-  places,
   Place,
   record,
   startAlertStack,
@@ -24,7 +22,6 @@ describe('the alert loop over REST and socket.io', () => {
   let stack: AlertStack;
   let where: Place;
   let camera: string;
-  const sockets: LiveClient[] = [];
   let duty: Session;
   let dispatcher: Session;
   let supervisor: Session;
@@ -32,14 +29,13 @@ describe('the alert loop over REST and socket.io', () => {
 
   beforeAll(async () => {
     stack = await startAlertStack();
-    where = await places(stack.pg);
+    where = stack.where;
     camera = await addCamera(stack.pg, where.village1);
     [duty, dispatcher, supervisor, responder] = await Promise.all(
       ['duty_t1', 'dispatcher_t1', 'supervisor', 'responder_t1'].map((u) => login(stack.api, u)),
     );
   });
   afterAll(async () => {
-    sockets.forEach((s) => s.disconnect());
     await stack.close();
   });
 
@@ -68,8 +64,7 @@ describe('the alert loop over REST and socket.io', () => {
   it('runs NEW → … → CLOSED with a timeline, audit and a push for every step', async () => {
     const units = (await (await dispatcher.call('/api/units')).json()) as UnitView[];
     const gridTeam = units.find((u) => u.kind === 'grid_team')!;
-    const socket = await connect(stack.api.url, duty.accessToken);
-    sockets.push(socket);
+    const socket = await stack.live(duty.accessToken);
     const seen = record(socket);
 
     let a = await raise();
@@ -300,8 +295,7 @@ describe('the alert loop over REST and socket.io', () => {
       async () => (await stack.pg.query('SELECT 1 FROM alerts WHERE camera_id = $1', [other])).rowCount,
     );
 
-    const back = await connect(stack.api.url, duty.accessToken);
-    sockets.push(back);
+    const back = await stack.live(duty.accessToken);
     const missed = await new Promise<SyncResult>((resolve) =>
       back.emit('sync', { since: start.lastSeq }, resolve),
     );
@@ -313,8 +307,7 @@ describe('the alert loop over REST and socket.io', () => {
     expect(BigInt(missed.lastSeq)).toBeGreaterThan(BigInt(start.lastSeq));
 
     const county = await login(stack.api, 'duty');
-    const cs = await connect(stack.api.url, county.accessToken);
-    sockets.push(cs);
+    const cs = await stack.live(county.accessToken);
     const countyMissed = await new Promise<SyncResult>((resolve) =>
       cs.emit('sync', { since: start.lastSeq }, resolve),
     );

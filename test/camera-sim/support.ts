@@ -1,26 +1,9 @@
 import { spawn, ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import os from 'node:os';
-import path from 'node:path';
-import { CameraFleet, FleetOptions } from '../../apps/camera-sim/src/fleet';
 import { passwordDigest } from '../../apps/camera-sim/src/soap';
+import { untilDefined } from '../support/wait';
 
-/** Clips are cached across runs here so only the first run pays for the encodes. */
-export const TEST_CACHE_DIR = path.join(os.tmpdir(), 'xl-camera-sim-test-cache');
-export const FFMPEG = process.env.FFMPEG_PATH || '/usr/bin/ffmpeg';
-export const FFPROBE = path.join(path.dirname(FFMPEG), 'ffprobe');
-
-export function startFleet(options: FleetOptions = {}): Promise<CameraFleet> {
-  return CameraFleet.start({
-    count: 3,
-    ptzEvery: 2,
-    discoveryPort: 0,
-    multicast: false,
-    cacheDir: TEST_CACHE_DIR,
-    ffmpegPath: FFMPEG,
-    ...options,
-  });
-}
+export { FFMPEG, FFPROBE, SIM_CACHE_DIR as TEST_CACHE_DIR, startFleet } from '../support/sim-fleet';
 
 /** A SOAP request as ONVIF clients send it, WS-Security UsernameToken included when a password is given. */
 export function soapRequest(body: string, user?: string, password?: string): string {
@@ -79,15 +62,7 @@ export function spawnTracked(children: Set<ChildProcess>, cmd: string, args: str
   return child;
 }
 
-export async function until<T>(
-  fn: () => Promise<T | undefined> | T | undefined,
-  timeoutMs = 15_000,
-): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 100));
-  }
+/** The sim suites wait 15 s by default. */
+export function until<T>(fn: () => Promise<T | undefined> | T | undefined, timeoutMs = 15_000): Promise<T> {
+  return untilDefined(fn, timeoutMs);
 }

@@ -3,14 +3,13 @@ import os from 'node:os';
 import path from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { CameraFleet, FleetOptions } from '../../apps/camera-sim/src/fleet';
+import type { CameraFleet } from '../../apps/camera-sim/src/fleet';
 import { Camera, CredentialCipher, dataSourceOptions, Region } from '@xueliang/db';
 import { TEST_CREDENTIAL_KEY } from '../support/env';
+import { FFMPEG } from '../support/sim-fleet';
 
-/** Clips are cached across runs so only the first run pays for the sim's encodes. */
-export const SIM_CACHE_DIR = path.join(os.tmpdir(), 'xl-camera-sim-test-cache');
-export const FFMPEG = process.env.FFMPEG_PATH || '/usr/bin/ffmpeg';
-export const FFPROBE = path.join(path.dirname(FFMPEG), 'ffprobe');
+export { FFMPEG, FFPROBE, SIM_CACHE_DIR, startFleet } from '../support/sim-fleet';
+export { untilDefined as until } from '../support/wait';
 
 /** Short timings so suites run in seconds; no test asserts on them. */
 export const FAST_GATEWAY_ENV: NodeJS.ProcessEnv = {
@@ -31,18 +30,6 @@ export const FAST_GATEWAY_ENV: NodeJS.ProcessEnv = {
   DISCOVERY_WINDOW_MS: '800',
   HLS_DIR: path.join(os.tmpdir(), 'xl-gateway-test-hls'),
 };
-
-export function startFleet(options: FleetOptions = {}): Promise<CameraFleet> {
-  return CameraFleet.start({
-    count: 3,
-    ptzEvery: 2,
-    discoveryPort: 0,
-    multicast: false,
-    cacheDir: SIM_CACHE_DIR,
-    ffmpegPath: FFMPEG,
-    ...options,
-  });
-}
 
 export interface TestGateway {
   app: INestApplication;
@@ -117,19 +104,6 @@ export async function insertSimCameras(
     }),
   );
   return ds.getRepository(Camera).save(rows);
-}
-
-export async function until<T>(
-  fn: () => Promise<T | undefined | false> | T | undefined | false,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 export function pidAlive(pid: number): boolean {
