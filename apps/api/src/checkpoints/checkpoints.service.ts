@@ -1,10 +1,8 @@
-import { BadRequestException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import {
   CheckpointPassRecordSchema,
-  describeIssues,
-  summariseIssues,
   type CheckpointView,
   type CreateCheckpoint,
   type RawEvent,
@@ -12,6 +10,7 @@ import {
 } from '@xueliang/contracts';
 import { assertVisible, assertWritable, AuthUser, scopeToRegion } from '@xueliang/auth';
 import { auditAction, Checkpoint, Region } from '@xueliang/db';
+import { parseRequest } from '@xueliang/platform';
 import { AlertQueues } from '../intake/alert-queues';
 import { IntakeService } from '../intake/intake.service';
 import { RegionsService } from '../regions/regions.service';
@@ -44,16 +43,7 @@ export class CheckpointsService {
     body: unknown,
   ): Promise<{ accepted: true; eventId: string | null }> {
     const key = await this.intake.integrationFor(apiKey);
-    const parsed = CheckpointPassRecordSchema.safeParse(body ?? {});
-    if (!parsed.success) {
-      throw new BadRequestException({
-        statusCode: 400,
-        error: 'Bad Request',
-        message: summariseIssues(parsed.error),
-        issues: describeIssues(parsed.error),
-      });
-    }
-    const pass = parsed.data;
+    const pass = parseRequest(CheckpointPassRecordSchema, body);
     const checkpoint = await this.db.getRepository(Checkpoint).findOneBy({ code: pass.checkpointCode });
     if (!checkpoint) throw new NotFoundException(`checkpointCode: no checkpoint ${pass.checkpointCode}`);
     const keyRegion = await this.db.getRepository(Region).findOneByOrFail({ id: key.regionId });

@@ -1,17 +1,16 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { ForbiddenException, Injectable, NotFoundException, UnauthorizedException } from '@nestjs/common';
+import {
+  BadRequestException,
+  ForbiddenException,
+  Injectable,
+  NotFoundException,
+  UnauthorizedException,
+} from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import {
-  RawEventSchema,
-  describeIssues,
-  summariseIssues,
-  type AcceptedEvent,
-  type FailedEventView,
-  type RawEvent,
-} from '@xueliang/contracts';
+import { RawEventSchema, type AcceptedEvent, type FailedEventView, type RawEvent } from '@xueliang/contracts';
 import { auditAction, IntegrationKey, recordAudit, Region } from '@xueliang/db';
-import { BadRequestException } from '@nestjs/common';
+import { parseRequest } from '@xueliang/platform';
 import { AlertQueues } from './alert-queues';
 
 export function hashKey(key: string): string {
@@ -49,16 +48,8 @@ export class IntakeService {
   async acceptExternal(apiKey: string | undefined, body: unknown): Promise<AcceptedEvent> {
     const key = await this.integrationFor(apiKey);
     const raw = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
-    const parsed = RawEventSchema.safeParse({ ...raw, source: key.source });
-    if (!parsed.success) {
-      throw new BadRequestException({
-        statusCode: 400,
-        error: 'Bad Request',
-        message: summariseIssues(parsed.error),
-        issues: describeIssues(parsed.error),
-      });
-    }
-    const event: RawEvent = { ...parsed.data, id: `ext:${key.prefix}:${parsed.data.id}`.slice(0, 200) };
+    const parsed = parseRequest(RawEventSchema, { ...raw, source: key.source });
+    const event: RawEvent = { ...parsed, id: `ext:${key.prefix}:${parsed.id}`.slice(0, 200) };
     const keyRegion = await this.db.getRepository(Region).findOneByOrFail({ id: key.regionId });
     const path = await this.subjectPath(event);
     if (!path) throw new BadRequestException('regionId: no such region, camera or checkpoint');

@@ -10,15 +10,23 @@ export class ZodValidationPipe<S extends z.ZodType> implements PipeTransform<unk
   constructor(private readonly schema: S) {}
 
   transform(value: unknown): z.infer<S> {
-    const parsed = this.schema.safeParse(value ?? {});
-    if (parsed.success) return parsed.data;
-    throw new BadRequestException({
-      statusCode: 400,
-      error: 'Bad Request',
-      message: summariseIssues(parsed.error),
-      issues: describeIssues(parsed.error),
-    });
+    return parseRequest(this.schema, value);
   }
+}
+
+/**
+ * The pipe's check for a body a service reads itself (routes keyed by an integration key, which
+ * must be checked before the body): the same 400 as `valid()`.
+ */
+export function parseRequest<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
+  const parsed = schema.safeParse(value ?? {});
+  if (parsed.success) return parsed.data;
+  throw new BadRequestException({
+    statusCode: 400,
+    error: 'Bad Request',
+    message: summariseIssues(parsed.error),
+    issues: describeIssues(parsed.error),
+  });
 }
 
 /** `@Body(valid(CreateUserSchema)) body: CreateUser` */
