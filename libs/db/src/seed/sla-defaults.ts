@@ -1,21 +1,11 @@
-import type { AlertType, Priority } from '@xueliang/contracts';
+import type { AlertType, Priority, SlaPolicyView } from '@xueliang/contracts';
 
 const MIN = 60;
 const HOUR = 3600;
 const DAY = 86400;
 
-export interface SlaDefault {
-  alertType: AlertType;
-  priority: Priority;
-  acknowledgeSeconds: number | null;
-  dispatchSeconds: number | null;
-  acceptSeconds: number | null;
-  arriveSeconds: number | null;
-  resolveSeconds: number | null;
-  escalate: boolean;
-  correlationWindowSeconds: number;
-  instructions: string;
-}
+/** A seeded SLA policy: the policy view without the row's id and update time. */
+export type SlaDefault = Omit<SlaPolicyView, 'id' | 'updatedAt'>;
 
 type Stages = [number | null, number | null, number | null, number | null, number | null];
 
