@@ -148,8 +148,8 @@ export async function loginAs(
 }
 
 /**
- * Saves artifacts/console/<name>.png; with `readme`, also docs/screenshots/<name>.png so the
- * README shows what the tests saw.
+ * Saves artifacts/console/<name>.png. With `readme` and XL_README_SHOTS=1 it also refreshes
+ * docs/screenshots/<name>.png, the README's pictures; a plain test run leaves tracked files alone.
  */
 export async function screenshot(
   page: Page,
@@ -159,7 +159,7 @@ export async function screenshot(
   mkdirSync(ARTIFACTS, { recursive: true });
   const file = join(ARTIFACTS, `${name}.png`);
   await page.screenshot({ path: file });
-  if (options.readme) {
+  if (options.readme && process.env.XL_README_SHOTS === '1') {
     mkdirSync(README_SHOTS, { recursive: true });
     copyFileSync(file, join(README_SHOTS, `${name}.png`));
   }
