@@ -109,7 +109,7 @@ export async function addCamera(
   await pg.query(
     `INSERT INTO cameras (id, name, region_id, region_path, lon, lat, onvif_address, status)
      VALUES ($1, $2, $3, $4, 101.0, 38.7, $5, 'online')`,
-    [id, name, region.id, region.path, `http://10.0.0.1/onvif/${id}`],
+    [id, name, region.id, region.path, `http://127.0.0.2:9/onvif/${id}`],
   );
   return id;
 }
