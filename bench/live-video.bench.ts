@@ -152,8 +152,11 @@ async function main(): Promise<void> {
     for (let i = 0; i < cams.length; i += 4) {
       await Promise.all(
         cams.slice(i, i + 4).map((c) =>
-          // A random probe length leaves each sim stream halted at a random point of its GOP,
-          // as a free-running camera encoder would be when a viewer arrives.
+          // A random probe length leaves each sim stream halted at a random point of its GOP, as a
+          // free-running camera encoder would be when a viewer arrives. Like a camera forcing an
+          // IDR on PLAY, the sim then starts the viewer on a keyframe at once, so the phase no
+          // longer shows in the cold start; it stays so a sim that waited for the next keyframe
+          // would show up here again.
           run(FFMPEG.replace(/ffmpeg$/, 'ffprobe'), [
             '-v',
             'quiet',
