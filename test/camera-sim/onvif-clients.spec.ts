@@ -82,6 +82,8 @@ describe('camera-sim with the onvif and node-onvif client libraries', () => {
     expect(new Set(list.map((c) => c.serialNumber)).size).toBe(3);
     expect(list[1]).toMatchObject({ id: 'cam-002', ptz: true, username: 'admin', password: 'sim12345' });
     expect(await (await fetch(`${controlUrl}/healthz`)).json()).toMatchObject({ ok: true, cameras: 3 });
+    expect((await fetch(`${controlUrl}/readyz`)).status).toBe(200);
+    expect(await (await fetch(`${controlUrl}/metrics`)).text()).toMatch(/sim_cameras\{state="online"\} 3/);
   });
 
   it('onvif: connects, reads profiles and the stream URI, device information', async () => {

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import net from 'node:net';
+import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import { z } from 'zod';
 import { CameraFleet } from './fleet';
 
@@ -32,7 +33,15 @@ export class ControlServer {
   ) {}
 
   async start(port: number, host = '127.0.0.1'): Promise<number> {
+    const metrics = this.metricsRegistry();
     const server = http.createServer((req, res) => {
+      if (req.method === 'GET' && req.url === '/metrics') {
+        void metrics.metrics().then((text) => {
+          res.writeHead(200, { 'content-type': metrics.contentType });
+          res.end(text);
+        });
+        return;
+      }
       this.route(req)
         .then((body) => send(res, 200, body))
         .catch((e: unknown) =>
@@ -53,6 +62,33 @@ export class ControlServer {
     return this.port;
   }
 
+  /** Prometheus view of the fleet, like every other process of the stack. */
+  private metricsRegistry(): Registry {
+    const registry = new Registry();
+    collectDefaultMetrics({ register: registry });
+    const fleet = this.fleet;
+    new Gauge({
+      name: 'sim_cameras',
+      help: 'simulated cameras by state',
+      labelNames: ['state'],
+      registers: [registry],
+      collect() {
+        const online = fleet.list().filter((c) => c.online).length;
+        this.set({ state: 'online' }, online);
+        this.set({ state: 'offline' }, fleet.cameras.length - online);
+      },
+    });
+    new Gauge({
+      name: 'sim_rtsp_connections',
+      help: 'open RTSP client connections',
+      registers: [registry],
+      collect() {
+        this.set(fleet.rtspConnections);
+      },
+    });
+    return registry;
+  }
+
   async stop(): Promise<void> {
     const s = this.server;
     this.server = undefined;
@@ -66,7 +102,8 @@ export class ControlServer {
     const url = new URL(req.url ?? '/', 'http://sim');
     const parts = url.pathname.split('/').filter(Boolean);
     const method = req.method ?? 'GET';
-    if (method === 'GET' && url.pathname === '/healthz') {
+    // The control API listens only once the fleet is up, so live and ready are the same here.
+    if (method === 'GET' && (url.pathname === '/healthz' || url.pathname === '/readyz')) {
       return { ok: true, cameras: this.fleet.cameras.length, rtspConnections: this.fleet.rtspConnections };
     }
     if (method === 'GET' && url.pathname === '/cameras') return this.fleet.list();
