@@ -6,6 +6,7 @@ import {
   cameraEvent,
   countRows,
   LiveClient,
+  loginSecondTownshipDuty,
   Place,
   record,
   startAlertStack,
@@ -33,20 +34,7 @@ describe('alert intake: queue → alert-service → PostgreSQL → socket.io', (
     const camera = await addCamera(stack.pg, where.village1);
     const t1 = record(await live('duty_t1'));
     const county = record(await live('duty'));
-    const otherAdmin = await login(stack.api, 'admin');
-    // A duty officer of the second township, made for this test.
-    const created = await otherAdmin.call('/api/users', {
-      method: 'POST',
-      json: {
-        username: 'duty_t2',
-        displayName: '位奇镇值班员',
-        password: 'password123',
-        roles: ['duty_officer'],
-        regionId: where.t2.id,
-      },
-    });
-    expect(created.status).toBe(201);
-    const t2 = record(await connectAs('duty_t2'));
+    const t2 = record(await stack.live((await loginSecondTownshipDuty(stack)).accessToken));
 
     await stack.enqueue(cameraEvent(camera, 1, { type: 'intrusion' }));
     const msg = await until('t1 alert.created', () => t1.created[0]);
@@ -65,11 +53,6 @@ describe('alert intake: queue → alert-service → PostgreSQL → socket.io', (
     expect(t2.created).toHaveLength(0);
     expect(t2.updated).toHaveLength(0);
   });
-
-  async function connectAs(username: string): Promise<LiveClient> {
-    const s = await login(stack.api, username, 'password123');
-    return stack.live(s.accessToken);
-  }
 
   it('the same event added twice makes one alert counting one event', async () => {
     const camera = await addCamera(stack.pg, where.village1);

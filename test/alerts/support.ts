@@ -11,7 +11,7 @@ import type {
 import { createRedis } from '@xueliang/platform';
 import { enqueueRawEvent, eventsQueue } from '@xueliang/queue';
 import { AlertService } from '../../apps/alert-service/src/alert-service';
-import { startApi, type TestApi } from '../support/api';
+import { login, startApi, type Session, type TestApi } from '../support/api';
 import { TEST_REDIS_URL } from '../support/database';
 
 export { until } from '../support/wait';
@@ -145,4 +145,21 @@ export function record(socket: LiveClient): { created: AlertChangeMessage[]; upd
 export async function countRows(pg: Client, sql: string, params: unknown[] = []): Promise<number> {
   const { rows } = await pg.query<{ n: string }>(sql, params);
   return Number(rows[0].n);
+}
+
+/** Signs in a duty officer of the second township (位奇镇), created through the admin API for the test. */
+export async function loginSecondTownshipDuty(stack: Pick<AlertStack, 'api' | 'where'>): Promise<Session> {
+  const admin = await login(stack.api, 'admin');
+  const res = await admin.call('/api/users', {
+    method: 'POST',
+    json: {
+      username: 'duty_t2',
+      displayName: '位奇镇值班员',
+      password: 'password123',
+      roles: ['duty_officer'],
+      regionId: stack.where.t2.id,
+    },
+  });
+  if (res.status !== 201) throw new Error(`create duty_t2: HTTP ${res.status} ${await res.text()}`);
+  return login(stack.api, 'duty_t2', 'password123');
 }

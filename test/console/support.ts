@@ -6,6 +6,7 @@ import { DEMO_PASSWORD, seedDemoCounty } from '@xueliang/db';
 import { startApi, type TestApi } from '../support/api';
 import { TEST_CREDENTIAL_KEY } from '../support/env';
 import { startAlertStack, type AlertStack } from '../alerts/support';
+import { until as waitUntil } from '../support/wait';
 
 /** The checkout's root, also when this file runs compiled from dist/ (the console bench). */
 function repoRoot(): string {
@@ -103,19 +104,9 @@ export async function seedCameras(databaseUrl: string, count: number): Promise<v
   await seedDemoCounty({ databaseUrl, credentialKey: TEST_CREDENTIAL_KEY, cameras: count });
 }
 
-/** Polls until the probe answers truthy; `ms` bounds the wait, it is not a speed assertion. */
-export async function until<T>(
-  label: string,
-  probe: () => Promise<T> | T,
-  ms = 20_000,
-): Promise<NonNullable<T>> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value) return value as NonNullable<T>;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${label}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+/** The shared poll (test/support/wait.ts) with a browser-paced default bound of 20 s. */
+export function until<T>(label: string, probe: () => Promise<T> | T, ms = 20_000): Promise<NonNullable<T>> {
+  return waitUntil(label, probe, ms);
 }
 
 export async function newPage(

@@ -3,7 +3,7 @@ import type { AlertChangeMessage } from '@xueliang/contracts';
 import { Camera } from '@xueliang/db';
 import type { DataSource } from 'typeorm';
 import { login } from '../support/api';
-import { record, startAlertStack, until, type AlertStack } from '../alerts/support';
+import { loginSecondTownshipDuty, record, startAlertStack, until, type AlertStack } from '../alerts/support';
 import { insertSimCameras, openDb, startFleet, startTestGateway, type TestGateway } from '../cameras/support';
 
 /**
@@ -47,7 +47,7 @@ describe('motion on a camera reaches the right consoles, and only them', () => {
     const [county, township, otherTownship] = await Promise.all([
       login(stack.api, 'duty'),
       login(stack.api, 'duty_t1'),
-      loginOtherTownship(stack),
+      loginSecondTownshipDuty(stack),
     ]);
     const seen = {
       county: record(await stack.live(county.accessToken)),
@@ -79,20 +79,3 @@ describe('motion on a camera reaches the right consoles, and only them', () => {
     expect(seen.other.updated).toHaveLength(0);
   });
 });
-
-/** A duty officer of the second township, created through the admin API. */
-async function loginOtherTownship(stack: AlertStack) {
-  const admin = await login(stack.api, 'admin');
-  const res = await admin.call('/api/users', {
-    method: 'POST',
-    json: {
-      username: 'duty_t2',
-      displayName: '位奇镇值班员',
-      password: 'password123',
-      roles: ['duty_officer'],
-      regionId: stack.where.t2.id,
-    },
-  });
-  if (res.status !== 201) throw new Error(`create duty_t2: ${res.status} ${await res.text()}`);
-  return login(stack.api, 'duty_t2', 'password123');
-}
