@@ -125,10 +125,10 @@ describe('statistics from known data', () => {
     expect(s.deadlines.accept).toEqual({ due: 0, met: 0, share: null });
     expect(s.deadlines.resolve).toEqual({ due: 2, met: 2, share: 1 });
     // ack times 30, 60, 180 s: mean 90; p90 by linear interpolation = 60 + 0.8 × 120 = 156.
-    expect(s.times.acknowledge).toEqual({ count: 3, meanSeconds: 90, p90Seconds: 156 });
-    expect(s.times.dispatch).toEqual({ count: 2, meanSeconds: 260, p90Seconds: 372 });
-    expect(s.times.arrive).toEqual({ count: 2, meanSeconds: 800, p90Seconds: 960 });
-    expect(s.times.resolve).toEqual({ count: 2, meanSeconds: 1600, p90Seconds: 1920 });
+    expect(s.times.acknowledge).toEqual({ count: 3, meanSeconds: 90, medianSeconds: 60, p90Seconds: 156 });
+    expect(s.times.dispatch).toEqual({ count: 2, meanSeconds: 260, medianSeconds: 260, p90Seconds: 372 });
+    expect(s.times.arrive).toEqual({ count: 2, meanSeconds: 800, medianSeconds: 800, p90Seconds: 960 });
+    expect(s.times.resolve).toEqual({ count: 2, meanSeconds: 1600, medianSeconds: 1600, p90Seconds: 1920 });
     expect(s.satisfaction).toEqual({ count: 2, average: 4, shareAtLeast4: 0.5 });
     expect(s.resolved).toEqual({ count: 2, of: 3, share: 2 / 3 });
     expect(s.networkingTotal).toEqual({ online: 2, total: 3, rate: 2 / 3 });

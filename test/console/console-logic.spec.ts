@@ -74,7 +74,7 @@ describe('statistics model', () => {
         resolve: { due: 0, met: 0, share: null },
       },
       times: {
-        acknowledge: { count: 4, meanSeconds: 90, p90Seconds: 300 },
+        acknowledge: { count: 4, meanSeconds: 90, medianSeconds: 60, p90Seconds: 300 },
         dispatch: { count: 0, meanSeconds: null, p90Seconds: null },
         arrive: { count: 0, meanSeconds: null, p90Seconds: null },
         resolve: { count: 0, meanSeconds: null, p90Seconds: null },
@@ -85,7 +85,7 @@ describe('statistics model', () => {
     const m = toModel(view);
     expect(m.networking[0]).toEqual({ name: '清泉镇', online: 9, total: 10, rate: 90 });
     expect(m.byType[0]).toEqual({ name: 'motion', value: 3 });
-    expect(m.stages[0]).toEqual({ stage: 'acknowledge', onTime: 75, due: 4, mean: 1.5, p90: 5 });
+    expect(m.stages[0]).toEqual({ stage: 'acknowledge', onTime: 75, due: 4, mean: 1.5, median: 1, p90: 5 });
     expect(m.stages[2].mean).toBeNull();
     expect(m.satisfactionShare).toBe(100);
     expect(m.resolvedShare).toBe(100);

@@ -295,6 +295,7 @@ export interface DurationStats {
   /** Alerts that reached the stage. */
   count: number;
   meanSeconds: number | null;
+  medianSeconds: number | null;
   p90Seconds: number | null;
 }
 

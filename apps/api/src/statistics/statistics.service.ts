@@ -24,7 +24,7 @@ const STAGE_COLUMN = {
 } as const;
 
 /**
- * The statistics page: networking rate, counts, deadlines met, response times (mean and p90 by
+ * The statistics page: networking rate, counts, deadlines met, response times (mean, median and p90 by
  * percentile_cont), satisfaction and resolved share, for one region subtree and time range
  * (alerts by creation time).
  */
@@ -74,6 +74,7 @@ export class StatisticsService {
     const timeCols = timed.map((s) => {
       const x = `extract(epoch FROM ${STAGE_COLUMN[s]} - created_at)`;
       return `count(${STAGE_COLUMN[s]})::int AS "${s}_n", avg(${x}) AS "${s}_mean",
+              percentile_cont(0.5) WITHIN GROUP (ORDER BY ${x}) AS "${s}_median",
               percentile_cont(0.9) WITHIN GROUP (ORDER BY ${x}) AS "${s}_p90"`;
     });
     const [agg] = (await this.db.query(
@@ -91,6 +92,7 @@ export class StatisticsService {
     const duration = (s: (typeof timed)[number]): DurationStats => ({
       count: Number(agg[`${s}_n`]),
       meanSeconds: num(agg[`${s}_mean`]),
+      medianSeconds: num(agg[`${s}_median`]),
       p90Seconds: num(agg[`${s}_p90`]),
     });
     const deadlines = Object.fromEntries(
@@ -167,6 +169,7 @@ export function statisticsCsv(s: StatisticsView): string {
     rows.push(
       ['time', k, 'count', v.count],
       ['time', k, 'mean_seconds', v.meanSeconds],
+      ['time', k, 'median_seconds', v.medianSeconds],
       ['time', k, 'p90_seconds', v.p90Seconds],
     );
   }

@@ -270,6 +270,7 @@ export const zh = {
   'stats.onTime': '各环节按时率',
   'stats.times': '用时（平均 / 90分位，分钟）',
   'stats.mean': '平均',
+  'stats.median': '中位数',
   'stats.networkingTotal': '联网率',
   'stats.satisfaction': '满意率',
   'stats.resolvedShare': '化解率',

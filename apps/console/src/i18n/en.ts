@@ -268,6 +268,7 @@ export const en: Dictionary = {
   'stats.onTime': 'Share on time per stage',
   'stats.times': 'Times (mean / p90, minutes)',
   'stats.mean': 'Mean',
+  'stats.median': 'Median',
   'stats.networkingTotal': 'Networking rate',
   'stats.satisfaction': 'Satisfaction',
   'stats.resolvedShare': 'Resolved share',

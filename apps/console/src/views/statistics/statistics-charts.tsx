@@ -114,6 +114,7 @@ export function StatisticsCharts({ model }: { model: StatisticsModel }) {
             <Tooltip {...TOOLTIP} />
             <Legend />
             <Bar dataKey="mean" name={t('stats.mean')} fill="#4da3ff" isAnimationActive={false} />
+            <Bar dataKey="median" name={t('stats.median')} fill="#3fb27f" isAnimationActive={false} />
             <Bar dataKey="p90" name="P90" fill="#fa8c16" isAnimationActive={false} />
           </BarChart>
         </Card>

@@ -16,6 +16,7 @@ export interface StageRow {
   onTime: number | null;
   due: number;
   mean: number | null;
+  median: number | null;
   p90: number | null;
 }
 export interface StatisticsModel {
@@ -59,13 +60,19 @@ export function toModel(s: StatisticsView): StatisticsModel {
     byStatus: rows(s.byStatus),
     stages: SLA_STAGES.map((stage) => {
       const times = (
-        s.times as Partial<Record<string, { meanSeconds: number | null; p90Seconds: number | null }>>
+        s.times as Partial<
+          Record<
+            string,
+            { meanSeconds: number | null; medianSeconds?: number | null; p90Seconds: number | null }
+          >
+        >
       )[stage];
       return {
         stage,
         onTime: percent(s.deadlines?.[stage]?.share),
         due: s.deadlines?.[stage]?.due ?? 0,
         mean: minutes(times?.meanSeconds),
+        median: minutes(times?.medianSeconds),
         p90: minutes(times?.p90Seconds),
       };
     }),
