@@ -6,6 +6,10 @@ import { isAlive, listProcesses, ProcInfo, processTree, removeDir, tempVarDir, w
 
 const REPO = resolve(__dirname, '../..');
 const LAUNCHER = join(REPO, 'dist/apps/launcher/src/main.js');
+const appMain = (app: string): string => `dist/apps/${app}/src/main.js`;
+const BUILT_APPS = ['api', 'alert-service', 'camera-gateway', 'camera-sim'].filter((a) =>
+  existsSync(join(REPO, appMain(a))),
+);
 /** Lines that mean startup has finished (or reached the wait for the api's readiness). */
 const STARTED = /launcher {3}\| (all apps started|no api built)|is ready in/;
 
@@ -81,7 +85,19 @@ interface Run {
       `launcher startup; output so far:\n${current.output.join('\n')}`,
     );
     expect(current.child.exitCode).toBeNull();
-    const processes = stackProcesses(current.child.pid!);
+    // One look at the process table can land while a child is being restarted; collect what
+    // runs over a short window instead, until every built app has been seen.
+    const seen = new Map<number, ProcInfo>();
+    const collectRunning = () => stackProcesses(current.child.pid!).forEach((p) => seen.set(p.pid, p));
+    await waitUntil(
+      () => {
+        collectRunning();
+        return BUILT_APPS.every((app) => [...seen.values()].some((p) => p.cmdline.includes(appMain(app))));
+      },
+      20000,
+      `every built app running; output so far:\n${current.output.join('\n')}`,
+    ).catch(() => undefined);
+    const processes = [...seen.values()];
     current.child.kill('SIGTERM');
     const code = await current.exit;
     return { output: current.output, processes, code };
@@ -95,11 +111,8 @@ interface Run {
     expect(text).toContain('launcher   | stopped');
     expect(first.processes.some((p) => p.cmdline.includes(join(dir, 'postgres')))).toBe(true);
     expect(first.processes.some((p) => p.cmdline.includes('redis-server'))).toBe(true);
-    const builtApps = ['api', 'alert-service', 'camera-gateway', 'camera-sim'].filter((a) =>
-      existsSync(join(REPO, `dist/apps/${a}/src/main.js`)),
-    );
-    for (const app of builtApps) {
-      expect(first.processes.some((p) => p.cmdline.includes(`dist/apps/${app}/src/main.js`))).toBe(true);
+    for (const app of BUILT_APPS) {
+      expect([app, first.processes.some((p) => p.cmdline.includes(appMain(app)))]).toEqual([app, true]);
     }
     await waitUntil(() => first.processes.every((p) => !isAlive(p.pid)), 5000, 'no leftover process');
     expect(first.processes.filter((p) => isAlive(p.pid))).toEqual([]);
