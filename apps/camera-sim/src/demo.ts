@@ -14,10 +14,14 @@ export class DemoTrickle {
   ) {}
 
   start(): void {
-    this.loop(
-      () => 20_000 + this.rnd() * 40_000,
-      () => this.motion(),
-    );
+    // The first one soon after start, so a newcomer's console shows an alert within a minute.
+    this.later(8_000 + this.rnd() * 7_000, () => {
+      this.motion();
+      this.loop(
+        () => 20_000 + this.rnd() * 40_000,
+        () => this.motion(),
+      );
+    });
     this.loop(
       () => 4 * 60_000 + this.rnd() * 6 * 60_000,
       () => this.tampering(),

@@ -123,7 +123,7 @@ async function startStack(): Promise<void> {
       command: process.execPath,
       args: ['--enable-source-maps', entry],
       cwd: REPO_ROOT,
-      env: { ...env, ...appEnv(spec) },
+      env: { ...env, ...appEnv(spec, config.API_PORT, secrets.CHECKPOINT_FEED_KEY) },
     });
   };
 
@@ -149,6 +149,7 @@ async function startStack(): Promise<void> {
       databaseUrl: db.value.url,
       simControlUrl: sim ? simControlUrl : undefined,
       credentialKey: secrets.CREDENTIAL_KEY,
+      checkpointFeedKey: sim ? secrets.CHECKPOINT_FEED_KEY : undefined,
       log: (message) => stdoutSink(`seed       | ${message}`),
     });
     if (outcome === 'missing')
@@ -185,10 +186,18 @@ async function startStack(): Promise<void> {
   banner(config.API_PORT, Date.now() - t0);
 }
 
-/** Per-app additions; the simulator's clip cache follows XL_VAR_DIR instead of the repo's var/. */
-function appEnv(spec: AppSpec): Record<string, string> {
+/**
+ * Per-app additions. The simulator's clip cache follows XL_VAR_DIR instead of the repo's var/,
+ * and its road checkpoints post vehicle passes to the api with the demo feed key the seed registers.
+ */
+function appEnv(spec: AppSpec, apiPort: number, checkpointFeedKey: string): Record<string, string> {
   const extra: Record<string, string> = { ...spec.env };
-  if (spec === SIM_APP && !process.env.SIM_CACHE_DIR) extra.SIM_CACHE_DIR = resolve(varDir, 'sim-cache');
+  if (spec !== SIM_APP) return extra;
+  if (!process.env.SIM_CACHE_DIR) extra.SIM_CACHE_DIR = resolve(varDir, 'sim-cache');
+  if (!process.env.SIM_CHECKPOINT_URL) {
+    extra.SIM_CHECKPOINT_URL = `http://127.0.0.1:${apiPort}/api/checkpoints/passes`;
+    extra.SIM_CHECKPOINT_KEY = checkpointFeedKey;
+  }
   return extra;
 }
 

@@ -6,6 +6,8 @@ export interface SeedOptions {
   /** The camera simulator's control API (GET /cameras lists its cameras); omitted when no simulator runs. */
   simControlUrl?: string;
   credentialKey: string;
+  /** Registers this key for the simulated checkpoints' pass feed (the launcher's demo only). */
+  checkpointFeedKey?: string;
   /** `npm run seed -- --cameras N`: size of the generated fleet. */
   cameras?: number;
   log?: (message: string) => void;

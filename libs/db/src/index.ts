@@ -3,4 +3,5 @@ export * from './data-source';
 export * from './snake-naming.strategy';
 export * from './credential-cipher';
 export * from './audit';
+export * from './integration-keys';
 export * from './seed';

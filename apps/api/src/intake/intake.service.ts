@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import {
   BadRequestException,
   ForbiddenException,
@@ -9,16 +9,16 @@ import {
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { RawEventSchema, type AcceptedEvent, type FailedEventView, type RawEvent } from '@xueliang/contracts';
-import { auditAction, IntegrationKey, recordAudit, Region } from '@xueliang/db';
+import {
+  auditAction,
+  hashIntegrationKey,
+  IntegrationKey,
+  KEY_PREFIX_LENGTH,
+  recordAudit,
+  Region,
+} from '@xueliang/db';
 import { parseRequest } from '@xueliang/platform';
 import { AlertQueues } from './alert-queues';
-
-export function hashKey(key: string): string {
-  return createHash('sha256').update(key).digest('hex');
-}
-
-/** Key prefix length: enough to find the row, too short to matter if shown. */
-export const KEY_PREFIX_LENGTH = 12;
 
 @Injectable()
 export class IntakeService {
@@ -33,7 +33,7 @@ export class IntakeService {
     const key = await this.db
       .getRepository(IntegrationKey)
       .findOneBy({ prefix: apiKey.slice(0, KEY_PREFIX_LENGTH) });
-    const given = Buffer.from(hashKey(apiKey), 'hex');
+    const given = Buffer.from(hashIntegrationKey(apiKey), 'hex');
     if (!key || !timingSafeEqual(given, Buffer.from(key.keyHash, 'hex'))) {
       throw new UnauthorizedException('invalid api key');
     }

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -8,9 +7,8 @@ import type {
   CreateIntegrationKey,
   IntegrationKeyView,
 } from '@xueliang/contracts';
-import { auditAction, IntegrationKey, Region } from '@xueliang/db';
+import { auditAction, IntegrationKey, newIntegrationKey, Region, storedKeyParts } from '@xueliang/db';
 import { assertVisible, assertWritable, type AuthUser } from '@xueliang/auth';
-import { hashKey, KEY_PREFIX_LENGTH } from '../intake/intake.service';
 
 /** API keys of outside systems: created by an admin, shown once, stored as sha256, revoked not deleted. */
 @Injectable()
@@ -30,13 +28,12 @@ export class IntegrationsService {
     const region = await this.db.getRepository(Region).findOneBy({ id: input.regionId });
     if (!region) throw new NotFoundException('region not found');
     assertWritable(actor, region.path);
-    const key = `xl_${randomBytes(24).toString('base64url')}`;
+    const key = newIntegrationKey();
     return this.db.transaction(async (tx) => {
       const saved = await tx.save(
         tx.create(IntegrationKey, {
           name: input.name,
-          prefix: key.slice(0, KEY_PREFIX_LENGTH),
-          keyHash: hashKey(key),
+          ...storedKeyParts(key),
           source: input.source,
           regionId: region.id,
           createdById: actor.id,

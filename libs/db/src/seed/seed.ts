@@ -3,7 +3,8 @@ import { DataSource, EntityManager, In } from 'typeorm';
 import { ALERT_TYPES, PRIORITIES, type Role } from '@xueliang/contracts';
 import { CredentialCipher } from '../credential-cipher';
 import { createDataSource } from '../data-source';
-import { Camera, Checkpoint, Region, ResponseUnit, SlaPolicy, User } from '../entities';
+import { Camera, Checkpoint, IntegrationKey, Region, ResponseUnit, SlaPolicy, User } from '../entities';
+import { storedKeyParts } from '../integration-keys';
 import {
   COUNTY,
   COUNTY_UNITS,
@@ -22,6 +23,8 @@ export interface SeedOptions {
   credentialKey: string;
   /** Control API of the camera simulator; its fleet is registered as the county's cameras. */
   simControlUrl?: string;
+  /** Registers this API key for the simulated checkpoints' vehicle-pass feed (the demo stack). */
+  checkpointFeedKey?: string;
   /** Make the county hold at least this many cameras, adding placeholder ones (benchmarks). */
   cameras?: number;
   log?: (message: string) => void;
@@ -79,6 +82,8 @@ export async function seedDemoCounty(options: SeedOptions): Promise<SeedResult> 
       await registerSimCameras(ds.manager, regions, fleet.cameras, cipher);
       await registerCheckpoints(ds.manager, regions, fleet.checkpoints);
     }
+    if (options.checkpointFeedKey)
+      await registerCheckpointFeed(ds.manager, regions, options.checkpointFeedKey);
     if (options.cameras) await addPlaceholderCameras(ds.manager, regions, options.cameras);
     const result: SeedResult = {
       regions: await ds.getRepository(Region).count(),
@@ -321,4 +326,16 @@ async function addPlaceholderCameras(
       .orIgnore()
       .execute();
   }
+}
+
+/** The demo's checkpoint feed is an integration like any other: a county-wide key for source checkpoint. */
+async function registerCheckpointFeed(m: EntityManager, regions: RegionsByCode, key: string): Promise<void> {
+  const parts = storedKeyParts(key);
+  if (await m.getRepository(IntegrationKey).existsBy({ prefix: parts.prefix })) return;
+  await m.getRepository(IntegrationKey).insert({
+    name: '卡口过车数据（演示模拟器）',
+    ...parts,
+    source: 'checkpoint',
+    regionId: regions.get(COUNTY.code)!.id,
+  });
 }

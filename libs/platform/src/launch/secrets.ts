@@ -9,12 +9,16 @@ export interface StackSecrets {
   CREDENTIAL_KEY: string;
   /** Password of the `postgres` superuser of the embedded cluster (unused with DATABASE_URL). */
   POSTGRES_PASSWORD: string;
+  /** API key the simulated road checkpoints use to post vehicle passes to the api (demo only). */
+  CHECKPOINT_FEED_KEY: string;
 }
 
 const GENERATORS: Record<keyof StackSecrets, () => string> = {
   JWT_SECRET: () => randomBytes(32).toString('hex'),
   CREDENTIAL_KEY: () => randomBytes(32).toString('hex'),
   POSTGRES_PASSWORD: () => randomBytes(18).toString('base64url'),
+  // Same shape as the integration keys an admin creates (libs/db newIntegrationKey).
+  CHECKPOINT_FEED_KEY: () => `xl_${randomBytes(24).toString('base64url')}`,
 };
 
 export function secretsFile(varDir: string): string {
@@ -58,5 +62,6 @@ export function loadOrCreateSecrets(varDir: string, env: NodeJS.ProcessEnv = pro
     JWT_SECRET: env.JWT_SECRET || complete.JWT_SECRET,
     CREDENTIAL_KEY: env.CREDENTIAL_KEY || complete.CREDENTIAL_KEY,
     POSTGRES_PASSWORD: complete.POSTGRES_PASSWORD,
+    CHECKPOINT_FEED_KEY: env.CHECKPOINT_FEED_KEY || complete.CHECKPOINT_FEED_KEY,
   };
 }
