@@ -4,7 +4,7 @@ import { AuditEntry, Region } from '@xueliang/db';
 import { DataSource } from 'typeorm';
 import { bodyOf, login, Session, startApi, TestApi } from '../support/api';
 import {
-  closedPort,
+  CLOSED_PORT,
   openDb,
   startFleet,
   startPlainHttp,
@@ -121,7 +121,7 @@ describe('camera register, probe errors, discovery, PTZ, snapshot', () => {
 
   it('says the camera is unreachable', async () => {
     const res = await register(technician, {
-      onvifAddress: `http://127.0.0.1:${await closedPort()}/onvif/device_service`,
+      onvifAddress: `http://127.0.0.1:${CLOSED_PORT}/onvif/device_service`,
       username: 'admin',
       password: 'x',
       regionId: weiqi.id,

@@ -61,13 +61,11 @@ export async function startPlainHttp(): Promise<{ url: string; close(): Promise<
 }
 
 /** A port nothing listens on. */
-export async function closedPort(): Promise<number> {
-  const server = http.createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
-}
+/**
+ * A port nothing listens on. A freed ephemeral port can be taken by a parallel suite's
+ * simulator a moment later, so use a privileged one no test process can bind.
+ */
+export const CLOSED_PORT = 1;
 
 export async function openDb(url: string): Promise<DataSource> {
   const ds = new DataSource(dataSourceOptions({ url, poolSize: 3 }));
