@@ -1,5 +1,6 @@
 import { EventBroker, SimEvent, SimEventTopic } from './events';
 import { CameraIdentity } from './identity';
+import { osdLine } from './media/osd-text';
 import { PtzState } from './ptz';
 
 export type StreamKind = 'main' | 'sub';
@@ -95,6 +96,11 @@ export class SimCamera {
 
   get id(): string {
     return this.identity.id;
+  }
+
+  /** What the camera's picture shows on top: the clock and, for a dome, its PTZ position. */
+  osdText(): string {
+    return osdLine(Date.now(), this.ptz?.position());
   }
 
   get baseUrl(): string {

@@ -4,6 +4,7 @@ import { PROFILES, SimCamera, StreamKind } from './camera';
 import { digestChallenge, NonceBook, verifyAuthorization } from './digest';
 import { sdpMedia } from './media/h26x';
 import { ClipStore } from './media/clips';
+import { OsdPainter } from './media/osd';
 import { StreamClock, StreamSource } from './media/stream-source';
 
 export interface RtspServerOptions {
@@ -165,7 +166,7 @@ class RtspConnection {
     const base = `rtsp://${this.server.opts.host}:${this.server.port}/cam/${cam.id}/${target.kind}`;
     switch (req.method) {
       case 'DESCRIBE': {
-        const clip = await this.server.opts.clips.clip(cam.identity.label, cam.identity.codec, profile);
+        const { clip } = await this.server.opts.clips.clip(cam.identity.label, cam.identity.codec, profile);
         if (this.socket.destroyed) return;
         const sdp =
           [
@@ -298,7 +299,10 @@ export class RtspServer {
       const profile = PROFILES[kind];
       s = this.opts.clips
         .clip(cam.identity.label, cam.identity.codec, profile)
-        .then((clip) => new StreamSource(clip, profile.fps));
+        .then(
+          ({ clip, osd }) =>
+            new StreamSource(clip, profile.fps, osd && new OsdPainter(osd, () => cam.osdText())),
+        );
       this.sources.set(key, s);
       s.catch(() => this.sources.delete(key));
     }

@@ -4,6 +4,7 @@ import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { StreamProfile } from '../camera';
 import { parseClip, ParsedClip, VideoCodec } from './h26x';
+import { OSD_BAND_ROWS, OsdClip, prepareOsdClip } from './osd';
 
 const FONT_CANDIDATES = [
   '/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf',
@@ -12,8 +13,14 @@ const FONT_CANDIDATES = [
   '/System/Library/Fonts/Menlo.ttc',
 ];
 /** Bumped when the encode recipe changes so stale cache entries are not reused. */
-const RECIPE = 'v1';
+const RECIPE = 'v2';
 export const CLIP_SECONDS = 10;
+
+/** A camera stream's clip as sent; H.264 clips come with room for the OSD band (osd.ts). */
+export interface CameraClip {
+  clip: ParsedClip;
+  osd?: OsdClip;
+}
 
 export interface ClipStoreOptions {
   ffmpegPath: string;
@@ -24,11 +31,13 @@ export interface ClipStoreOptions {
 }
 
 /**
- * Encodes each camera's clip once (lavfi testsrc2 + the camera label and a running clock), caches
- * the Annex-B stream on disk across runs, and parses it into access units for the RTSP pacer.
+ * Encodes each camera's clip once (lavfi testsrc2 + the camera label), caches the Annex-B stream
+ * on disk across runs, and parses it into access units for the RTSP pacer. H.264 scenes are
+ * encoded one macroblock row short: the live OSD band (date, time, PTZ) fills it at send time.
+ * H.265 clips, which exist to exercise the gateway's transcoding, burn in the clip's own time code.
  */
 export class ClipStore {
-  private readonly clips = new Map<string, Promise<ParsedClip>>();
+  private readonly clips = new Map<string, Promise<CameraClip>>();
   private readonly snapshots = new Map<string, Promise<Buffer>>();
   private readonly children = new Set<ChildProcess>();
   private readonly queue: Array<() => void> = [];
@@ -40,7 +49,7 @@ export class ClipStore {
 
   constructor(private readonly opts: ClipStoreOptions) {}
 
-  clip(label: string, codec: VideoCodec, p: StreamProfile): Promise<ParsedClip> {
+  clip(label: string, codec: VideoCodec, p: StreamProfile): Promise<CameraClip> {
     const key = `${safe(label)}-${p.kind}-${codec}-${p.width}x${p.height}-${p.fps}-${p.bitrateKbps}k-${RECIPE}`;
     let c = this.clips.get(key);
     if (!c) {
@@ -82,11 +91,18 @@ export class ClipStore {
     label: string,
     codec: VideoCodec,
     p: StreamProfile,
-  ): Promise<ParsedClip> {
+  ): Promise<CameraClip> {
     const ext = codec === 'h264' ? 'h264' : 'h265';
+    const osd = codec === 'h264';
+    const height = osd ? p.height - OSD_BAND_ROWS : p.height;
+    // One slice per picture (no sliced threads): the OSD rewrite turns off deblocking across slice
+    // edges, which must then be only the band's.
     const encoder =
       codec === 'h264'
-        ? ['-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-profile:v', 'baseline']
+        ? [
+            ...['-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-profile:v', 'baseline'],
+            ...['-x264-params', 'sliced-threads=0:slices=1'],
+          ]
         : [
             '-c:v',
             'libx265',
@@ -96,21 +112,32 @@ export class ClipStore {
             `log-level=error:repeat-headers=1:keyint=${p.gop}:min-keyint=${p.gop}:scenecut=0`,
           ];
     const data = await this.cachedFile(`${key}.${ext}`, (out) => [
-      ...['-f', 'lavfi', '-i', `testsrc2=size=${p.width}x${p.height}:rate=${p.fps}:duration=${CLIP_SECONDS}`],
-      ...['-vf', this.overlay(label, p.kind, true), '-pix_fmt', 'yuv420p'],
+      ...['-f', 'lavfi', '-i', `testsrc2=size=${p.width}x${height}:rate=${p.fps}:duration=${CLIP_SECONDS}`],
+      ...['-vf', this.overlay(label, p.kind, !osd), '-pix_fmt', 'yuv420p'],
       ...encoder,
       ...['-g', String(p.gop), '-keyint_min', String(p.gop), '-sc_threshold', '0', '-bf', '0'],
       ...['-b:v', `${p.bitrateKbps}k`, '-maxrate', `${p.bitrateKbps}k`, '-bufsize', `${p.bitrateKbps}k`],
       ...['-f', codec === 'h264' ? 'h264' : 'hevc', out],
     ]);
-    return parseClip(codec, data);
+    const clip = parseClip(codec, data);
+    if (!osd) return { clip };
+    try {
+      const prepared = prepareOsdClip(clip);
+      return { clip: prepared.clip, osd: prepared };
+    } catch (e) {
+      this.opts.log(`${key}: playing without the OSD band: ${(e as Error).message}`);
+      return { clip };
+    }
   }
 
   private overlay(label: string, kind: string, clock: boolean): string {
-    if (this.overlayBroken) return 'null';
+    // The scene's first macroblock row stays flat black, so x264 codes it as skipped blocks and no
+    // motion vector needs samples from above the scene, where the OSD band goes.
+    const margin = 'drawbox=x=0:y=0:w=iw:h=16:color=black:t=fill';
+    if (this.overlayBroken) return margin;
     const text = `${safe(label)} ${kind}${clock ? ' %{pts\\:hms}' : ''}`;
     const font = this.font ? `fontfile=${this.font}:` : '';
-    return `drawtext=${font}text='${text}':x=8:y=8:fontsize=20:fontcolor=white:box=1:boxcolor=black@0.6`;
+    return `${margin},drawtext=${font}text='${text}':x=8:y=h-th-8:fontsize=20:fontcolor=white:box=1:boxcolor=black@0.6`;
   }
 
   private async cachedFile(name: string, args: (out: string) => string[]): Promise<Buffer> {

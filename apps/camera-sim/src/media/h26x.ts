@@ -146,8 +146,12 @@ export function readClockSei(nal: Buffer): { wallClockMs: number; rtp: number } 
 
 /** Inserts the SEI after the parameter sets, right before the first slice. */
 export function withSei(codec: VideoCodec, au: AccessUnit, sei: Buffer): Buffer[] {
-  const i = au.nals.findIndex((n) => isVcl(codec, nalType(codec, n)));
-  return [...au.nals.slice(0, i), sei, ...au.nals.slice(i)];
+  return beforeFirstSlice(codec, au.nals, sei);
+}
+
+export function beforeFirstSlice(codec: VideoCodec, nals: Buffer[], nal: Buffer): Buffer[] {
+  const i = nals.findIndex((n) => isVcl(codec, nalType(codec, n)));
+  return [...nals.slice(0, i), nal, ...nals.slice(i)];
 }
 
 export const RTP_PAYLOAD_TYPE = 96;

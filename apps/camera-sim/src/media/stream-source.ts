@@ -9,7 +9,9 @@ import {
   ParsedClip,
   RtpState,
   withSei,
+  beforeFirstSlice,
 } from './h26x';
+import { OsdPainter } from './osd';
 
 export interface StreamClock {
   /** RTP timestamp (90 kHz) of the last frame sent. */
@@ -76,11 +78,18 @@ export class StreamSource {
   constructor(
     private readonly clip: ParsedClip,
     fps: number,
+    /** Draws the date, time and PTZ band on H.264 streams (see osd.ts); absent for H.265. */
+    private readonly osd?: OsdPainter,
   ) {
     this.tsStep = Math.round(90000 / fps);
     this.intervalMs = 1000 / fps;
+    // A keyframe also carries the clock SEI; with an OSD every frame carries a band slice, which
+    // this counts as its skip-only size (one packet): bands with changed text may take more.
     this.packetsPerFrame = clip.frames.map(
-      (f) => f.nals.reduce((n, nal) => n + nalPayloads(clip.codec, nal).length, 0) + (f.key ? 1 : 0),
+      (f) =>
+        f.nals.reduce((n, nal) => n + nalPayloads(clip.codec, nal).length, 0) +
+        (f.key ? 1 : 0) +
+        (osd ? 1 : 0),
     );
   }
 
@@ -168,11 +177,12 @@ export class StreamSource {
       this.halt();
       return;
     }
-    const frames = this.clip.frames;
-    const au = frames[this.clipIndex(this.frameNo)]!;
+    const index = this.clipIndex(this.frameNo);
+    const au = this.clip.frames[index]!;
     const ts = (this.tsBase + this.frameNo * this.tsStep) >>> 0;
     const now = Date.now();
-    const nals = au.key ? withSei(this.clip.codec, au, clockSei(this.clip.codec, now, ts)) : au.nals;
+    let nals = au.key ? withSei(this.clip.codec, au, clockSei(this.clip.codec, now, ts)) : au.nals;
+    if (this.osd) nals = beforeFirstSlice(this.clip.codec, nals, this.osd.slice(index));
     const frame: InterleavedFrame = interleave(packetizeAccessUnit(this.clip.codec, nals, ts, this.rtp));
     this.frameNo++;
     if (au.key) this.gop = [];
