@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { PROFILES, StreamProfile } from '../../apps/camera-sim/src/camera';
 import { ClipStore } from '../../apps/camera-sim/src/media/clips';
-import { nalType, ParsedClip } from '../../apps/camera-sim/src/media/h26x';
+import { nalType, parseClip, ParsedClip } from '../../apps/camera-sim/src/media/h26x';
 import { OSD_BAND_ROWS, OsdPainter } from '../../apps/camera-sim/src/media/osd';
 import { renderOsdLine } from '../../apps/camera-sim/src/media/osd-font';
 import { CameraFleet } from '../../apps/camera-sim/src/fleet';
@@ -16,23 +16,13 @@ import { ChildProcess } from 'node:child_process';
 const START = Buffer.from([0, 0, 0, 1]);
 
 /** Decodes an Annex-B H.264 stream with real ffmpeg into 8-bit luma planes. */
-function decodeLuma(stream: Buffer, width: number, height: number): Promise<Buffer[]> {
+function decodeLuma(stream: Buffer, width: number, height: number, format = 'h264'): Promise<Buffer[]> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       FFMPEG,
       [
-        '-hide_banner',
-        '-loglevel',
-        'error',
-        '-f',
-        'h264',
-        '-i',
-        'pipe:0',
-        '-f',
-        'rawvideo',
-        '-pix_fmt',
-        'gray',
-        'pipe:1',
+        ...['-hide_banner', '-loglevel', 'error', '-f', format, '-i', 'pipe:0'],
+        ...['-f', 'rawvideo', '-pix_fmt', 'gray', 'pipe:1'],
       ],
       { stdio: ['pipe', 'pipe', 'pipe'] },
     );
@@ -84,8 +74,12 @@ describe('OSD band: clock and PTZ drawn into the pre-encoded clip (real ffmpeg d
   async function check(profile: StreamProfile): Promise<void> {
     const { clip, osd } = await store.clip('OSD-TEST', 'h264', profile);
     expect(osd).toBeDefined();
-    // The scene as x264 encoded it: the reference the stitched pictures must match below the band.
-    const original: ParsedClip = osd!.original;
+    // The scene as x264 encoded it (the store's cache file): what the stitched pictures must match
+    // below the band.
+    const cached = (await readdir(dir)).find(
+      (f) => f.includes(`-${profile.kind}-h264-`) && f.endsWith('.h264'),
+    );
+    const original: ParsedClip = parseClip('h264', await readFile(path.join(dir, cached!)));
     const sceneHeight = profile.height - OSD_BAND_ROWS;
     const reference = await decodeLuma(
       annexB(original.frames.map((f) => f.nals)),
@@ -121,6 +115,23 @@ describe('OSD band: clock and PTZ drawn into the pre-encoded clip (real ffmpeg d
 
   it('main stream 640×360', () => check(PROFILES.main));
   it('sub stream 320×180', () => check(PROFILES.sub));
+
+  it('the snapshot JPEG shows the same band as the live picture', async () => {
+    const text = '2026-11-23 16:52:10 P+0.12 T-0.30 Z0.50';
+    const jpeg = await store.snapshot('OSD-TEST', 'h264', PROFILES.main, () => text);
+    expect(jpeg.subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
+    const [pic] = await decodeLuma(jpeg, 640, 360, 'image2pipe');
+    const band = pic!.subarray(0, 640 * OSD_BAND_ROWS);
+    const meanDiff = (t: string): number => {
+      const expected = renderOsdLine(t, 640).map(toFullRange);
+      return band.reduce((sum, v, i) => sum + Math.abs(v - expected[i]!), 0) / band.length;
+    };
+    // JPEG is lossy: the right text is close, a different second is clearly not.
+    expect(meanDiff(text)).toBeLessThan(3);
+    expect(meanDiff(text.replace(':10', ':47'))).toBeGreaterThan(meanDiff(text) + 1);
+    // Within the same text the camera reuses its last snapshot instead of running ffmpeg again.
+    expect(await store.snapshot('OSD-TEST', 'h264', PROFILES.main, () => text)).toBe(jpeg);
+  });
 
   it('costs a few hundred bytes on a clock tick and nothing in between', async () => {
     const { clip, osd } = await store.clip('OSD-TEST', 'h264', PROFILES.main);

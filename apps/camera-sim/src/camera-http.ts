@@ -126,7 +126,9 @@ export class CameraHttpServer {
       return;
     }
     const profile = profileByToken(url.searchParams.get('profile') ?? undefined) ?? PROFILES.main;
-    const jpeg = await this.clips.snapshot(this.cam.identity.label, profile);
+    const jpeg = await this.clips.snapshot(this.cam.identity.label, this.cam.identity.codec, profile, () =>
+      this.cam.osdText(),
+    );
     res.writeHead(200, {
       'Content-Type': 'image/jpeg',
       'Content-Length': jpeg.length,

@@ -4,7 +4,7 @@ import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { StreamProfile } from '../camera';
 import { parseClip, ParsedClip, VideoCodec } from './h26x';
-import { OSD_BAND_ROWS, OsdClip, prepareOsdClip } from './osd';
+import { OSD_BAND_ROWS, OsdClip, OsdPainter, prepareOsdClip } from './osd';
 
 const FONT_CANDIDATES = [
   '/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf',
@@ -39,6 +39,8 @@ export interface ClipStoreOptions {
 export class ClipStore {
   private readonly clips = new Map<string, Promise<CameraClip>>();
   private readonly snapshots = new Map<string, Promise<Buffer>>();
+  /** The last live snapshot per camera stream: its OSD text and JPEG, reused within the second. */
+  private readonly liveSnapshots = new Map<string, { text: string; jpeg: Promise<Buffer> }>();
   private readonly children = new Set<ChildProcess>();
   private readonly queue: Array<() => void> = [];
   private running = 0;
@@ -60,7 +62,58 @@ export class ClipStore {
     return c;
   }
 
-  snapshot(label: string, p: StreamProfile): Promise<Buffer> {
+  /**
+   * The camera's current picture as a JPEG, like a real camera's snapshot: the clip's first
+   * keyframe under the live OSD band (date, time, PTZ), decoded by one short ffmpeg run. H.265
+   * cameras, and any failure, fall back to the still encoded once per camera.
+   */
+  async snapshot(label: string, codec: VideoCodec, p: StreamProfile, osdText: () => string): Promise<Buffer> {
+    if (codec === 'h264') {
+      try {
+        const { osd } = await this.clip(label, codec, p);
+        if (osd) return await this.liveSnapshot(`${safe(label)}-${p.kind}`, osd, osdText());
+      } catch (e) {
+        if (this.stopped) throw e;
+        this.opts.log(`${label}: live snapshot failed, sending the still: ${(e as Error).message}`);
+      }
+    }
+    return this.stillSnapshot(label, p);
+  }
+
+  private liveSnapshot(key: string, osd: OsdClip, text: string): Promise<Buffer> {
+    const last = this.liveSnapshots.get(key);
+    if (last?.text === text) return last.jpeg;
+    const key0 = osd.clip.frames[0]!;
+    const band = new OsdPainter(osd, () => text).slice(0);
+    const first = key0.nals.findIndex((n) => (n[0]! & 0x1f) === 5);
+    const nals = [...key0.nals.slice(0, first), band, ...key0.nals.slice(first)];
+    const annexB = Buffer.concat(nals.flatMap((n) => [START_CODE, n]));
+    const jpeg = this.withSlot(() =>
+      this.run(
+        [
+          '-f',
+          'h264',
+          '-i',
+          'pipe:0',
+          '-frames:v',
+          '1',
+          '-q:v',
+          '5',
+          '-f',
+          'image2',
+          '-c:v',
+          'mjpeg',
+          'pipe:1',
+        ],
+        annexB,
+      ),
+    );
+    this.liveSnapshots.set(key, { text, jpeg });
+    jpeg.catch(() => this.liveSnapshots.delete(key));
+    return jpeg;
+  }
+
+  private stillSnapshot(label: string, p: StreamProfile): Promise<Buffer> {
     const key = `${safe(label)}-${p.width}x${p.height}-${RECIPE}.jpg`;
     let s = this.snapshots.get(key);
     if (!s) {
@@ -176,14 +229,19 @@ export class ClipStore {
     }
   }
 
-  private run(args: string[]): Promise<void> {
+  /** Runs ffmpeg to completion; `input` goes to its stdin, and its stdout is the result. */
+  private run(args: string[], input?: Buffer): Promise<Buffer> {
     if (this.stopped) return Promise.reject(new Error('clip store stopped'));
     // The output muxer is fixed by -f, so the .tmp suffix of the output file does not matter.
-    const full = ['-hide_banner', '-loglevel', 'error', '-nostdin', '-y', ...args];
+    const full = ['-hide_banner', '-loglevel', 'error', ...(input ? [] : ['-nostdin']), '-y', ...args];
     return new Promise((resolve, reject) => {
-      const child = spawn(this.opts.ffmpegPath, full, { stdio: ['ignore', 'ignore', 'pipe'] });
+      const child = spawn(this.opts.ffmpegPath, full, { stdio: [input ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
       this.children.add(child);
       let err = '';
+      const out: Buffer[] = [];
+      child.stdout?.on('data', (d: Buffer) => out.push(d));
+      child.stdin?.on('error', () => undefined);
+      child.stdin?.end(input);
       child.stderr?.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-2000)));
       child.on('error', (e) => {
         this.children.delete(child);
@@ -191,7 +249,7 @@ export class ClipStore {
       });
       child.on('close', (code, signal) => {
         this.children.delete(child);
-        if (code === 0) resolve();
+        if (code === 0) resolve(Buffer.concat(out));
         else reject(new Error(`ffmpeg exited ${code ?? signal}: ${err.trim()}`));
       });
     });
@@ -205,6 +263,8 @@ export class ClipStore {
     for (const r of this.queue.splice(0)) r();
   }
 }
+
+const START_CODE = Buffer.from([0, 0, 0, 1]);
 
 function safe(label: string): string {
   return label.replace(/[^A-Za-z0-9_-]/g, '') || 'CAM';

@@ -35,21 +35,25 @@ interface PpsInfo {
   redundantPicCnt: boolean;
 }
 
-/** One slice header as parsed, with the bit positions the rewrite needs. */
-interface SliceHeader {
+/** The picture-level fields of a slice header, which the band slice of that picture repeats. */
+interface PictureFields {
   nalHeader: number;
   idr: boolean;
   refIdc: number;
-  firstMb: number;
-  sliceType: number;
   ppsId: number;
   frameNum: number;
   idrPicId: number;
   pocLsb: number;
   deltaPocBottom: number;
   deltaPoc: [number, number];
-  /** dec_ref_pic_marking(): copied bit for bit into the band slice (all slices must agree). */
-  marking: [number, number];
+  /** dec_ref_pic_marking() bits, repeated in the band slice (all slices of a picture agree). */
+  marking: number[];
+}
+
+/** One slice header as parsed, with the bit positions the rewrite needs. */
+interface SliceHeader extends PictureFields {
+  firstMb: number;
+  sliceType: number;
   afterType: number;
   idcAt: number;
   idcEnd: number;
@@ -61,11 +65,9 @@ interface SliceHeader {
 export interface OsdClip {
   /** The clip with room for the band: SPS one macroblock row taller, slices moved down. */
   clip: ParsedClip;
-  /** The clip as encoded, before the rewrite (tests decode both and compare). */
-  original: ParsedClip;
   widthMbs: number;
   /** First slice header of each clip frame: the band slice copies its picture-level fields. */
-  headers: SliceHeader[];
+  pictures: PictureFields[];
   sps: SpsInfo;
   pps: PpsInfo;
 }
@@ -180,7 +182,8 @@ function parseSlice(nal: Buffer, sps: SpsInfo, pps: PpsInfo): SliceHeader {
       }
     }
   }
-  const marking: [number, number] = [markFrom, r.pos];
+  const marking: number[] = [];
+  for (let i = markFrom, m = new BitReader(rbsp, markFrom); i < r.pos; i++) marking.push(m.bit());
   r.se();
   const idcAt = r.pos;
   const idc = r.ue();
@@ -234,7 +237,7 @@ export function prepareOsdClip(clip: ParsedClip): OsdClip {
   const sps = parseSps(clip.sps).info;
   const pps = parsePps(clip.pps);
   const newSps = tallerSps(clip.sps, 1);
-  const headers: SliceHeader[] = [];
+  const pictures: PictureFields[] = [];
   const frames: AccessUnit[] = clip.frames.map((au) => {
     let first: SliceHeader | undefined;
     const nals = au.nals.map((nal) => {
@@ -246,20 +249,32 @@ export function prepareOsdClip(clip: ParsedClip): OsdClip {
       return movedSlice(h, sps.widthMbs);
     });
     if (!first) unsupported('frame without slices');
-    headers.push(first);
+    const { nalHeader, idr, refIdc, ppsId, frameNum, idrPicId, pocLsb, deltaPocBottom, deltaPoc, marking } =
+      first;
+    pictures.push({
+      nalHeader,
+      idr,
+      refIdc,
+      ppsId,
+      frameNum,
+      idrPicId,
+      pocLsb,
+      deltaPocBottom,
+      deltaPoc,
+      marking,
+    });
     return { nals, key: au.key };
   });
   return {
     clip: { ...clip, sps: newSps, frames },
-    original: clip,
     widthMbs: sps.widthMbs,
-    headers,
+    pictures,
     sps,
     pps,
   };
 }
 
-function bandHeader(osd: OsdClip, h: SliceHeader, type: number): BitWriter {
+function bandHeader(osd: OsdClip, h: PictureFields, type: number): BitWriter {
   const w = new BitWriter().ue(0).ue(type).ue(h.ppsId).u(osd.sps.log2MaxFrameNum, h.frameNum);
   if (h.idr) w.ue(h.idrPicId);
   if (osd.sps.pocType === 0) {
@@ -271,7 +286,7 @@ function bandHeader(osd: OsdClip, h: SliceHeader, type: number): BitWriter {
   }
   if (osd.pps.redundantPicCnt) w.ue(0);
   if (type === SLICE_P) w.bit(0).bit(0);
-  w.copy(h.rbsp, h.marking[0], h.marking[1]);
+  for (const b of h.marking) w.bit(b);
   // slice_qp_delta 0; the band is never deblocked.
   return w.se(0).ue(1);
 }
@@ -322,7 +337,7 @@ export class OsdPainter {
 
   /** The band slice NAL for clip frame `index`. */
   slice(index: number): Buffer {
-    const h = this.osd.headers[index]!;
+    const h = this.osd.pictures[index]!;
     const luma = this.render();
     if (h.idr) return this.keySlice(h, luma);
     // A non-reference picture cannot change what the next picture copies: wait for a reference one.
@@ -343,7 +358,7 @@ export class OsdPainter {
     return nalOf(h.nalHeader, w);
   }
 
-  private keySlice(h: SliceHeader, luma: Uint8Array): Buffer {
+  private keySlice(h: PictureFields, luma: Uint8Array): Buffer {
     const w = bandHeader(this.osd, h, SLICE_I);
     const black = luma[0]!;
     let leftPcm = false;
