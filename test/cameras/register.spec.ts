@@ -1,8 +1,9 @@
 import type { CameraFleet } from '../../apps/camera-sim/src/fleet';
 import type { CameraDetailView, CameraView, DiscoveryScanView, PtzPresetView } from '@xueliang/contracts';
-import { AuditEntry, Region } from '@xueliang/db';
+import { AuditEntry, CredentialCipher, Region } from '@xueliang/db';
 import { DataSource } from 'typeorm';
 import { bodyOf, login, Session, startApi, TestApi } from '../support/api';
+import { TEST_CREDENTIAL_KEY } from '../support/env';
 import {
   CLOSED_PORT,
   openDb,
@@ -248,16 +249,152 @@ describe('camera register, probe errors, discovery, PTZ, snapshot', () => {
     expect(jpeg.subarray(0, 2).toString('hex')).toBe('ffd8');
   });
 
+  const edit = (id: string, body: Record<string, unknown>) =>
+    technician.call(`/api/cameras/${id}`, { method: 'PATCH', json: body });
+  const stored = async (id: string): Promise<Record<string, unknown>> =>
+    ((await db.query(`SELECT * FROM cameras WHERE id = $1`, [id])) as Record<string, unknown>[])[0]!;
+  const edits = (id: string) =>
+    db.getRepository(AuditEntry).countBy({ action: 'camera.update', targetId: id });
+  const snapshotWorks = async (id: string) => {
+    const res = await duty.call(`/api/cameras/${id}/snapshot`);
+    expect(res.status).toBe(200);
+    expect(
+      Buffer.from(await res.arrayBuffer())
+        .subarray(0, 2)
+        .toString('hex'),
+    ).toBe('ffd8');
+  };
+
+  it('refuses an edit whose new password the camera rejects; record and working password stay', async () => {
+    const before = await stored(fixedId);
+    const audits = await edits(fixedId);
+    const res = await edit(fixedId, { name: '不该保存', password: 'wrong' });
+    expect(res.status).toBe(422);
+    const body = await bodyOf(res);
+    expect(body.code).toBe('camera_auth_failed');
+    expect(body.message).toBe('password: camera rejected the credentials (NotAuthorized)');
+    expect(body.issues).toEqual([
+      { path: 'password', message: 'camera rejected the credentials (NotAuthorized)' },
+    ]);
+    expect(await stored(fixedId)).toEqual(before);
+    expect(await edits(fixedId)).toBe(audits);
+    await snapshotWorks(fixedId);
+  });
+
+  it('refuses an edit to an address where no camera, or no ONVIF device, answers', async () => {
+    const before = await stored(fixedId);
+    const audits = await edits(fixedId);
+    const res = await edit(fixedId, { onvifAddress: `http://127.0.0.1:${CLOSED_PORT}/onvif/device_service` });
+    expect(res.status).toBe(422);
+    const body = await bodyOf(res);
+    expect(body.code).toBe('camera_unreachable');
+    expect(body.message).toBe('onvifAddress: camera unreachable (ECONNREFUSED)');
+    const web = await startPlainHttp();
+    try {
+      const res = await edit(fixedId, { onvifAddress: web.url, username: 'admin', password: 'x' });
+      expect(res.status).toBe(422);
+      const body = await bodyOf(res);
+      expect(body.code).toBe('not_onvif');
+      expect(body.message).toBe('onvifAddress: not an ONVIF device');
+    } finally {
+      await web.close();
+    }
+    // Another registered camera's address is a conflict, found before any probe.
+    expect((await edit(fixedId, { onvifAddress: sim(1).xaddr })).status).toBe(409);
+    expect(await stored(fixedId)).toEqual(before);
+    expect(await edits(fixedId)).toBe(audits);
+  });
+
+  it('stores corrected credentials and refreshes what the probe finds; the camera works', async () => {
+    const cam = sim(0);
+    // The password was changed on site and the stored media details are out of date.
+    const stale = new CredentialCipher(TEST_CREDENTIAL_KEY).encrypt('old-password');
+    await db.query(
+      `UPDATE cameras SET password_encrypted = $2, rtsp_uri = 'rtsp://127.0.0.1:1/old', snapshot_uri = NULL,
+         main_profile_token = 'old', video_codec = 'h265', ptz = true WHERE id = $1`,
+      [fixedId, stale],
+    );
+    const audits = await edits(fixedId);
+    const res = await edit(fixedId, { username: cam.username, password: cam.password });
+    expect(res.status).toBe(200);
+    const view = (await res.json()) as CameraDetailView;
+    expect(view).toMatchObject({
+      ptz: false,
+      videoCodec: 'h264',
+      hasSubStream: true,
+      onvifAddress: cam.xaddr,
+    });
+    expect(JSON.stringify(view)).not.toContain(cam.password);
+    const row = await stored(fixedId);
+    expect(row).toMatchObject({
+      rtsp_uri: cam.rtsp.main,
+      sub_rtsp_uri: cam.rtsp.sub,
+      snapshot_uri: cam.snapshot,
+      main_profile_token: 'Profile_1',
+      video_codec: 'h264',
+      ptz: false,
+    });
+    expect(String(row.password_encrypted)).toMatch(/^v1:/);
+    expect(row.password_encrypted).not.toBe(stale);
+    expect(String(row.password_encrypted)).not.toContain(cam.password);
+    expect(await edits(fixedId)).toBe(audits + 1);
+    await snapshotWorks(fixedId);
+
+    // A new address alone is probed with the stored credentials: the dome becomes a fixed
+    // camera (no PTZ) and back again, and steers once more.
+    const ptz = () => duty.call(`/api/cameras/${ptzId}/ptz`, { method: 'POST', json: { action: 'stop' } });
+    const moved = await edit(ptzId, { onvifAddress: sim(2).xaddr });
+    expect(moved.status).toBe(200);
+    expect(await moved.json()).toMatchObject({
+      onvifAddress: sim(2).xaddr,
+      serialNumber: sim(2).serialNumber,
+      ptz: false,
+    });
+    expect((await ptz()).status).toBe(409);
+    await snapshotWorks(ptzId);
+    const back = await edit(ptzId, { onvifAddress: sim(1).xaddr });
+    expect(back.status).toBe(200);
+    expect(await back.json()).toMatchObject({ onvifAddress: sim(1).xaddr, ptz: true });
+    expect((await ptz()).status).toBe(200);
+  });
+
+  it('edits name, region and location without talking to the camera, even while it is offline', async () => {
+    const cam = sim(0);
+    fleet.setOffline(cam.id);
+    try {
+      // An unchanged address and username are no change either.
+      const res = await edit(fixedId, {
+        name: '位奇村口（离线）',
+        regionId: weiqi.id,
+        location: { lon: 101.3, lat: 38.6 },
+        onvifAddress: cam.xaddr,
+        username: cam.username,
+      });
+      expect(res.status).toBe(200);
+      expect(await res.json()).toMatchObject({
+        name: '位奇村口（离线）',
+        location: { lon: 101.3, lat: 38.6 },
+      });
+      // Whereas a credential edit now fails: the camera is really out of reach.
+      const probed = await edit(fixedId, { password: cam.password });
+      expect(probed.status).toBe(422);
+      expect((await bodyOf(probed)).code).toBe('camera_unreachable');
+    } finally {
+      fleet.setOnline(cam.id);
+    }
+  });
+
   it('edits and deletes with audit; a new password is stored encrypted', async () => {
+    const password = sim(0).password;
     const patch = await technician.call(`/api/cameras/${fixedId}`, {
       method: 'PATCH',
-      json: { name: '位奇村口', location: { lon: 101.2, lat: 38.7 }, password: 'new-secret-1' },
+      json: { name: '位奇村口', location: { lon: 101.2, lat: 38.7 }, password },
     });
     expect(patch.status).toBe(200);
     expect(await patch.json()).toMatchObject({ name: '位奇村口', location: { lon: 101.2, lat: 38.7 } });
     const rows = await db.query(`SELECT password_encrypted FROM cameras WHERE id = $1`, [fixedId]);
     expect(String(rows[0].password_encrypted)).toMatch(/^v1:/);
-    expect(String(rows[0].password_encrypted)).not.toContain('new-secret-1');
+    expect(String(rows[0].password_encrypted)).not.toContain(password);
     expect((await duty.call(`/api/cameras/${fixedId}`, { method: 'DELETE' })).status).toBe(403);
     expect((await technician.call(`/api/cameras/${fixedId}`, { method: 'DELETE' })).status).toBe(204);
     expect((await technician.call(`/api/cameras/${fixedId}`)).status).toBe(404);

@@ -41,11 +41,16 @@ export const RegisterCameraSchema = z.object({
 });
 export type RegisterCamera = z.infer<typeof RegisterCameraSchema>;
 
+/**
+ * PATCH /api/cameras/:id. A changed onvifAddress or username, or any password, is probed through
+ * a gateway first (as registration does): a failed probe is the same 422 and stores nothing.
+ */
 export const UpdateCameraSchema = z
   .object({
     name: z.string().trim().min(1).max(100),
     regionId: z.uuid(),
     location: GeoPointSchema,
+    onvifAddress: z.url('onvifAddress must be the device service URL'),
     username: z.string().max(64),
     password: z.string().max(128),
     checkpointId: z.uuid().nullable(),

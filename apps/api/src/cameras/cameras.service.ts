@@ -1,17 +1,25 @@
-import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import {
+  ConflictException,
+  HttpException,
+  Injectable,
+  NotFoundException,
+  UnprocessableEntityException,
+} from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
-import type {
-  CameraDetailView,
-  CameraListQuery,
-  CameraView,
-  DiscoveredDevice,
-  DiscoveryScanView,
-  PtzCommand,
-  PtzPresetView,
-  RegisterCamera,
-  UpdateCamera,
+import {
+  PROBE_ERROR_CODES,
+  type CameraDetailView,
+  type CameraListQuery,
+  type CameraView,
+  type DiscoveredDevice,
+  type DiscoveryScanView,
+  type ProbeErrorCode,
+  type PtzCommand,
+  type PtzPresetView,
+  type RegisterCamera,
+  type UpdateCamera,
 } from '@xueliang/contracts';
 import { assertVisible, assertWritable, AuthUser, escapeLike, scopeToRegion } from '@xueliang/auth';
 import { auditAction, Camera, CredentialCipher, Region } from '@xueliang/db';
@@ -33,9 +41,60 @@ interface ProbeResult {
   events: boolean;
 }
 
+/** What /internal/probe takes; with cameraId, a password left out is that camera's stored one. */
+interface ProbeTarget {
+  onvifAddress: string;
+  username: string;
+  password?: string;
+  cameraId?: string;
+}
+
 type CameraWithRegion = Camera & { region: Region };
 
 const clip = (s: string | null, n = 64): string | null => (s === null ? null : s.slice(0, n));
+
+/** The columns a probe fills in: stored at registration, refreshed by an address or credential edit. */
+function probedColumns(probe: ProbeResult): Partial<Camera> {
+  return {
+    manufacturer: clip(probe.manufacturer),
+    model: clip(probe.model),
+    serialNumber: clip(probe.serialNumber),
+    firmware: clip(probe.firmware),
+    mainProfileToken: clip(probe.main.profileToken),
+    subProfileToken: clip(probe.sub?.profileToken ?? null),
+    rtspUri: probe.main.rtspUri,
+    subRtspUri: probe.sub?.rtspUri ?? null,
+    snapshotUri: probe.snapshotUri,
+    videoCodec: clip(probe.videoCodec, 16),
+    ptz: probe.ptz,
+    events: probe.events,
+  };
+}
+
+const isProbeErrorCode = (code: unknown): code is ProbeErrorCode =>
+  (PROBE_ERROR_CODES as readonly unknown[]).includes(code);
+
+/**
+ * A failed probe of an edit, as the 422 the gateway gave (same code) with its message naming the
+ * edited field, e.g. "password: camera rejected the credentials (NotAuthorized)". Other errors
+ * (502 camera error, 503 no gateway…) pass unchanged.
+ */
+function probeFailureOn(err: unknown, field: (code: ProbeErrorCode) => string): unknown {
+  if (!(err instanceof HttpException) || err.getStatus() !== 422) return err;
+  const body = err.getResponse();
+  if (typeof body !== 'object' || body === null) return err;
+  const { code, message } = body as { code?: unknown; message?: unknown };
+  if (!isProbeErrorCode(code)) return err;
+  const path = field(code);
+  const reason = String(message ?? 'camera probe failed');
+  return new UnprocessableEntityException({
+    statusCode: 422,
+    error: 'Unprocessable Entity',
+    message: `${path}: ${reason}`,
+    code,
+    issues: [{ path, message: reason }],
+  });
+}
 
 /** Camera register and operations; everything that touches a camera goes through a gateway. */
 @Injectable()
@@ -99,10 +158,10 @@ export class CamerasService {
     if (await this.db.getRepository(Camera).existsBy({ onvifAddress: input.onvifAddress })) {
       throw new ConflictException('a camera with this ONVIF address is already registered');
     }
-    const probe = await this.gateways.json<ProbeResult>('/internal/probe', {
-      method: 'POST',
-      json: { onvifAddress: input.onvifAddress, username: input.username, password: input.password },
-      timeoutMs: 60_000,
+    const probe = await this.probe({
+      onvifAddress: input.onvifAddress,
+      username: input.username,
+      password: input.password,
     });
     const discovered = await this.discoveredName(input.onvifAddress);
     const name =
@@ -120,18 +179,7 @@ export class CamerasService {
           onvifAddress: input.onvifAddress,
           username: input.username,
           passwordEncrypted: this.cipher.encrypt(input.password),
-          manufacturer: clip(probe.manufacturer),
-          model: clip(probe.model),
-          serialNumber: clip(probe.serialNumber),
-          firmware: clip(probe.firmware),
-          mainProfileToken: clip(probe.main.profileToken),
-          subProfileToken: clip(probe.sub?.profileToken ?? null),
-          rtspUri: probe.main.rtspUri,
-          subRtspUri: probe.sub?.rtspUri ?? null,
-          snapshotUri: probe.snapshotUri,
-          videoCodec: clip(probe.videoCodec, 16),
-          ptz: probe.ptz,
-          events: probe.events,
+          ...probedColumns(probe),
           // The probe just talked to it.
           status: 'online',
           statusChangedAt: new Date(),
@@ -149,6 +197,12 @@ export class CamerasService {
     });
   }
 
+  /**
+   * An edit that changes the ONVIF address or the credentials is probed first, exactly as
+   * registration is: on success the new values are stored with what the probe found (streams,
+   * snapshot, profiles, codec, PTZ…); on failure nothing changes and the 422 names the field.
+   * Other edits (name, region, location, checkpoint) never talk to the camera.
+   */
   async update(user: AuthUser, id: string, input: UpdateCamera, ip: string): Promise<CameraDetailView> {
     const camera = await this.findVisible(user, id);
     assertWritable(user, camera.regionPath, 'camera');
@@ -156,30 +210,68 @@ export class CamerasService {
     if (input.regionId && input.regionId !== camera.regionId) {
       region = await this.regions.findVisible(user, input.regionId);
       assertWritable(user, region.path);
-      camera.regionId = region.id;
-      camera.regionPath = region.path;
     }
-    if (input.name !== undefined) camera.name = input.name;
-    if (input.location) {
-      camera.lon = input.location.lon;
-      camera.lat = input.location.lat;
+    const addressChanged = input.onvifAddress !== undefined && input.onvifAddress !== camera.onvifAddress;
+    const usernameChanged = input.username !== undefined && input.username !== camera.username;
+    // The stored password is not readable here, so any password sent is a change.
+    const reconnect = addressChanged || usernameChanged || input.password !== undefined;
+    if (
+      addressChanged &&
+      (await this.db.getRepository(Camera).existsBy({ onvifAddress: input.onvifAddress }))
+    ) {
+      throw new ConflictException('onvifAddress: a camera with this ONVIF address is already registered');
     }
-    if (input.username !== undefined) camera.username = input.username;
-    if (input.password !== undefined) camera.passwordEncrypted = this.cipher.encrypt(input.password);
-    if (input.checkpointId !== undefined) camera.checkpointId = input.checkpointId;
-    const { region: _r, ...row } = camera;
-    return this.db.transaction(async (tx) => {
-      await tx.save(Camera, row);
+    const probe = reconnect
+      ? await this.probe({
+          onvifAddress: input.onvifAddress ?? camera.onvifAddress,
+          username: input.username ?? camera.username,
+          password: input.password,
+          cameraId: camera.id,
+        }).catch((err: unknown) => {
+          throw probeFailureOn(err, (code) =>
+            code !== 'camera_auth_failed'
+              ? 'onvifAddress'
+              : input.password === undefined && usernameChanged
+                ? 'username'
+                : 'password',
+          );
+        })
+      : undefined;
+
+    // Nothing is changed before this point: a failed probe leaves the record as it was.
+    // Only the edited columns are written, so a status the gateway set meanwhile stays.
+    const changes: Partial<Camera> = {};
+    if (region.id !== camera.regionId)
+      Object.assign(changes, { regionId: region.id, regionPath: region.path });
+    if (input.name !== undefined) changes.name = input.name;
+    if (input.location) Object.assign(changes, { lon: input.location.lon, lat: input.location.lat });
+    if (input.checkpointId !== undefined) changes.checkpointId = input.checkpointId;
+    if (probe) {
+      if (input.onvifAddress !== undefined) changes.onvifAddress = input.onvifAddress;
+      if (input.username !== undefined) changes.username = input.username;
+      if (input.password !== undefined) changes.passwordEncrypted = this.cipher.encrypt(input.password);
+      Object.assign(changes, probedColumns(probe));
+    }
+    Object.assign(camera, changes);
+    const view = await this.db.transaction(async (tx) => {
+      if (Object.keys(changes).length) await tx.update(Camera, { id: camera.id }, changes);
       await auditAction(tx, user, ip, {
         action: 'camera.update',
         targetType: 'camera',
         targetId: camera.id,
         regionId: camera.regionId,
         // Field names only: a password never reaches the audit log.
-        detail: { fields: Object.keys(input) },
+        detail: { fields: Object.keys(input), ...(probe ? { probed: true } : {}) },
       });
       return toCameraDetail(camera, region);
     });
+    if (probe) {
+      // Running streams still use the old address or credentials; the next viewer starts afresh.
+      await this.gateways
+        .call(`/internal/cameras/${id}/streams`, { method: 'DELETE', cameraId: id })
+        .catch(() => undefined);
+    }
+    return view;
   }
 
   async remove(user: AuthUser, id: string, ip: string): Promise<void> {
@@ -292,6 +384,15 @@ export class CamerasService {
       }))
       .sort((a, b) => a.xaddr.localeCompare(b.xaddr));
     return { scanning: scanning === 1, startedAt, items };
+  }
+
+  /** The registration probe, through any live gateway; its failures are 422s with a probe error code. */
+  private probe(target: ProbeTarget): Promise<ProbeResult> {
+    return this.gateways.json<ProbeResult>('/internal/probe', {
+      method: 'POST',
+      json: target,
+      timeoutMs: 60_000,
+    });
   }
 
   private async discoveredName(xaddr: string): Promise<string | undefined> {

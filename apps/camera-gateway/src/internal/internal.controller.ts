@@ -22,6 +22,7 @@ import {
 import { valid } from '@xueliang/platform';
 import { Inject } from '@nestjs/common';
 import { CameraControl } from '../cameras/camera-control.service';
+import { CameraDirectory } from '../cameras/camera-directory.service';
 import { DiscoveryService } from '../discovery/discovery.service';
 import { GATEWAY_SETTINGS, GatewaySettings } from '../gateway.config';
 import { CameraLeases } from '../leases/camera-leases.service';
@@ -32,7 +33,9 @@ import { StreamInfo, StreamManager } from '../streams/stream-manager.service';
 const ProbeSchema = z.object({
   onvifAddress: z.url(),
   username: z.string().max(64).default(''),
-  password: z.string().max(128).default(''),
+  password: z.string().max(128).optional(),
+  /** An edit of a registered camera: a password left out is that camera's stored one. */
+  cameraId: z.uuid().optional(),
 });
 
 class StreamPipe {
@@ -53,11 +56,17 @@ export class InternalController {
     private readonly control: CameraControl,
     private readonly streams: StreamManager,
     private readonly leases: CameraLeases,
+    private readonly cameras: CameraDirectory,
   ) {}
 
   @Post('probe')
-  probeCamera(@Body(valid(ProbeSchema)) body: z.infer<typeof ProbeSchema>): Promise<ProbeResult> {
-    return this.probe.probe(body, this.settings.ONVIF_TIMEOUT_MS);
+  async probeCamera(@Body(valid(ProbeSchema)) body: z.infer<typeof ProbeSchema>): Promise<ProbeResult> {
+    // The stored password is decrypted here, never in the api.
+    const password = body.password ?? (body.cameraId ? (await this.cameras.get(body.cameraId)).password : '');
+    return this.probe.probe(
+      { onvifAddress: body.onvifAddress, username: body.username, password },
+      this.settings.ONVIF_TIMEOUT_MS,
+    );
   }
 
   @Post('discovery')

@@ -24,7 +24,9 @@ function describe(err: unknown): string {
   if (err instanceof ApiRequestError) {
     const code = typeof err.body.code === 'string' ? `[${err.body.code}] ` : '';
     const issues = err.body.issues?.map((i) => `${i.path}: ${i.message}`).join('; ');
-    return `${code}${err.message}${issues ? ` (${issues})` : ''}`;
+    // A field error's message already reads "password: …"; say it once.
+    const extra = issues && issues !== err.message ? ` (${issues})` : '';
+    return `${code}${err.message}${extra}`;
   }
   return String(err);
 }
