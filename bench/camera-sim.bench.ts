@@ -26,13 +26,16 @@ const CACHE = path.resolve('var/sim-cache');
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** CPU used by this process (the sim) over a window, as a share of one core, and its RSS. */
-async function measure(ms: number): Promise<{ simCores: number; rssMb: number; clientCores?: number }> {
+async function measure(
+  ms: number,
+): Promise<{ simCores: number; rssMb: number; heapMb: number; clientCores?: number }> {
   const before = process.cpuUsage();
   await sleep(ms);
   const d = process.cpuUsage(before);
   return {
     simCores: round((d.user + d.system) / 1000 / ms),
     rssMb: Math.round(process.memoryUsage().rss / 1e6),
+    heapMb: Math.round(process.memoryUsage().heapUsed / 1e6),
   };
 }
 

@@ -13,7 +13,7 @@ const FONT_CANDIDATES = [
   '/System/Library/Fonts/Menlo.ttc',
 ];
 /** Bumped when the encode recipe changes so stale cache entries are not reused. */
-const RECIPE = 'v2';
+const RECIPE = 'v3';
 export const CLIP_SECONDS = 10;
 
 /** A camera stream's clip as sent; H.264 clips come with room for the OSD band (osd.ts). */
@@ -121,7 +121,7 @@ export class ClipStore {
         ...['-f', 'lavfi', '-i', `testsrc2=size=${p.width}x${p.height}:rate=1:duration=1`],
         ...[
           '-vf',
-          this.overlay(label, 'snapshot', false),
+          this.overlay(label, 'snapshot', false, p.height),
           '-frames:v',
           '1',
           '-q:v',
@@ -166,7 +166,7 @@ export class ClipStore {
           ];
     const data = await this.cachedFile(`${key}.${ext}`, (out) => [
       ...['-f', 'lavfi', '-i', `testsrc2=size=${p.width}x${height}:rate=${p.fps}:duration=${CLIP_SECONDS}`],
-      ...['-vf', this.overlay(label, p.kind, !osd), '-pix_fmt', 'yuv420p'],
+      ...['-vf', this.overlay(label, p.kind, !osd, p.height), '-pix_fmt', 'yuv420p'],
       ...encoder,
       ...['-g', String(p.gop), '-keyint_min', String(p.gop), '-sc_threshold', '0', '-bf', '0'],
       ...['-b:v', `${p.bitrateKbps}k`, '-maxrate', `${p.bitrateKbps}k`, '-bufsize', `${p.bitrateKbps}k`],
@@ -183,14 +183,14 @@ export class ClipStore {
     }
   }
 
-  private overlay(label: string, kind: string, clock: boolean): string {
+  private overlay(label: string, kind: string, clock: boolean, height: number): string {
     // The scene's first macroblock row stays flat black, so x264 codes it as skipped blocks and no
     // motion vector needs samples from above the scene, where the OSD band goes.
     const margin = 'drawbox=x=0:y=0:w=iw:h=16:color=black:t=fill';
     if (this.overlayBroken) return margin;
     const text = `${safe(label)} ${kind}${clock ? ' %{pts\\:hms}' : ''}`;
     const font = this.font ? `fontfile=${this.font}:` : '';
-    return `${margin},drawtext=${font}text='${text}':x=8:y=h-th-8:fontsize=20:fontcolor=white:box=1:boxcolor=black@0.6`;
+    return `${margin},drawtext=${font}text='${text}':x=8:y=h-th-8:fontsize=${Math.round(height / 18)}:fontcolor=white:box=1:boxcolor=black@0.6`;
   }
 
   private async cachedFile(name: string, args: (out: string) => string[]): Promise<Buffer> {

@@ -341,7 +341,8 @@ export class OsdPainter {
     const luma = this.render();
     if (h.idr) return this.keySlice(h, luma);
     // A non-reference picture cannot change what the next picture copies: wait for a reference one.
-    const changed = h.refIdc === 0 || !this.shown ? [] : this.changedMbs(luma);
+    // Same text, same rendering object: nothing to compare (most frames).
+    const changed = h.refIdc === 0 || !this.shown || luma === this.shown ? [] : this.changedMbs(luma);
     const w = bandHeader(this.osd, h, SLICE_P);
     let run = 0;
     for (let mb = 0; mb < this.osd.widthMbs; mb++) {
