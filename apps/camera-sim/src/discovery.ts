@@ -164,7 +164,8 @@ export class DiscoveryResponder {
   announce(cam: SimCamera, kind: 'Hello' | 'Bye'): void {
     if (!this.opts.multicast || !this.socket) return;
     const xml = Buffer.from(announcementXml(cam, kind, ++this.messageNumber));
-    this.socket.send(xml, this.opts.port || 3702, WSD_MULTICAST, (e) => {
+    // To the port the responder listens on: 3702 in a real network, an ephemeral one in tests.
+    this.socket.send(xml, this.socket.address().port, WSD_MULTICAST, (e) => {
       if (e) this.opts.log(`discovery: ${kind} for ${cam.id} not sent (${e.message})`);
     });
   }
