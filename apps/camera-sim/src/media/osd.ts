@@ -231,6 +231,12 @@ function movedSlice(h: SliceHeader, bandMbs: number): Buffer {
   return nalOf(h.nalHeader, w);
 }
 
+/** Only what the band slice repeats, so the OSD does not keep a second copy of every slice. */
+function pictureFields(h: SliceHeader): PictureFields {
+  const { nalHeader, idr, refIdc, ppsId, frameNum, idrPicId, pocLsb, deltaPocBottom, deltaPoc, marking } = h;
+  return { nalHeader, idr, refIdc, ppsId, frameNum, idrPicId, pocLsb, deltaPocBottom, deltaPoc, marking };
+}
+
 /** Rewrites a parsed H.264 clip so each picture has a free macroblock row on top for the OSD. */
 export function prepareOsdClip(clip: ParsedClip): OsdClip {
   if (clip.codec !== 'h264') unsupported(clip.codec);
@@ -249,20 +255,7 @@ export function prepareOsdClip(clip: ParsedClip): OsdClip {
       return movedSlice(h, sps.widthMbs);
     });
     if (!first) unsupported('frame without slices');
-    const { nalHeader, idr, refIdc, ppsId, frameNum, idrPicId, pocLsb, deltaPocBottom, deltaPoc, marking } =
-      first;
-    pictures.push({
-      nalHeader,
-      idr,
-      refIdc,
-      ppsId,
-      frameNum,
-      idrPicId,
-      pocLsb,
-      deltaPocBottom,
-      deltaPoc,
-      marking,
-    });
+    pictures.push(pictureFields(first));
     return { nals, key: au.key };
   });
   return {
@@ -342,7 +335,8 @@ export class OsdPainter {
     if (h.idr) return this.keySlice(h, luma);
     // A non-reference picture cannot change what the next picture copies: wait for a reference one.
     // Same text, same rendering object: nothing to compare (most frames).
-    const changed = h.refIdc === 0 || !this.shown || luma === this.shown ? [] : this.changedMbs(luma);
+    const compare = h.refIdc !== 0 && this.shown !== undefined && luma !== this.shown;
+    const changed = compare ? this.changedMbs(luma) : [];
     const w = bandHeader(this.osd, h, SLICE_P);
     let run = 0;
     for (let mb = 0; mb < this.osd.widthMbs; mb++) {
@@ -355,7 +349,7 @@ export class OsdPainter {
       run = 0;
     }
     if (run > 0) w.ue(run);
-    if (changed.length > 0) this.shown = luma;
+    if (compare) this.shown = luma;
     return nalOf(h.nalHeader, w);
   }
 
