@@ -266,9 +266,11 @@ export class CamerasService {
       return toCameraDetail(camera, region);
     });
     if (probe) {
-      // Running streams still use the old address or credentials; the next viewer starts afresh.
+      // The gateway holding the camera still uses the old address or credentials: its streams
+      // stop (the next viewer starts afresh) and its event subscription is made again. Should
+      // this call be lost, the gateway's periodic re-read of the record catches up.
       await this.gateways
-        .call(`/internal/cameras/${id}/streams`, { method: 'DELETE', cameraId: id })
+        .call(`/internal/cameras/${id}/reconnect`, { method: 'POST', cameraId: id })
         .catch(() => undefined);
     }
     return view;

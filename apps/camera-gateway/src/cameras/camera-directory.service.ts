@@ -26,6 +26,11 @@ export interface CameraTarget {
   status: CameraStatus;
 }
 
+/** Whether two reads of a camera reach it the same way (an edit changes the address or credentials). */
+export function sameConnection(a: CameraTarget, b: CameraTarget): boolean {
+  return a.xaddr === b.xaddr && a.username === b.username && a.password === b.password;
+}
+
 /** Reads and updates camera rows for the gateway (the api owns registration). */
 @Injectable()
 export class CameraDirectory {

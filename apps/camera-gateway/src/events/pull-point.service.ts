@@ -1,5 +1,5 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { CameraDirectory, CameraTarget } from '../cameras/camera-directory.service';
+import { CameraDirectory, CameraTarget, sameConnection } from '../cameras/camera-directory.service';
 import { CameraMedia } from '../cameras/camera-media.service';
 import { GATEWAY_SETTINGS, GatewaySettings } from '../gateway.config';
 import { CameraHealth } from '../health/camera-health.service';
@@ -25,7 +25,8 @@ class PullPointLoop {
   done: Promise<void> = Promise.resolve();
 
   constructor(
-    private target: CameraTarget,
+    /** The address and credentials it subscribes with, for its whole life. */
+    readonly target: CameraTarget,
     private readonly svc: PullPoints,
   ) {}
 
@@ -137,12 +138,15 @@ function terminationOf(
 /**
  * Event intake from cameras: one PullPoint subscription per leased camera that supports events,
  * owned by the gateway holding the lease. Cameras registered without a probe (seeded ones) are
- * probed once here so their event capability and profiles are known.
+ * probed once here so their event capability and profiles are known. A subscription keeps the
+ * address and credentials it was made with; after an edit, refresh() makes it afresh.
  */
 @Injectable()
 export class PullPoints implements OnModuleInit, BeforeApplicationShutdown {
   private readonly log = new Logger('pullpoint');
   private readonly loops = new Map<string, PullPointLoop>();
+  /** Per camera, the refresh in progress: refreshes of one camera run one after another. */
+  private readonly refreshing = new Map<string, Promise<void>>();
 
   constructor(
     @Inject(GATEWAY_SETTINGS) readonly settings: GatewaySettings,
@@ -163,10 +167,40 @@ export class PullPoints implements OnModuleInit, BeforeApplicationShutdown {
       if (loop) loop.wake();
       else void this.subscribe([id]);
     });
+    // An edit the api did not tell us about (or whose call was lost) is seen by the health refresh.
+    this.health.onConnectionChange((t) => void this.refresh(t.id));
   }
 
   subscriptions(): string[] {
     return [...this.loops.keys()];
+  }
+
+  /**
+   * The camera's record was edited (the api calls this after a probed address or credential
+   * change): a subscription made with another address or other credentials is unsubscribed and
+   * made afresh from the record; one that still matches is left alone.
+   */
+  refresh(id: string): Promise<void> {
+    const next = (this.refreshing.get(id) ?? Promise.resolve())
+      .then(() => this.resubscribe(id))
+      .catch((err: unknown) => this.log.warn(`refresh of ${id} failed: ${(err as Error).message}`))
+      .finally(() => {
+        if (this.refreshing.get(id) === next) this.refreshing.delete(id);
+      });
+    this.refreshing.set(id, next);
+    return next;
+  }
+
+  private async resubscribe(id: string): Promise<void> {
+    if (!this.leases.owns(id)) return;
+    const [fresh] = await this.cameras.many([id]);
+    const loop = this.loops.get(id);
+    if (loop && fresh?.events && sameConnection(loop.target, fresh)) return;
+    if (loop) {
+      this.loops.delete(id);
+      await loop.stop();
+    }
+    if (fresh) await this.subscribe([id]);
   }
 
   private async subscribe(ids: string[]): Promise<void> {

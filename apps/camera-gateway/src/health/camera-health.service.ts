@@ -1,5 +1,5 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { CameraDirectory, CameraTarget } from '../cameras/camera-directory.service';
+import { CameraDirectory, CameraTarget, sameConnection } from '../cameras/camera-directory.service';
 import { healthEvent } from '../events/camera-events';
 import { RawEventPublisher } from '../events/raw-event-publisher.adapter';
 import { GATEWAY_SETTINGS, GatewaySettings } from '../gateway.config';
@@ -17,6 +17,8 @@ interface Watched {
 }
 
 export type StatusListener = (cameraId: string, status: 'online' | 'offline') => void;
+/** A watched camera's record now names another address or other credentials. */
+export type ConnectionListener = (target: CameraTarget) => void;
 
 /** lastSeenAt is written at most this often per camera while nothing changes (5,000 cameras → few writes). */
 const SEEN_WRITE_EVERY_MS = 60_000;
@@ -32,6 +34,7 @@ export class CameraHealth implements OnModuleInit, BeforeApplicationShutdown {
   private readonly watched = new Map<string, Watched>();
   private readonly sem: Semaphore;
   private readonly listeners: StatusListener[] = [];
+  private readonly connectionListeners: ConnectionListener[] = [];
   private timer: NodeJS.Timeout | undefined;
   private refreshTimer: NodeJS.Timeout | undefined;
   private stopped = false;
@@ -53,12 +56,17 @@ export class CameraHealth implements OnModuleInit, BeforeApplicationShutdown {
     this.timer.unref();
     // Credentials or addresses edited through the api reach the poller within this period.
     const refresh = Math.max(5_000, this.settings.HEALTH_INTERVAL_MS);
-    this.refreshTimer = setInterval(() => void this.refreshTargets(), refresh);
+    this.refreshTimer = setInterval(() => void this.refresh(), refresh);
     this.refreshTimer.unref();
   }
 
   onStatusChange(listener: StatusListener): void {
     this.listeners.push(listener);
+  }
+
+  /** Told when a refresh finds a watched camera's address or credentials changed. */
+  onConnectionChange(listener: ConnectionListener): void {
+    this.connectionListeners.push(listener);
   }
 
   status(cameraId: string): HealthState | undefined {
@@ -86,12 +94,22 @@ export class CameraHealth implements OnModuleInit, BeforeApplicationShutdown {
     for (const id of ids) this.watched.delete(id);
   }
 
-  private async refreshTargets(): Promise<void> {
+  /**
+   * Re-reads the watched cameras (or just `ids`, after an edit through the api). A camera whose
+   * address or credentials changed is polled at once rather than after its backoff, and the
+   * connection listeners are told.
+   */
+  async refresh(ids: string[] = [...this.watched.keys()]): Promise<void> {
     try {
-      const fresh = await this.cameras.many([...this.watched.keys()]);
+      const fresh = await this.cameras.many(ids.filter((id) => this.watched.has(id)));
       for (const t of fresh) {
         const w = this.watched.get(t.id);
-        if (w) w.target = t;
+        if (!w) continue;
+        const changed = !sameConnection(w.target, t);
+        w.target = t;
+        if (!changed) continue;
+        w.nextAt = Date.now();
+        for (const l of this.connectionListeners) l(t);
       }
     } catch (err) {
       this.log.warn(`refresh failed: ${(err as Error).message}`);

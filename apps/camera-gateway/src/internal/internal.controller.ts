@@ -4,6 +4,7 @@ import {
   Controller,
   Delete,
   Get,
+  HttpCode,
   NotFoundException,
   Param,
   ParseUUIDPipe,
@@ -24,7 +25,9 @@ import { Inject } from '@nestjs/common';
 import { CameraControl } from '../cameras/camera-control.service';
 import { CameraDirectory } from '../cameras/camera-directory.service';
 import { DiscoveryService } from '../discovery/discovery.service';
+import { PullPoints } from '../events/pull-point.service';
 import { GATEWAY_SETTINGS, GatewaySettings } from '../gateway.config';
+import { CameraHealth } from '../health/camera-health.service';
 import { CameraLeases } from '../leases/camera-leases.service';
 import { OnvifProbe, ProbeResult } from '../onvif/onvif-probe.adapter';
 import { PLAYLIST } from '../streams/ffmpeg-args';
@@ -57,6 +60,8 @@ export class InternalController {
     private readonly streams: StreamManager,
     private readonly leases: CameraLeases,
     private readonly cameras: CameraDirectory,
+    private readonly health: CameraHealth,
+    private readonly pullPoints: PullPoints,
   ) {}
 
   @Post('probe')
@@ -110,6 +115,20 @@ export class InternalController {
   async stopStreams(@Param('id', ParseUUIDPipe) id: string): Promise<{ stopped: true }> {
     await this.streams.stopCamera(id);
     return { stopped: true };
+  }
+
+  /**
+   * The camera's address or credentials were edited (and probed) in the api: its running streams
+   * stop, so the next viewer uses the new ones, and the health poller and the event subscription
+   * take the new values now. A gateway that does not hold the camera has nothing to do.
+   */
+  @Post('cameras/:id/reconnect')
+  @HttpCode(200)
+  async reconnect(@Param('id', ParseUUIDPipe) id: string): Promise<{ reconnected: true }> {
+    await this.streams.stopCamera(id);
+    await this.health.refresh([id]);
+    await this.pullPoints.refresh(id);
+    return { reconnected: true };
   }
 
   @Get('streams')
