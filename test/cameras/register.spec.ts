@@ -86,6 +86,18 @@ describe('camera register, probe errors, discovery, PTZ, snapshot', () => {
     const list = (await (await technician.call('/api/cameras')).json()) as CameraView[];
     expect(list.map((c) => c.id)).toContain(fixedId);
     expect(JSON.stringify(list)).not.toContain(cam.password);
+    // The detail names the username (the edit form shows it); no password field, plain or
+    // encrypted, is in the register, detail or list answer.
+    const detail = (await (await technician.call(`/api/cameras/${fixedId}`)).json()) as CameraDetailView;
+    expect(detail.username).toBe(cam.username);
+    const [{ password_encrypted: encrypted }] = (await db.query(
+      `SELECT password_encrypted FROM cameras WHERE id = $1`,
+      [fixedId],
+    )) as { password_encrypted: string }[];
+    for (const body of [view, detail, list]) {
+      expect(JSON.stringify(body)).not.toMatch(/password/i);
+      expect(JSON.stringify(body)).not.toContain(encrypted);
+    }
     // A township duty officer elsewhere neither lists nor opens it.
     const t1List = (await (await dutyT1.call('/api/cameras')).json()) as CameraView[];
     expect(t1List.map((c) => c.id)).not.toContain(fixedId);

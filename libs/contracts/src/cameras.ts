@@ -100,6 +100,7 @@ export interface CameraDetailView extends CameraView {
   firmware: string | null;
   videoCodec: string | null;
   events: boolean;
+  /** The ONVIF username (not a secret; the edit form shows it). The password is never returned. */
   username: string;
   statusChangedAt: string | null;
   createdAt: string;
