@@ -77,10 +77,11 @@ export const alertsApi = {
 
 export const camerasApi = {
   list: (query?: Query) => api<CameraView[] | Page<CameraView>>('/api/cameras', { query }).then(itemsOf),
-  get: (id: string) => api<CameraView>(`/api/cameras/${id}`),
+  /** The detail: on top of the list's fields, the ONVIF username, serial, firmware… (never the password). */
+  get: (id: string) => api<CameraDetailView>(`/api/cameras/${id}`),
   register: (body: RegisterCamera) => api<CameraDetailView>('/api/cameras', { method: 'POST', json: body }),
   update: (id: string, body: UpdateCamera) =>
-    api<CameraView>(`/api/cameras/${id}`, { method: 'PATCH', json: body }),
+    api<CameraDetailView>(`/api/cameras/${id}`, { method: 'PATCH', json: body }),
   remove: (id: string) => api<void>(`/api/cameras/${id}`, { method: 'DELETE' }),
   live: (id: string, stream: StreamKind, signal?: AbortSignal) =>
     api<LiveSession>(`/api/cameras/${id}/live`, { method: 'POST', json: { stream }, signal }),

@@ -233,6 +233,8 @@ export const zh = {
   'cameras.address': 'ONVIF 地址',
   'cameras.username': '用户名',
   'cameras.password': '密码',
+  'cameras.passwordKeep': '留空则不修改',
+  'cameras.reprobeHint': '修改 ONVIF 地址、用户名或密码后，保存前会重新连接摄像机验证；验证不通过则不保存。',
   'cameras.location': '位置',
   'cameras.pickOnMap': '在地图上点选位置',
   'cameras.lastSeen': '最后在线',

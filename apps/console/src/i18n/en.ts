@@ -231,6 +231,9 @@ export const en: Dictionary = {
   'cameras.address': 'ONVIF address',
   'cameras.username': 'Username',
   'cameras.password': 'Password',
+  'cameras.passwordKeep': 'Leave blank to keep the current one',
+  'cameras.reprobeHint':
+    'A changed ONVIF address, username or password is checked against the camera before saving; nothing is saved if the check fails.',
   'cameras.location': 'Location',
   'cameras.pickOnMap': 'Pick on the map',
   'cameras.lastSeen': 'Last seen',

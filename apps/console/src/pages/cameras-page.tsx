@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
-import type { CameraView, CheckpointView, DiscoveredDevice } from '@xueliang/contracts';
+import type { CameraView, CheckpointView, DiscoveredDevice, UpdateCamera } from '@xueliang/contracts';
 import { ApiRequestError } from '../api/client';
 import { camerasApi, checkpointLocation, checkpointsApi, mutesApi } from '../api/endpoints';
 import { useUser } from '../api/session-provider';
@@ -8,25 +8,27 @@ import { useCameras } from '../hooks/use-cameras';
 import { useRegions } from '../hooks/use-regions';
 import { useResource } from '../hooks/use-resource';
 import { formatDateTime } from '../i18n/format';
-import { useI18n } from '../i18n/i18n-provider';
+import { useI18n, type Translate } from '../i18n/i18n-provider';
 import type { MessageKey } from '../i18n/dictionary';
 import { CameraForm, type CameraFormValue } from '../views/cameras/camera-form';
 import { CheckpointForm } from '../views/cameras/checkpoint-form';
 import { MuteDialog } from '../views/cameras/mute-dialog';
-import { statusReasonText } from '../views/cameras/status-reason';
+import { probeFailureText, statusReasonText } from '../views/cameras/status-reason';
 import { CreateToolbar, DataTable } from '../views/common/form';
 import { ListStateBox, StateBox } from '../views/common/state-box';
 import { Tabs } from '../views/common/tabs';
 
 type Tab = 'list' | 'health' | 'discovery' | 'checkpoints' | 'mutes';
 
-function describe(err: unknown): string {
+function describe(err: unknown, t: Translate): string {
   if (err instanceof ApiRequestError) {
+    // A failed camera probe says first, in the operator's words, what went wrong.
+    const reason = probeFailureText(t, err.body.code);
     const code = typeof err.body.code === 'string' ? `[${err.body.code}] ` : '';
     const issues = err.body.issues?.map((i) => `${i.path}: ${i.message}`).join('; ');
     // A field error's message already reads "password: …"; say it once.
     const extra = issues && issues !== err.message ? ` (${issues})` : '';
-    return `${code}${err.message}${extra}`;
+    return `${reason ? `${reason} · ` : ''}${code}${err.message}${extra}`;
   }
   return String(err);
 }
@@ -68,11 +70,36 @@ export function CamerasPage() {
     location: null,
   });
 
+  /** Opens the edit form on the camera's detail, which names its stored username. */
+  const edit = async (c: CameraView) => {
+    try {
+      const d = await camerasApi.get(c.id);
+      setForm({
+        camera: d,
+        initial: {
+          name: d.name,
+          onvifAddress: d.onvifAddress,
+          username: d.username,
+          password: '',
+          regionId: d.regionId,
+          location: d.location,
+        },
+      });
+    } catch (err) {
+      setNotice(describe(err, t));
+    }
+  };
+
   const submitCamera = async (v: CameraFormValue): Promise<string | null> => {
     try {
       if (form?.camera) {
-        const body: Record<string, unknown> = { name: v.name, regionId: v.regionId, location: v.location };
-        if (v.password) Object.assign(body, { username: v.username, password: v.password });
+        // Only what changed: a new address, username or password is probed before it is saved.
+        const was = form.initial;
+        const body: UpdateCamera = { name: v.name, regionId: v.regionId, location: v.location ?? undefined };
+        const onvifAddress = v.onvifAddress.trim();
+        if (onvifAddress !== was.onvifAddress) body.onvifAddress = onvifAddress;
+        if (v.username !== was.username) body.username = v.username;
+        if (v.password) body.password = v.password;
         await camerasApi.update(form.camera.id, body);
       } else {
         await camerasApi.register({
@@ -89,7 +116,7 @@ export function CamerasPage() {
       setNotice(t('common.saved'));
       return null;
     } catch (err) {
-      return describe(err);
+      return describe(err, t);
     }
   };
 
@@ -171,17 +198,8 @@ export function CamerasPage() {
                       <button
                         type="button"
                         className="btn btn-small"
-                        onClick={() =>
-                          setForm({
-                            camera: c,
-                            initial: {
-                              ...blank(c.onvifAddress, c.name),
-                              regionId: c.regionId,
-                              location: c.location,
-                              password: '',
-                            },
-                          })
-                        }
+                        onClick={() => void edit(c)}
+                        data-testid="camera-edit"
                       >
                         {t('common.edit')}
                       </button>
@@ -197,7 +215,7 @@ export function CamerasPage() {
                             await camerasApi.remove(c.id);
                             cameras.reload();
                           } catch (err) {
-                            setNotice(describe(err));
+                            setNotice(describe(err, t));
                           }
                         }}
                       >
@@ -250,7 +268,9 @@ export function CamerasPage() {
                         className="btn btn-small btn-danger"
                         onClick={async () => {
                           if (!window.confirm(`${t('common.confirmDelete')} ${c.name}`)) return;
-                          await checkpointsApi.remove(c.id).catch((err: unknown) => setNotice(describe(err)));
+                          await checkpointsApi
+                            .remove(c.id)
+                            .catch((err: unknown) => setNotice(describe(err, t)));
                           checkpoints.reload();
                         }}
                       >
@@ -276,7 +296,7 @@ export function CamerasPage() {
               setNotice(t('common.saved'));
               return null;
             } catch (err) {
-              return describe(err);
+              return describe(err, t);
             }
           }}
         />
@@ -320,7 +340,7 @@ export function CamerasPage() {
               checkpoints.reload();
               return null;
             } catch (err) {
-              return describe(err);
+              return describe(err, t);
             }
           }}
         />
@@ -355,7 +375,7 @@ function Discovery({ onRegister }: { onRegister(d: DiscoveredDevice): void }) {
               await camerasApi.startDiscovery();
               setTimeout(reload, 500);
             } catch (err) {
-              setError(describe(err));
+              setError(describe(err, t));
             }
           }}
         >

@@ -14,7 +14,11 @@ export interface CameraFormValue {
   location: { lon: number; lat: number } | null;
 }
 
-/** Register (probe then save) or edit a camera; the location is picked on the map. */
+/**
+ * Register (probe then save) or edit a camera; the location is picked on the map. Editing shows
+ * the stored address and username; a new address, username or password is probed by the api
+ * before it is saved, and a password left blank stays as it is.
+ */
 export function CameraForm({
   title,
   initial,
@@ -35,7 +39,7 @@ export function CameraForm({
   const { t } = useI18n();
   const [v, setV] = useState(initial);
   const set = (patch: Partial<CameraFormValue>) => setV((prev) => ({ ...prev, ...patch }));
-  const ok = !!v.regionId && !!v.location && (editing || !!v.onvifAddress);
+  const ok = !!v.regionId && !!v.location && !!v.onvifAddress.trim();
   return (
     <FormDialog
       title={title}
@@ -53,7 +57,6 @@ export function CameraForm({
         <TextField
           label={t('cameras.address')}
           value={v.onvifAddress}
-          disabled={editing}
           placeholder="http://192.168.1.64/onvif/device_service"
           onChange={(onvifAddress) => set({ onvifAddress })}
           data-testid="camera-address"
@@ -63,13 +66,16 @@ export function CameraForm({
           value={v.username}
           autoComplete="off"
           onChange={(username) => set({ username })}
+          data-testid="camera-username"
         />
         <TextField
           label={t('cameras.password')}
           type="password"
           autoComplete="new-password"
           value={v.password}
+          placeholder={editing ? t('cameras.passwordKeep') : undefined}
           onChange={(password) => set({ password })}
+          data-testid="camera-password"
         />
         <Field label={t('common.region')}>
           <RegionSelect
@@ -87,6 +93,7 @@ export function CameraForm({
           </span>
         </Field>
       </div>
+      {editing && <p className="muted small">{t('cameras.reprobeHint')}</p>}
       <LocationPicker
         regions={regions}
         cameras={cameras}
