@@ -9,6 +9,9 @@
  *   3. CPU: 50 concurrent copy-mode streams, utime+stime of every ffmpeg pid from /proc over a window
  *   4. health sweep: one authenticated poll (GetDeviceInformation) of 5,000 cameras through the
  *      gateway's OnvifClient and semaphore (the sim's cameras behind 5,000 distinct addresses)
+ *   5. transcode: a few extra H.265 cameras (sim indexes after all the others), which the gateway
+ *      re-encodes with libx264: cold start of each, CPU of all of them at once, and an ffprobe of
+ *      one produced segment (must be H.264)
  */
 import 'reflect-metadata';
 import { spawn } from 'node:child_process';
@@ -39,6 +42,9 @@ const CPU_WINDOW_MS = Number(process.env.BENCH_CPU_WINDOW_MS ?? 10_000);
 const EDGE_SAMPLES = Number(process.env.BENCH_EDGE_SAMPLES ?? 20);
 const HEALTH_CAMERAS = Number(process.env.BENCH_HEALTH_CAMERAS ?? 5000);
 const HEALTH_CONCURRENCY = Number(process.env.BENCH_HEALTH_CONCURRENCY ?? 64);
+const TRANSCODE_STREAMS = Number(process.env.BENCH_TRANSCODE_STREAMS ?? 4);
+const FFPROBE = FFMPEG.replace(/ffmpeg$/, 'ffprobe');
+if (!(TRANSCODE_STREAMS >= 1)) throw new Error('BENCH_TRANSCODE_STREAMS must be at least 1');
 const CREDENTIAL_KEY = 'b2'.repeat(32);
 const CLK_TCK = 100;
 
@@ -83,6 +89,37 @@ function cpuTicks(pid: number): number | undefined {
   }
 }
 
+interface VideoProbe {
+  codec?: string;
+  width?: number;
+  height?: number;
+  durationS?: number;
+}
+
+/** Codec, size and duration of the first video stream of a file or URL ({} when unreadable). */
+async function probeVideo(input: string, inputOptions: string[] = []): Promise<VideoProbe> {
+  const out = await run(FFPROBE, [
+    ...['-v', 'error', ...inputOptions, '-select_streams', 'v:0'],
+    ...['-show_entries', 'stream=codec_name,width,height:format=duration', '-of', 'json', input],
+  ]);
+  try {
+    const j = JSON.parse(out.toString()) as {
+      streams?: { codec_name?: string; width?: number; height?: number }[];
+      format?: { duration?: string };
+    };
+    const v = j.streams?.[0];
+    const duration = Number(j.format?.duration);
+    return {
+      codec: v?.codec_name,
+      width: v?.width,
+      height: v?.height,
+      durationS: Number.isFinite(duration) ? round(duration) : undefined,
+    };
+  } catch {
+    return {};
+  }
+}
+
 async function main(): Promise<void> {
   const dbName = `xl_bench_${Date.now().toString(36)}_${randomBytes(2).toString('hex')}`;
   const admin = new Client({ connectionString: PG_ADMIN });
@@ -103,7 +140,7 @@ async function main(): Promise<void> {
     FFMPEG_PATH: FFMPEG,
     GATEWAY_ID: 'gw-bench',
     GATEWAY_BACKGROUND: 'false',
-    MAX_STREAMS: String(STREAMS + 10),
+    MAX_STREAMS: String(Math.max(STREAMS, TRANSCODE_STREAMS) + 10),
     STREAM_IDLE_MS: '600000',
     HLS_DIR: path.join(os.tmpdir(), 'xl-bench-hls'),
   });
@@ -116,12 +153,16 @@ async function main(): Promise<void> {
     await migrateDatabase(databaseUrl);
     await seedDemoCounty({ databaseUrl, credentialKey: CREDENTIAL_KEY });
     const count = Math.max(STREAMS, COLD_STARTS + 1);
+    // The H.265 cameras of phase 5 come after every camera phases 1–4 use, so those phases (and
+    // their random GOP phases below) see exactly the fleet they saw before phase 5 existed.
+    const h265 = Array.from({ length: TRANSCODE_STREAMS }, (_, i) => count + i);
     fleet = await CameraFleet.start({
-      count,
+      count: count + TRANSCODE_STREAMS,
       ptzEvery: 0,
       discovery: false,
       cacheDir: path.resolve('var/sim-cache'),
       ffmpegPath: FFMPEG,
+      h265,
     });
     ds = await new DataSource(dataSourceOptions({ url: databaseUrl, poolSize: 2 })).initialize();
     const region = await ds.getRepository(Region).findOneByOrFail({ name: '清泉镇' });
@@ -147,6 +188,10 @@ async function main(): Promise<void> {
       ),
     );
 
+    const txCams = cams.slice(count);
+    for (const c of txCams)
+      if (c.videoCodec !== 'h265') throw new Error(`${c.name}: registered as ${c.videoCodec}, not h265`);
+
     // Pre-encode the sim's clips (cached in var/sim-cache across runs) so the sim's one-off
     // encodes are not counted as our cold starts.
     for (let i = 0; i < cams.length; i += 4) {
@@ -157,7 +202,7 @@ async function main(): Promise<void> {
           // IDR on PLAY, the sim then starts the viewer on a keyframe at once, so the phase no
           // longer shows in the cold start; it stays so a sim that waited for the next keyframe
           // would show up here again.
-          run(FFMPEG.replace(/ffmpeg$/, 'ffprobe'), [
+          run(FFPROBE, [
             '-v',
             'quiet',
             '-analyzeduration',
@@ -199,7 +244,7 @@ async function main(): Promise<void> {
     };
 
     // Warm-up (first spawn pays fluent-ffmpeg's one-off capability probe), not counted.
-    await live(cams[cams.length - 1]!.id);
+    await live(cams[count - 1]!.id);
     await streams.stopAll();
 
     // 1. Cold starts, one camera at a time, each stopped afterwards.
@@ -277,7 +322,7 @@ async function main(): Promise<void> {
     // 4. One health sweep at county scale.
     const { OnvifClient } = await import('../apps/camera-gateway/src/onvif/onvif-client.adapter');
     const { Semaphore } = await import('../apps/camera-gateway/src/health/health-debounce');
-    const sims = fleet.list();
+    const sims = fleet.list().slice(0, count);
     const onvif = new OnvifClient();
     const sem = new Semaphore(HEALTH_CONCURRENCY);
     let healthOk = 0;
@@ -305,6 +350,66 @@ async function main(): Promise<void> {
     const sweepMs = performance.now() - h0;
     const healthCpu = process.cpuUsage(cpu0);
     clearInterval(lagTimer);
+
+    // 5. Transcode: cold starts one at a time (each stopped afterwards, like phase 1), then all
+    // TRANSCODE_STREAMS at once for the CPU window.
+    const txCold: number[] = [];
+    for (const cam of txCams) {
+      const t0 = performance.now();
+      const session = await live(cam.id);
+      const pl = await (await fetch(`${apiUrl}${session.hlsUrl}`)).text();
+      if (!/#EXTINF/.test(pl)) throw new Error('transcoded playlist not playable');
+      txCold.push(performance.now() - t0);
+      await streams.stopCamera(cam.id);
+    }
+    const txSessions = await Promise.all(txCams.map((c) => live(c.id)));
+    await sleep(3000); // let start-up probing settle
+    const txInfo = streams.list();
+    const txPids = txInfo.flatMap((s) => (s.pid ? [s.pid] : []));
+    /** Number of the newest segment of each stream (epoch-numbered: +1 per segment). */
+    const newestSegments = (): Promise<number[]> =>
+      Promise.all(
+        txSessions.map(async (s) => {
+          const pl = await (await fetch(`${apiUrl}${s.hlsUrl}`)).text();
+          const m = /seg_(\d+)\.ts[^\n]*\s*$/.exec(pl);
+          return m ? Number(m[1]) : NaN;
+        }),
+      );
+    const txSeg0 = await newestSegments();
+    const txBefore = new Map(txPids.map((p) => [p, cpuTicks(p) ?? 0]));
+    const tw0 = performance.now();
+    await sleep(CPU_WINDOW_MS);
+    const txWindow = (performance.now() - tw0) / 1000;
+    let txTicks = 0;
+    for (const p of txPids) txTicks += (cpuTicks(p) ?? txBefore.get(p)!) - txBefore.get(p)!;
+    const txSeg1 = await newestSegments();
+    const loadAvg = os.loadavg().map((l) => round(l, 2));
+    const txCores = txTicks / CLK_TCK / txWindow;
+    const txRunning = streams.list().filter((s) => s.pid).length;
+    const txTranscoding = txInfo.filter((s) => s.transcoding).length;
+    const segRate = txSeg1.map((n, i) => (n - txSeg0[i]!) / txWindow);
+    // The newest complete segment through the api (the token stays on its URI), then the camera's
+    // own stream, through ffprobe.
+    const txCam = txCams[0]!;
+    const txPl = await (await fetch(`${apiUrl}${txSessions[0]!.hlsUrl}`)).text();
+    const txSegUri = txPl
+      .split('\n')
+      .filter((l) => l && !l.startsWith('#'))
+      .at(-1);
+    let segmentProbe: VideoProbe = {};
+    if (txSegUri) {
+      const bytes = Buffer.from(
+        await (await fetch(`${apiUrl}/api/hls/${txCam.id}/main/${txSegUri}`)).arrayBuffer(),
+      );
+      await writeFile(tmpSeg, bytes);
+      segmentProbe = await probeVideo(tmpSeg);
+      await rm(tmpSeg, { force: true });
+    }
+    await streams.stopAll();
+    const sourceProbe = await probeVideo(withCreds(txCam.rtspUri!), ['-rtsp_transport', 'tcp']);
+    const txSegFile = txSegUri?.split('?')[0] ?? null;
+    if (segmentProbe.codec !== 'h264')
+      console.error(`transcode: segment ${txSegFile} is ${segmentProbe.codec ?? 'unreadable'}, not h264`);
 
     const result = {
       coldStart: {
@@ -338,6 +443,30 @@ async function main(): Promise<void> {
         cpuMsGatewayAndSim: round((healthCpu.user + healthCpu.system) / 1000, 0),
         maxEventLoopLagMs: round(lag, 0),
         note: 'the sim answers in the same process, so the CPU figure is an upper bound for the gateway',
+      },
+      transcode: {
+        streams: TRANSCODE_STREAMS,
+        running: txRunning,
+        transcoding: txTranscoding,
+        mode: 'libx264 veryfast/zerolatency, from H.265 640x360 15 fps',
+        coldStart: {
+          samples: txCold.length,
+          medianMs: round(quantile(txCold, 0.5), 0),
+          maxMs: round(Math.max(...txCold), 0),
+        },
+        cpu: {
+          windowS: round(txWindow, 1),
+          totalCores: round(txCores),
+          perStreamCores: round(txCores / Math.max(1, txRunning), 4),
+        },
+        segmentsPerStreamPerS: {
+          min: round(Math.min(...segRate), 2),
+          max: round(Math.max(...segRate), 2),
+          note: 'newest segment number over the CPU window; 1 per second means the encoder keeps up',
+        },
+        source: sourceProbe,
+        segment: { file: txSegFile, ...segmentProbe },
+        loadAvg,
       },
       host: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? 'unknown', node: process.version },
     };
