@@ -56,8 +56,17 @@ interface Run {
   });
   afterAll(() => removeDir(dir));
 
-  function start(): Run {
-    const child = spawn(process.execPath, [LAUNCHER], { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  /** `parent`: run it under a shell, as `npm start` runs it under npm. */
+  function start(parent?: 'shell'): Run {
+    const child =
+      parent === 'shell'
+        ? // `; true` keeps the shell from exec-ing node: it stays the launcher's parent.
+          spawn('sh', ['-c', `"${process.execPath}" "${LAUNCHER}"; true`], {
+            cwd: REPO,
+            env,
+            stdio: ['ignore', 'pipe', 'pipe'],
+          })
+        : spawn(process.execPath, [LAUNCHER], { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
     const output: string[] = [];
     const collect = (chunk: Buffer) => output.push(...chunk.toString().split('\n').filter(Boolean));
     child.stdout!.on('data', collect);
@@ -125,4 +134,28 @@ interface Run {
     await waitUntil(() => second.processes.every((p) => !isAlive(p.pid)), 5000, 'no leftover process');
     expect(existsSync(join(dir, 'launcher.pid'))).toBe(false);
   }, 240000);
+
+  it('stops everything when its parent dies without passing a signal on (npm start killed)', async () => {
+    run = start('shell');
+    const current = run;
+    await waitUntil(
+      () => current.output.some((l) => STARTED.test(l)) || current.child.exitCode !== null,
+      90000,
+      `launcher startup; output so far:\n${current.output.join('\n')}`,
+    );
+    const launcher = processTree(current.child.pid!).find(
+      (p) => p.pid !== current.child.pid && p.cmdline.includes(LAUNCHER),
+    );
+    expect(launcher).toBeDefined();
+    const stack = stackProcesses(launcher!.pid);
+    current.child.kill('SIGKILL');
+    await waitUntil(
+      () => !isAlive(launcher!.pid),
+      30000,
+      `launcher exit; output:\n${current.output.join('\n')}`,
+    );
+    expect(current.output.join('\n')).toContain('parent process exited: stopping');
+    await waitUntil(() => stack.every((p) => !isAlive(p.pid)), 10000, 'no leftover process');
+    expect(existsSync(join(dir, 'launcher.pid'))).toBe(false);
+  }, 150000);
 });

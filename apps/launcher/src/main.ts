@@ -287,6 +287,14 @@ function onSignal(signal: NodeJS.Signals): void {
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
 process.on('SIGHUP', onSignal);
+
+// `npm start` stopped with SIGTERM (by a supervisor or `kill`) exits without passing the signal on,
+// and a parent killed outright cannot pass anything: an orphaned launcher would keep the whole
+// stack running with nobody left to stop it. Orphans are re-parented, so a changed ppid means that.
+const parentPid = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parentPid) void shutdown(0, 'parent process exited');
+}, 1000).unref();
 process.on('uncaughtException', (error) => {
   say(`launcher crashed: ${error.stack ?? error.message}`);
   void shutdown(1, 'crash');
