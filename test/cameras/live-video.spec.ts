@@ -61,9 +61,13 @@ describe('live video: ffmpeg RTSP → HLS behind signed tokens', () => {
   let tmp: string;
 
   beforeAll(async () => {
-    fleet = await startFleet({ count: 3, ptzEvery: 0, h265: [2] });
+    fleet = await startFleet({ count: 4, ptzEvery: 0, h265: [2, 3] });
     api = await startApi({ LIVE_TOKEN_TTL_S: '120', GATEWAY_BACKGROUND: 'false' });
-    gateway = await startTestGateway('gw-live', { MAX_STREAMS: '2', GATEWAY_BACKGROUND: 'false' });
+    gateway = await startTestGateway('gw-live', {
+      MAX_STREAMS: '2',
+      MAX_TRANSCODES: '1',
+      GATEWAY_BACKGROUND: 'false',
+    });
     const { StreamManager } = await import('../../apps/camera-gateway/src/streams/stream-manager.service');
     streams = gateway.app.get(StreamManager);
     db = await openDb(api.databaseUrl);
@@ -186,7 +190,9 @@ describe('live video: ffmpeg RTSP → HLS behind signed tokens', () => {
           json: { stream: 'sub' },
         });
         expect(res.status).toBe(503);
-        expect((await bodyOf(res)).message).toBe('gateway at stream capacity');
+        const body = await bodyOf(res);
+        expect(body.message).toBe('gateway at stream capacity');
+        expect(body.code).toBe('gateway_capacity');
       } finally {
         stopMain();
       }
@@ -222,6 +228,50 @@ describe('live video: ffmpeg RTSP → HLS behind signed tokens', () => {
       Buffer.from(await (await fetch(`${api.url}/api/hls/${h265.id}/sub/${seg}`)).arrayBuffer()),
     );
     expect((await ffprobe(file)).codec).toBe('h264');
+  });
+
+  it('caps transcoded streams separately (MAX_TRANSCODES=1) but never refuses a viewer joining one', async () => {
+    const [first, second] = [cameras[2]!, cameras[3]!];
+    expect(second.videoCodec).toBe('h265');
+    // Start from nothing: the previous test's stream stops once idle.
+    await until(() => streams.list().length === 0, 20_000);
+    const live = (c: Camera, who: Session = duty) =>
+      who.call(`/api/cameras/${c.id}/live`, { method: 'POST', json: { stream: 'sub' } });
+
+    const res = await live(first, dutyT1);
+    expect(res.status).toBe(200);
+    const stopWatching = watch(`${api.url}${((await res.json()) as LiveSession).hlsUrl}`);
+    try {
+      const pid = streams.get(first.id, 'sub')!.pid;
+      expect(streams.get(first.id, 'sub')!.transcoding).toBe(true);
+      // A second viewer of the same camera shares its ffmpeg: no new transcode, not refused.
+      expect((await live(first)).status).toBe(200);
+      expect(streams.get(first.id, 'sub')!.pid).toBe(pid);
+      expect(streams.transcodeCount()).toBe(1);
+
+      // A second H.265 camera would be a second transcode: 503 with its own code, although
+      // MAX_STREAMS (2) still has room.
+      const refused = await live(second);
+      expect(refused.status).toBe(503);
+      const body = await bodyOf(refused);
+      expect(body.code).toBe('gateway_transcode_capacity');
+      expect(body.message).toMatch(/^gateway at transcoding capacity: .*MAX_TRANSCODES/);
+      expect(streams.get(second.id, 'sub')).toBeUndefined();
+      // Copied (H.264) streams are not held back by the transcode cap.
+      expect((await live(cameras[0]!)).status).toBe(200);
+      const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
+      expect(metrics).toMatch(/^xl_gateway_transcodes 1$/m);
+      expect(metrics).toMatch(/^xl_gateway_streams 2$/m);
+    } finally {
+      stopWatching();
+    }
+
+    // Once the first stops (idle: nobody watches it any more), the slot is free again.
+    await until(() => streams.list().length === 0, 20_000);
+    const after = await live(second);
+    expect(after.status).toBe(200);
+    expect(streams.get(second.id, 'sub')?.transcoding).toBe(true);
+    expect(streams.transcodeCount()).toBe(1);
   });
 
   it('stops idle streams and leaves no ffmpeg behind', async () => {

@@ -18,6 +18,14 @@ new Gauge({
   },
 });
 new Gauge({
+  name: 'xl_gateway_transcodes',
+  help: 'Live HLS streams transcoded to H.264 (H.265 cameras, ~25x the CPU of a copied one; cap MAX_TRANSCODES)',
+  registers: [metricsRegistry],
+  collect() {
+    this.set(sum((m) => m.streams.list().filter((s) => s.pid && s.transcoding).length));
+  },
+});
+new Gauge({
   name: 'xl_gateway_stream_restarts',
   help: 'ffmpeg restarts of the streams currently running',
   registers: [metricsRegistry],

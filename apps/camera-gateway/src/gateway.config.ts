@@ -1,6 +1,19 @@
+import { cpus } from 'node:os';
 import { z } from 'zod';
 import { summariseIssues } from '@xueliang/contracts';
 import { ConfigError } from '@xueliang/platform';
+
+/**
+ * Transcoding is what costs CPU: docs/PERFORMANCE.md ("Live video", transcoding) measured
+ * ~0.06 cores per transcoded 640×360 stream against ~0.0023 for a copied one (~25×). 64 transcodes
+ * would need ~3.8 cores, and 24 starting together on 2 cores fell behind real time. 10 a core
+ * uses ~0.6 of each core and leaves the rest to copied streams, the gateway itself, its health
+ * poller and start-up bursts. At least 2 so a tiny box can still show an H.265 camera.
+ * os.cpus() counts the host's cores; in a CPU-limited container set MAX_TRANSCODES explicitly.
+ */
+export function defaultMaxTranscodes(cores: number = cpus().length): number {
+  return Math.max(2, cores * 10);
+}
 
 /**
  * The gateway's own knobs on top of the platform config. Every timing is configurable so the
@@ -19,7 +32,13 @@ const GatewaySettingsSchema = z.object({
   ONVIF_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
   /** Idle time without playlist/segment requests before a stream's ffmpeg is stopped. */
   STREAM_IDLE_MS: z.coerce.number().int().positive().default(30_000),
+  /** Live streams (one ffmpeg each, copied or transcoded) this gateway runs at once. */
   MAX_STREAMS: z.coerce.number().int().positive().default(64),
+  /**
+   * Of those, how many may be transcoded (H.265 and other non-H.264 cameras → libx264). A
+   * transcoded stream counts against both limits. Default: see defaultMaxTranscodes().
+   */
+  MAX_TRANSCODES: z.coerce.number().int().positive().default(defaultMaxTranscodes()),
   /** How long a live request waits for the first playable playlist. */
   STREAM_READY_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
   /** A running ffmpeg whose playlist has not changed for this long is stalled and restarted. */

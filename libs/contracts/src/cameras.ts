@@ -30,6 +30,13 @@ export interface LiveSession {
   stream: StreamKind;
 }
 
+/**
+ * Codes of a refused live request (503 body's `code`): the gateway runs MAX_STREAMS streams, or
+ * MAX_TRANSCODES transcoded (H.265) ones, already. Viewers of a running stream are never refused.
+ */
+export const LIVE_ERROR_CODES = ['gateway_capacity', 'gateway_transcode_capacity'] as const;
+export type LiveErrorCode = (typeof LIVE_ERROR_CODES)[number];
+
 /** POST /api/cameras (technician): probe with ONVIF then register. */
 export const RegisterCameraSchema = z.object({
   name: z.string().trim().min(1).max(100).optional(),

@@ -12,7 +12,7 @@ import {
   OnModuleInit,
   ServiceUnavailableException,
 } from '@nestjs/common';
-import type { StreamKind } from '@xueliang/contracts';
+import type { LiveErrorCode, StreamKind } from '@xueliang/contracts';
 import { loadConfig } from '@xueliang/platform';
 import { CameraDirectory, CameraTarget } from '../cameras/camera-directory.service';
 import { GATEWAY_SETTINGS, GatewaySettings } from '../gateway.config';
@@ -41,6 +41,11 @@ export function restartDelay(attempt: number, baseMs: number, maxMs: number): nu
 /** Whether a playlist has at least one segment a player can fetch right away. */
 export function isPlayable(playlist: string): boolean {
   return /#EXTINF:/.test(playlist);
+}
+
+/** A refused live request: 503 with a code the api passes through and the console words. */
+function capacityError(code: LiveErrorCode, message: string): ServiceUnavailableException {
+  return new ServiceUnavailableException({ message, code });
 }
 
 /** One camera × stream: its ffmpeg, its temp dir, its viewers' last request. */
@@ -117,13 +122,17 @@ class StreamSession {
 /**
  * On-demand RTSP → HLS: one ffmpeg per camera × stream shared by every viewer, stopped after
  * an idle period without playlist or segment requests, restarted with backoff when it dies,
- * and a per-gateway cap so one gateway never overcommits its CPU.
+ * and per-gateway caps so one gateway never overcommits its CPU: MAX_STREAMS streams of any kind,
+ * of which at most MAX_TRANSCODES transcoded (~25× the CPU of a copied one). Only starting a new
+ * stream is refused; viewers join a running one whatever the counts.
  */
 @Injectable()
 export class StreamManager implements OnModuleInit, OnApplicationShutdown {
   readonly log = new Logger('streams');
   private readonly sessions = new Map<string, StreamSession>();
   private readonly starting = new Map<string, Promise<StreamSession>>();
+  /** Transcoded streams past their capacity check but not yet in `sessions`. */
+  private readonly reservedTranscodes = new Set<string>();
   private sweeper: NodeJS.Timeout | undefined;
   private readonly root: string;
   private readonly gatewayDir: string;
@@ -184,14 +193,30 @@ export class StreamManager implements OnModuleInit, OnApplicationShutdown {
 
   private async open(cameraId: string, stream: StreamKind): Promise<StreamSession> {
     if (this.sessions.size + this.starting.size >= this.settings.MAX_STREAMS) {
-      throw new ServiceUnavailableException('gateway at stream capacity');
+      throw capacityError('gateway_capacity', 'gateway at stream capacity');
     }
+    const key = `${cameraId}/${stream}`;
     const camera = await this.cameras.get(cameraId);
     const uri = stream === 'sub' ? (camera.rtspSub ?? camera.rtspMain) : camera.rtspMain;
     if (!uri) throw new NotFoundException('camera has no RTSP stream registered');
-    const dir = join(this.root, `${cameraId}-${stream}-${randomBytes(4).toString('hex')}`);
-    await mkdir(dir, { recursive: true });
     const transcoding = camera.videoCodec !== null && camera.videoCodec !== 'h264';
+    // Checked and reserved with no await in between, so concurrent starts cannot both slip in.
+    if (transcoding && this.transcodeCount() >= this.settings.MAX_TRANSCODES) {
+      const max = this.settings.MAX_TRANSCODES;
+      throw capacityError(
+        'gateway_transcode_capacity',
+        `gateway at transcoding capacity: ${max} of ${max} H.265 streams already being converted ` +
+          '(MAX_TRANSCODES); close H.265 live views no longer watched, or ask the technician for ' +
+          'more gateway capacity',
+      );
+    }
+    const dir = join(this.root, `${cameraId}-${stream}-${randomBytes(4).toString('hex')}`);
+    if (transcoding) this.reservedTranscodes.add(key);
+    try {
+      await mkdir(dir, { recursive: true });
+    } finally {
+      this.reservedTranscodes.delete(key);
+    }
     const session = new StreamSession(camera, stream, dir, transcoding, this);
     this.sessions.set(session.key, session);
     session.start();
@@ -235,6 +260,13 @@ export class StreamManager implements OnModuleInit, OnApplicationShutdown {
     if (!session || session.stopping) return undefined;
     session.lastAccess = Date.now();
     return readFile(join(session.dir, file)).catch(() => undefined);
+  }
+
+  /** Transcoded streams running or being started; what MAX_TRANSCODES limits. */
+  transcodeCount(): number {
+    let n = this.reservedTranscodes.size;
+    for (const s of this.sessions.values()) if (s.transcoding) n++;
+    return n;
   }
 
   list(): StreamInfo[] {
