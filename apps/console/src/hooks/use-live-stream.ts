@@ -1,16 +1,19 @@
 import { useEffect, useRef, useState, type RefObject } from 'react';
 import Hls, { type HlsConfig } from 'hls.js';
-import type { StreamKind } from '@xueliang/contracts';
+import { LIVE_ERROR_CODES, type LiveErrorCode, type StreamKind } from '@xueliang/contracts';
 import { ApiRequestError } from '../api/client';
 import { camerasApi } from '../api/endpoints';
 
-export type LiveState = 'idle' | 'connecting' | 'starting' | 'playing' | 'offline' | 'error';
+/** busy: the camera is fine but its gateway runs as many streams (or transcodes) as it may. */
+export type LiveState = 'idle' | 'connecting' | 'starting' | 'playing' | 'offline' | 'busy' | 'error';
 
 export interface LiveStatus {
   state: LiveState;
   /** Seconds until the next automatic attempt, while waiting to retry. */
   retryIn: number | null;
   detail: string | null;
+  /** Why the gateway refused, while busy. */
+  refusal?: LiveErrorCode;
 }
 
 /**
@@ -37,6 +40,13 @@ const MAX_BACKOFF_MS = 30_000;
 const RENEW_LEAD_MS = 30_000;
 /** A playing stream whose clock has not moved for this long is treated as dead. */
 const STALL_MS = 15_000;
+
+/** A gateway at capacity (503 with a LIVE_ERROR_CODES code), not an offline camera. */
+function refusalOf(err: unknown): LiveErrorCode | undefined {
+  if (!(err instanceof ApiRequestError) || err.status !== 503) return undefined;
+  const code = err.body.code;
+  return (LIVE_ERROR_CODES as readonly unknown[]).includes(code) ? (code as LiveErrorCode) : undefined;
+}
 
 function isOfflineAnswer(err: unknown): boolean {
   if (!(err instanceof ApiRequestError)) return false;
@@ -87,7 +97,7 @@ export function useLiveStream(
       video.load();
     };
 
-    const scheduleRetry = (state: LiveState, detail: string | null) => {
+    const scheduleRetry = (state: LiveState, detail: string | null, refusal?: LiveErrorCode) => {
       clearTimers();
       teardown();
       const delay = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** attempt) + Math.random() * 500;
@@ -95,7 +105,7 @@ export function useLiveStream(
       const due = Date.now() + delay;
       const tick = () => {
         const left = Math.max(0, Math.ceil((due - Date.now()) / 1000));
-        setStatus({ state, retryIn: left, detail });
+        setStatus({ state, retryIn: left, detail, refusal });
         if (left > 0) later(tick, 1000);
       };
       tick();
@@ -110,7 +120,9 @@ export function useLiveStream(
         else video.src = session.hlsUrl;
         scheduleRenew(session.expiresAt);
       } catch (err) {
-        scheduleRetry(isOfflineAnswer(err) ? 'offline' : 'error', (err as Error).message);
+        const refusal = refusalOf(err);
+        if (refusal) scheduleRetry('busy', (err as Error).message, refusal);
+        else scheduleRetry(isOfflineAnswer(err) ? 'offline' : 'error', (err as Error).message);
       }
     };
     const scheduleRenew = (expiresAt: string) => {
@@ -146,6 +158,11 @@ export function useLiveStream(
         session = await camerasApi.live(cameraId!, stream, abort.signal);
       } catch (err) {
         if (disposed || (err as Error).name === 'AbortError') return;
+        const refusal = refusalOf(err);
+        if (refusal && !offlineRef.current) {
+          scheduleRetry('busy', (err as Error).message, refusal);
+          return;
+        }
         scheduleRetry(
           isOfflineAnswer(err) || offlineRef.current ? 'offline' : 'error',
           (err as Error).message,

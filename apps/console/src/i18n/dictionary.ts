@@ -139,6 +139,8 @@ export const zh = {
   'video.playing': '播放中',
   'video.offline': '设备离线',
   'video.error': '播放失败，正在重试',
+  'video.busy': '网关视频路数已满，请关闭不再观看的画面',
+  'video.busyTranscode': 'H.265 转码路数已满，请关闭不再观看的 H.265 画面或联系运维扩容',
   'video.unsupported': '浏览器不支持 HLS 播放',
   'video.snapshot': '抓图',
   'video.snapshotFailed': '抓图失败',

@@ -137,6 +137,9 @@ export const en: Dictionary = {
   'video.playing': 'Playing',
   'video.offline': 'Camera offline',
   'video.error': 'Playback failed, retrying',
+  'video.busy': 'Gateway at stream capacity: close views no longer watched',
+  'video.busyTranscode':
+    'H.265 transcoding full: close H.265 views no longer watched, or ask the technician for capacity',
   'video.unsupported': 'This browser cannot play HLS',
   'video.snapshot': 'Snapshot',
   'video.snapshotFailed': 'Snapshot failed',

@@ -4,7 +4,7 @@ import { useLiveStream } from '../../hooks/use-live-stream';
 import { useI18n } from '../../i18n/i18n-provider';
 import type { MessageKey } from '../../i18n/dictionary';
 
-/** One live picture with its state always written on it (连接中/启动中/离线/重试). */
+/** One live picture with its state always written on it (连接中/启动中/离线/路数已满/重试). */
 export function LivePlayer({
   cameraId,
   stream = 'sub',
@@ -21,7 +21,11 @@ export function LivePlayer({
   const { t } = useI18n();
   const videoRef = useRef<HTMLVideoElement>(null);
   const status = useLiveStream(videoRef, cameraId, stream, offline);
-  const stateText = t(`video.${status.state}` as MessageKey);
+  // A gateway at transcode capacity is worded apart: closing H.265 views is what frees it.
+  const stateText =
+    status.refusal === 'gateway_transcode_capacity'
+      ? t('video.busyTranscode')
+      : t(`video.${status.state}` as MessageKey);
   return (
     <div className={`live-player ${className ?? ''}`} data-testid="live-player" data-state={status.state}>
       <video ref={videoRef} muted playsInline autoPlay />
