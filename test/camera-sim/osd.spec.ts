@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { PROFILES, StreamProfile } from '../../apps/camera-sim/src/camera';
 import { ClipStore } from '../../apps/camera-sim/src/media/clips';
-import { nalType, parseClip, ParsedClip } from '../../apps/camera-sim/src/media/h26x';
+import { beforeFirstSlice, parseClip, ParsedClip } from '../../apps/camera-sim/src/media/h26x';
 import { OSD_BAND_ROWS, OsdPainter } from '../../apps/camera-sim/src/media/osd';
 import { renderOsdLine } from '../../apps/camera-sim/src/media/osd-font';
 import { CameraFleet } from '../../apps/camera-sim/src/fleet';
@@ -94,8 +94,7 @@ describe('OSD band: clock and PTZ drawn into the pre-encoded clip (real ffmpeg d
     const frames = clip.frames.map((au, i) => {
       text = `2026-11-23 16:52:${String(10 + Math.floor(i / 7)).padStart(2, '0')}${i > 40 ? ' P+0.12 T-0.30 Z0.50' : ''}`;
       texts.push(text);
-      const first = au.nals.findIndex((n) => [1, 5].includes(nalType('h264', n)));
-      return [...au.nals.slice(0, first), painter.slice(i), ...au.nals.slice(first)];
+      return beforeFirstSlice('h264', au.nals, painter.slice(i));
     });
     const stitched = await decodeLuma(annexB(frames), profile.width, profile.height);
     expect(stitched).toHaveLength(clip.frames.length);

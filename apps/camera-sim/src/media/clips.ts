@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { StreamProfile } from '../camera';
-import { parseClip, ParsedClip, VideoCodec } from './h26x';
+import { beforeFirstSlice, parseClip, ParsedClip, VideoCodec } from './h26x';
 import { OSD_BAND_ROWS, OsdClip, OsdPainter, prepareOsdClip } from './osd';
 
 const FONT_CANDIDATES = [
@@ -85,8 +85,7 @@ export class ClipStore {
     if (last?.text === text) return last.jpeg;
     const key0 = osd.clip.frames[0]!;
     const band = new OsdPainter(osd, () => text).slice(0);
-    const first = key0.nals.findIndex((n) => (n[0]! & 0x1f) === 5);
-    const nals = [...key0.nals.slice(0, first), band, ...key0.nals.slice(first)];
+    const nals = beforeFirstSlice('h264', key0.nals, band);
     const annexB = Buffer.concat(nals.flatMap((n) => [START_CODE, n]));
     const jpeg = this.withSlot(() =>
       this.run(
