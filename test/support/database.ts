@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { TEST_CREDENTIAL_KEY, TEST_PG_ADMIN_URL, TEST_REDIS_URL, databaseUrl } from './env';
+import { TEST_CREDENTIAL_KEY, TEST_OWNER_ROLE, TEST_PG_ADMIN_URL, TEST_REDIS_URL, databaseUrl } from './env';
 
 /**
- * A fresh, migrated database of its own for one test suite, cloned from the run's template.
- * Dropped by the global teardown.
+ * A fresh, migrated database of its own for one test suite, cloned from the run's template,
+ * owned by the owner role; the URL returned connects as the app role, like the apps in
+ * production. Dropped by the global teardown.
  */
 export async function createTestDatabase(): Promise<string> {
   const runId = process.env.XL_TEST_RUN_ID;
@@ -14,7 +15,7 @@ export async function createTestDatabase(): Promise<string> {
   const admin = new Client({ connectionString: TEST_PG_ADMIN_URL });
   await admin.connect();
   try {
-    await admin.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`);
+    await admin.query(`CREATE DATABASE "${name}" TEMPLATE "${template}" OWNER "${TEST_OWNER_ROLE.name}"`);
   } finally {
     await admin.end();
   }

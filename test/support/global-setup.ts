@@ -1,12 +1,20 @@
 import 'reflect-metadata';
 import { Client } from 'pg';
-import { migrateDatabase, seedDemoCounty } from '@xueliang/db';
-import { TEST_CREDENTIAL_KEY, TEST_PG_ADMIN_URL, databaseUrl } from './env';
+import { createLoginRole, migrateDatabase, seedDemoCounty } from '@xueliang/db';
+import {
+  TEST_APP_ROLE,
+  TEST_CREDENTIAL_KEY,
+  TEST_OWNER_ROLE,
+  TEST_PG_ADMIN_URL,
+  databaseUrl,
+  ownerDatabaseUrl,
+} from './env';
 
 /**
  * Runs once per jest run: makes a migrated template database that each integration suite
  * clones (already seeded with the demo county; CREATE DATABASE … TEMPLATE is a file copy, far faster than migrating again), and a
  * run id that names every database and Redis prefix of this run so parallel runs never meet.
+ * The template is owned and migrated by the owner role; the suites connect as the app role.
  */
 export default async function globalSetup(): Promise<void> {
   const runId = `${Date.now().toString(36)}${process.pid.toString(36)}`;
@@ -16,13 +24,15 @@ export default async function globalSetup(): Promise<void> {
   await admin.connect();
   try {
     await dropStaleDatabases(admin);
-    await admin.query(`CREATE DATABASE "${template}"`);
+    await createLoginRole(admin, TEST_OWNER_ROLE.name, TEST_OWNER_ROLE.password);
+    await createLoginRole(admin, TEST_APP_ROLE.name, TEST_APP_ROLE.password);
+    await admin.query(`CREATE DATABASE "${template}" OWNER "${TEST_OWNER_ROLE.name}"`);
   } finally {
     await admin.end();
   }
-  await migrateDatabase(databaseUrl(template));
+  await migrateDatabase(ownerDatabaseUrl(template), { appUrl: databaseUrl(template) });
   // Every suite starts from the demo county (regions, units, users, SLA policies), no cameras.
-  await seedDemoCounty({ databaseUrl: databaseUrl(template), credentialKey: TEST_CREDENTIAL_KEY });
+  await seedDemoCounty({ databaseUrl: ownerDatabaseUrl(template), credentialKey: TEST_CREDENTIAL_KEY });
   process.env.XL_TEST_TEMPLATE_DB = template;
 }
 

@@ -1,4 +1,5 @@
 import { DataSource, DataSourceOptions } from 'typeorm';
+import { AppRoleOutcome, grantAppRole } from './app-role';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
@@ -29,8 +30,19 @@ export function createDataSource(options: DatabaseOptions): DataSource {
   return new DataSource(dataSourceOptions(options));
 }
 
-/** Connects and brings the schema up to date; used by the launcher, tests and `npm run migrate`. */
-export async function migrateDatabase(url: string): Promise<void> {
+export interface MigrateOptions {
+  /** The apps' connection: its role is granted what the apps need (see grantAppRole). */
+  appUrl?: string;
+}
+
+/**
+ * Connects as the owner (`url`) and brings the schema up to date, then grants the apps' role
+ * its privileges when `appUrl` names another role; used by the launcher, tests and `npm run migrate`.
+ */
+export async function migrateDatabase(
+  url: string,
+  options: MigrateOptions = {},
+): Promise<AppRoleOutcome | undefined> {
   const ds = createDataSource({ url, poolSize: 2 });
   await ds.initialize();
   try {
@@ -38,4 +50,5 @@ export async function migrateDatabase(url: string): Promise<void> {
   } finally {
     await ds.destroy();
   }
+  return options.appUrl ? grantAppRole(url, options.appUrl) : undefined;
 }
