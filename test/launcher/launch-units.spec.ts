@@ -65,6 +65,7 @@ describe('redis resolution', () => {
       env: { REDIS_URL: 'redis://example:6379' },
       varDir: '/nonexistent',
       which,
+      password: 'p',
     });
     expect(handle).toMatchObject({ url: 'redis://example:6379', private: false });
     expect(which).not.toHaveBeenCalled();
@@ -73,7 +74,7 @@ describe('redis resolution', () => {
 
   it('explains how to get Redis when there is no REDIS_URL and no redis-server', async () => {
     const which = jest.fn().mockReturnValue(undefined);
-    const attempt = resolveRedis({ env: {}, varDir: '/nonexistent', which });
+    const attempt = resolveRedis({ env: {}, varDir: '/nonexistent', which, password: 'p' });
     await expect(attempt).rejects.toBeInstanceOf(RedisUnavailableError);
     await expect(attempt).rejects.toThrow(/apt-get install redis-server/);
     await expect(attempt).rejects.toThrow(/REDIS_URL=redis:\/\//);
@@ -166,6 +167,18 @@ describe('secrets', () => {
     const secrets = loadOrCreateSecrets(dir, {});
     expect(secrets.JWT_SECRET).toBe('kept-secret-kept-secret');
     expect(secrets.POSTGRES_PASSWORD.length).toBeGreaterThan(10);
+  });
+
+  it('generates distinct passwords for the owner and app roles and the private redis', () => {
+    const secrets = loadOrCreateSecrets(dir, {});
+    const passwords = [
+      secrets.POSTGRES_PASSWORD,
+      secrets.POSTGRES_OWNER_PASSWORD,
+      secrets.POSTGRES_APP_PASSWORD,
+      secrets.REDIS_PASSWORD,
+    ];
+    for (const password of passwords) expect(password).toMatch(/^[A-Za-z0-9_-]{20,}$/);
+    expect(new Set(passwords).size).toBe(4);
   });
 });
 

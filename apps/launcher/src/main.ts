@@ -83,11 +83,17 @@ async function startStack(): Promise<void> {
 
   // Database and Redis come up in parallel; whichever succeeds is registered for shutdown.
   const [db, redis] = await Promise.allSettled([
-    resolveDatabase({ varDir, password: secrets.POSTGRES_PASSWORD, colour, stopAdopted: true }).then((h) => {
+    resolveDatabase({
+      varDir,
+      password: secrets.POSTGRES_PASSWORD,
+      rolePasswords: { owner: secrets.POSTGRES_OWNER_PASSWORD, app: secrets.POSTGRES_APP_PASSWORD },
+      colour,
+      stopAdopted: true,
+    }).then((h) => {
       started.db = h;
       return h;
     }),
-    resolveRedis({ varDir, colour }).then((h) => {
+    resolveRedis({ varDir, colour, password: secrets.REDIS_PASSWORD }).then((h) => {
       started.redis = h;
       return h;
     }),
@@ -95,12 +101,13 @@ async function startStack(): Promise<void> {
   if (redis.status === 'rejected') throw redis.reason;
   if (db.status === 'rejected') throw db.reason;
   say(
-    `postgres: ${redactUrl(db.value.url)} (${db.value.source}); redis: ${redis.value.url} (${redis.value.private ? 'private' : 'REDIS_URL'})`,
+    `postgres: ${redactUrl(db.value.url)} (${db.value.source}); redis: ${redactUrl(redis.value.url)} (${redis.value.private ? 'private' : 'REDIS_URL'})`,
   );
   checkpoint();
 
   const tMigrate = Date.now();
-  await migrateDatabase(db.value.url);
+  // As the owner; the apps' role is then granted what they need and nothing more on the audit log.
+  await migrateDatabase(db.value.migrationUrl, { appUrl: db.value.url });
   say(`migrations done in ${seconds(Date.now() - tMigrate)}`);
   checkpoint();
 
@@ -146,7 +153,7 @@ async function startStack(): Promise<void> {
   try {
     const tSeed = Date.now();
     const outcome = await runDemoSeed(DIST_ROOT, {
-      databaseUrl: db.value.url,
+      databaseUrl: db.value.migrationUrl,
       simControlUrl: sim ? simControlUrl : undefined,
       credentialKey: secrets.CREDENTIAL_KEY,
       checkpointFeedKey: sim ? secrets.CHECKPOINT_FEED_KEY : undefined,
@@ -239,8 +246,9 @@ async function assertAppPortsFree(appNames: string[]): Promise<void> {
   }
 }
 
+/** Hides the password of a URL the launcher prints (`redis://:secret@…` has no user name). */
 function redactUrl(url: string): string {
-  return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
+  return url.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:***@');
 }
 
 /** Children first (they hold connections), then Redis and PostgreSQL; exit when all are gone. */

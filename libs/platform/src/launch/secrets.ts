@@ -9,6 +9,12 @@ export interface StackSecrets {
   CREDENTIAL_KEY: string;
   /** Password of the `postgres` superuser of the embedded cluster (unused with DATABASE_URL). */
   POSTGRES_PASSWORD: string;
+  /** Embedded cluster: the owner role that runs migrations and the seed (unused with DATABASE_URL). */
+  POSTGRES_OWNER_PASSWORD: string;
+  /** Embedded cluster: the role the apps connect as; it cannot change the audit log. */
+  POSTGRES_APP_PASSWORD: string;
+  /** `requirepass` of the private redis-server (unused with REDIS_URL). */
+  REDIS_PASSWORD: string;
   /** API key the simulated road checkpoints use to post vehicle passes to the api (demo only). */
   CHECKPOINT_FEED_KEY: string;
 }
@@ -17,6 +23,9 @@ const GENERATORS: Record<keyof StackSecrets, () => string> = {
   JWT_SECRET: () => randomBytes(32).toString('hex'),
   CREDENTIAL_KEY: () => randomBytes(32).toString('hex'),
   POSTGRES_PASSWORD: () => randomBytes(18).toString('base64url'),
+  POSTGRES_OWNER_PASSWORD: () => randomBytes(18).toString('base64url'),
+  POSTGRES_APP_PASSWORD: () => randomBytes(18).toString('base64url'),
+  REDIS_PASSWORD: () => randomBytes(24).toString('base64url'),
   // Same shape as the integration keys an admin creates (libs/db newIntegrationKey).
   CHECKPOINT_FEED_KEY: () => `xl_${randomBytes(24).toString('base64url')}`,
 };
@@ -62,6 +71,9 @@ export function loadOrCreateSecrets(varDir: string, env: NodeJS.ProcessEnv = pro
     JWT_SECRET: env.JWT_SECRET || complete.JWT_SECRET,
     CREDENTIAL_KEY: env.CREDENTIAL_KEY || complete.CREDENTIAL_KEY,
     POSTGRES_PASSWORD: complete.POSTGRES_PASSWORD,
+    POSTGRES_OWNER_PASSWORD: complete.POSTGRES_OWNER_PASSWORD,
+    POSTGRES_APP_PASSWORD: complete.POSTGRES_APP_PASSWORD,
+    REDIS_PASSWORD: complete.REDIS_PASSWORD,
     CHECKPOINT_FEED_KEY: env.CHECKPOINT_FEED_KEY || complete.CHECKPOINT_FEED_KEY,
   };
 }
