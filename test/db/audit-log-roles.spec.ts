@@ -1,6 +1,7 @@
 import { Client, DatabaseError } from 'pg';
+import { migrateDatabase } from '@xueliang/db';
 import { createTestDatabase } from '../support/database';
-import { ownerDatabaseUrl, TEST_APP_ROLE } from '../support/env';
+import { ownerDatabaseUrl, TEST_APP_ROLE, TEST_PG_ADMIN_URL } from '../support/env';
 
 /** The code PostgreSQL answers a refused statement with, or 'ok' when it ran. */
 async function outcome(client: Client, sql: string): Promise<string> {
@@ -95,5 +96,59 @@ describe('audit log roles', () => {
     await app.query(`INSERT INTO later_feature (note) VALUES ('x')`);
     const { rows } = await app.query('SELECT note FROM later_feature');
     expect(rows).toEqual([{ note: 'x' }]);
+  });
+});
+
+/**
+ * docker-compose: the migrate step connects as the owner (MIGRATION_DATABASE_URL) and the
+ * apps' role named in DATABASE_URL does not exist yet; migrating creates and grants it.
+ */
+describe('migrating with an app role that does not exist yet', () => {
+  const runId = process.env.XL_TEST_RUN_ID ?? 'x';
+  const role = `xl_t_${runId}_app`;
+  const database = `xl_t_${runId}_compose`;
+  let admin: Client;
+
+  beforeAll(async () => {
+    admin = new Client({ connectionString: TEST_PG_ADMIN_URL });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE "${database}"`);
+  });
+  afterAll(async () => {
+    await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+    await admin.query(`DROP ROLE IF EXISTS "${role}"`);
+    await admin.end();
+  });
+
+  it('creates the role with its password and grants it the apps’ privileges', async () => {
+    const ownerUrl = new URL(TEST_PG_ADMIN_URL);
+    ownerUrl.pathname = `/${database}`;
+    const appUrl = new URL(ownerUrl);
+    appUrl.username = role;
+    appUrl.password = 'compose-app-password';
+    expect(await migrateDatabase(ownerUrl.toString(), { appUrl: appUrl.toString() })).toBe('granted');
+    // A second migrate (every `docker compose up`) finds the role and grants again.
+    expect(await migrateDatabase(ownerUrl.toString(), { appUrl: appUrl.toString() })).toBe('granted');
+
+    const { rows } = await admin.query<{ rolcanlogin: boolean; rolsuper: boolean; has_password: boolean }>(
+      `SELECT rolcanlogin, rolsuper, rolpassword IS NOT NULL AS has_password FROM pg_authid WHERE rolname = $1`,
+      [role],
+    );
+    expect(rows).toEqual([{ rolcanlogin: true, rolsuper: false, has_password: true }]);
+    const app = new Client({ connectionString: appUrl.toString() });
+    await app.connect();
+    try {
+      expect(await outcome(app, INSERT_ENTRY)).toBe('ok');
+      expect(await outcome(app, 'SELECT count(*) FROM users')).toBe('ok');
+      expect(await outcome(app, 'DELETE FROM audit_log')).toBe('42501');
+    } finally {
+      await app.end();
+    }
+  });
+
+  it('leaves a single-role deploy (DATABASE_URL only) as it was', async () => {
+    const url = new URL(TEST_PG_ADMIN_URL);
+    url.pathname = `/${database}`;
+    expect(await migrateDatabase(url.toString(), { appUrl: url.toString() })).toBe('same-role');
   });
 });
