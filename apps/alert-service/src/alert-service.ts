@@ -25,6 +25,8 @@ export interface AlertServiceOptions {
    * over (BullMQ lockDuration and stalled-check interval; default 30 s).
    */
   lockMs?: number;
+  /** METRICS_TOKEN: /metrics wants it as a bearer token; empty or absent, only loopback may read. */
+  metricsToken?: string;
   log?: (message: string) => void;
 }
 
@@ -125,6 +127,7 @@ export class AlertService {
           },
         },
         metricsRegistry,
+        { metricsToken: o.metricsToken },
       );
       await new Promise<void>((resolve) => this.server!.listen(o.port, '0.0.0.0', resolve));
       this.port = (this.server.address() as AddressInfo).port;

@@ -11,6 +11,7 @@ async function main(): Promise<void> {
     redisUrl: config.REDIS_URL,
     redisPrefix: config.REDIS_PREFIX,
     port: config.ALERT_SERVICE_PORT,
+    metricsToken: config.METRICS_TOKEN,
     concurrency: Number.isInteger(concurrency) && concurrency > 0 ? concurrency : 8,
     lockMs: Number.isInteger(lockMs) && lockMs >= 1000 ? lockMs : 30_000,
     log: (m) => console.log(m),

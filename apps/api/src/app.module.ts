@@ -63,6 +63,7 @@ export const API_FEATURES = [
     HealthModule.forRootAsync({
       inject: [getDataSourceToken(), REDIS],
       useFactory: (ds: DataSource, redis: Redis) => [databaseCheck(ds), redisCheck(redis)],
+      metricsToken: () => loadConfig().METRICS_TOKEN,
     }),
     ...API_FEATURES,
   ],

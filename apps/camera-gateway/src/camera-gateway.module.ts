@@ -40,6 +40,7 @@ import { StreamManager } from './streams/stream-manager.service';
     HealthModule.forRootAsync({
       inject: [DataSource, REDIS],
       useFactory: (ds: DataSource, redis: Redis) => [databaseCheck(ds), redisCheck(redis)],
+      metricsToken: () => loadConfig().METRICS_TOKEN,
     }),
   ],
   controllers: [InternalController],

@@ -34,6 +34,8 @@ const ConfigSchema = z.object({
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   TIMEZONE: z.string().default('Asia/Shanghai'),
   MAP_TILE_URL: z.string().default(''),
+  /** When set, /metrics wants `Authorization: Bearer <METRICS_TOKEN>`; when empty, it answers loopback only. */
+  METRICS_TOKEN: z.string().default(''),
 });
 export type AppConfig = z.infer<typeof ConfigSchema>;
 

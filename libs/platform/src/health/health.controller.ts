@@ -1,6 +1,18 @@
-import { Controller, Get, Header, Inject, ServiceUnavailableException, SetMetadata } from '@nestjs/common';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  Controller,
+  Get,
+  Header,
+  HttpException,
+  Inject,
+  Req,
+  Res,
+  ServiceUnavailableException,
+  SetMetadata,
+} from '@nestjs/common';
 import { Registry } from 'prom-client';
 import { HEALTH_OPTIONS, HealthOptions, IS_PUBLIC_KEY } from './health.types';
+import { metricsAccess, metricsRefusal } from './metrics-access';
 import { METRICS_REGISTRY } from './metrics.token';
 
 export interface ReadinessReport {
@@ -16,7 +28,10 @@ function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
-/** Liveness, readiness and metrics; public (no login) so orchestrators and Prometheus can reach them. */
+/**
+ * Liveness, readiness and metrics; no login, so orchestrators and Prometheus can reach them.
+ * /metrics is limited further: to this machine, or to holders of METRICS_TOKEN (metricsAccess).
+ */
 @Controller()
 @SetMetadata(IS_PUBLIC_KEY, true)
 export class HealthController {
@@ -59,7 +74,16 @@ export class HealthController {
   @Get('metrics')
   @Header('Content-Type', Registry.PROMETHEUS_CONTENT_TYPE)
   @Header('Cache-Control', 'no-store')
-  metrics(): Promise<string> {
+  metrics(@Req() req: IncomingMessage, @Res({ passthrough: true }) res: ServerResponse): Promise<string> {
+    const access = metricsAccess(
+      { remoteAddress: req.socket.remoteAddress, headers: req.headers },
+      this.options.metricsToken,
+    );
+    if (access !== 'allowed') {
+      const refusal = metricsRefusal(access);
+      for (const [name, value] of Object.entries(refusal.headers)) res.setHeader(name, value);
+      throw new HttpException({ message: refusal.message }, refusal.status);
+    }
     return this.registry.metrics();
   }
 }

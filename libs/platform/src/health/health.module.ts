@@ -23,6 +23,8 @@ export interface HealthModuleAsyncOptions extends Pick<ModuleMetadata, 'imports'
   /** Builds the checks from injected providers, e.g. (ds: DataSource, redis: Redis) => [databaseCheck(ds), redisCheck(redis)]. */
   useFactory: (...deps: never[]) => ReadinessCheck[] | Promise<ReadinessCheck[]>;
   checkTimeoutMs?: number;
+  /** Read when the app is created (after the environment is set), e.g. () => loadConfig().METRICS_TOKEN. */
+  metricsToken?: () => string | undefined;
   registry?: Registry;
   defaultMetrics?: boolean;
 }
@@ -41,7 +43,11 @@ export class HealthModule {
       providers: [
         {
           provide: HEALTH_OPTIONS,
-          useValue: { checks: options.checks, checkTimeoutMs: options.checkTimeoutMs },
+          useValue: {
+            checks: options.checks,
+            checkTimeoutMs: options.checkTimeoutMs,
+            metricsToken: options.metricsToken,
+          },
         },
         { provide: METRICS_REGISTRY, useValue: registry },
       ],
@@ -62,6 +68,7 @@ export class HealthModule {
           useFactory: async (...deps: never[]): Promise<HealthOptions> => ({
             checks: await options.useFactory(...deps),
             checkTimeoutMs: options.checkTimeoutMs,
+            metricsToken: options.metricsToken?.(),
           }),
         },
         { provide: METRICS_REGISTRY, useValue: registry },

@@ -11,6 +11,8 @@ export interface HealthOptions {
   checks: ReadinessCheck[];
   /** Per-check limit; a hung dependency counts as failed (default 2 s). */
   checkTimeoutMs?: number;
+  /** METRICS_TOKEN: when set, /metrics wants it as a bearer token; when empty, only loopback may read. */
+  metricsToken?: string;
 }
 
 /** `SELECT 1` on anything with a query method (a TypeORM DataSource, a pg Pool). */

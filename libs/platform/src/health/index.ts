@@ -3,3 +3,4 @@ export * from './health.module';
 export * from './health.types';
 export * from './metrics';
 export * from './metrics.token';
+export * from './metrics-access';
