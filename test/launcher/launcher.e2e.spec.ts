@@ -1,7 +1,8 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { findFreePort } from '@xueliang/platform';
+import { Client } from 'pg';
+import { findFreePort, pingRedis, StackSecrets } from '@xueliang/platform';
 import { isAlive, listProcesses, ProcInfo, processTree, removeDir, tempVarDir, waitUntil } from './helpers';
 
 const REPO = resolve(__dirname, '../..');
@@ -134,6 +135,66 @@ interface Run {
     await waitUntil(() => second.processes.every((p) => !isAlive(p.pid)), 5000, 'no leftover process');
     expect(existsSync(join(dir, 'launcher.pid'))).toBe(false);
   }, 240000);
+
+  (BUILT_APPS.includes('api') ? it : it.skip)(
+    'runs the apps as the app role against a redis that wants its password, and prints no secret',
+    async () => {
+      run = start();
+      const current = run;
+      await waitUntil(
+        () =>
+          current.output.some((l) => /is ready in|not ready after/.test(l)) ||
+          current.child.exitCode !== null,
+        200000,
+        `the api's readiness; output so far:\n${current.output.join('\n')}`,
+      );
+      const text = current.output.join('\n');
+      expect(text).toMatch(/is ready in/);
+      const secrets = JSON.parse(readFileSync(join(dir, 'secrets.json'), 'utf8')) as StackSecrets;
+      for (const [name, value] of Object.entries(secrets))
+        expect([name, text.includes(value)]).toEqual([name, false]);
+
+      // The private redis refuses a client without the password, and its files are private.
+      const redisPort = Number(/redis: redis:\/\/:\*\*\*@127\.0\.0\.1:(\d+)/.exec(text)?.[1]);
+      expect(redisPort).toBeGreaterThan(0);
+      expect(await pingRedis(redisPort)).toBe(false);
+      expect(await pingRedis(redisPort, '127.0.0.1', 1000, secrets.REDIS_PASSWORD)).toBe(true);
+      const redisDir = join(dir, 'redis');
+      expect(statSync(redisDir).mode & 0o777).toBe(0o700);
+      const walk = (d: string): string[] =>
+        readdirSync(d, { withFileTypes: true }).flatMap((e) =>
+          e.isDirectory() ? [join(d, e.name), ...walk(join(d, e.name))] : [join(d, e.name)],
+        );
+      const entries = walk(redisDir);
+      expect(entries.some((f) => f.endsWith('.aof'))).toBe(true);
+      for (const f of entries) {
+        const expected = statSync(f).isDirectory() ? 0o700 : 0o600;
+        expect([f, statSync(f).mode & 0o777]).toEqual([f, expected]);
+      }
+
+      // Every app connection to PostgreSQL is the app role's; the owner only migrated and seeded.
+      const pgPort = Number(
+        /postgres: postgres:\/\/xueliang_app:\*\*\*@127\.0\.0\.1:(\d+)\/xueliang/.exec(text)?.[1],
+      );
+      expect(pgPort).toBeGreaterThan(0);
+      const owner = new Client({
+        connectionString: `postgres://xueliang_owner:${encodeURIComponent(secrets.POSTGRES_OWNER_PASSWORD)}@127.0.0.1:${pgPort}/xueliang`,
+      });
+      await owner.connect();
+      try {
+        const { rows } = await owner.query<{ usename: string }>(
+          `SELECT DISTINCT usename FROM pg_stat_activity WHERE datname = 'xueliang' AND application_name = 'xueliang'`,
+        );
+        expect(rows).toEqual([{ usename: 'xueliang_app' }]);
+      } finally {
+        await owner.end();
+      }
+
+      current.child.kill('SIGTERM');
+      expect(await current.exit).toBe(0);
+    },
+    260000,
+  );
 
   it('stops everything when its parent dies without passing a signal on (npm start killed)', async () => {
     run = start('shell');
