@@ -346,6 +346,8 @@ export class EmbeddedPostgres {
     const admin = this.client('postgres');
     await admin.connect();
     try {
+      // The server prints a failed statement to its log, which the launcher shows: not these.
+      await admin.query('SET log_min_error_statement = panic');
       for (const [role, password] of [
         [OWNER_ROLE, passwords.owner],
         [APP_ROLE, passwords.app],
