@@ -1,5 +1,6 @@
 export * from './entities';
 export * from './data-source';
+export * from './statement-logger';
 export * from './snake-naming.strategy';
 export * from './credential-cipher';
 export * from './audit';
