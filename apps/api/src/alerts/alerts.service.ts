@@ -157,7 +157,7 @@ export class AlertsService {
     }
     const event: RawEvent = {
       id: `manual:${randomUUID()}`,
-      source: input.source,
+      source: 'manual',
       type: input.type,
       priority: input.priority,
       occurredAt: new Date().toISOString(),
