@@ -1,5 +1,10 @@
 import { Module } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import { AuditController } from './audit.controller';
+import { ScopeDenialAuditInterceptor } from './scope-denial-audit.interceptor';
 
-@Module({ controllers: [AuditController] })
+@Module({
+  controllers: [AuditController],
+  providers: [{ provide: APP_INTERCEPTOR, useClass: ScopeDenialAuditInterceptor }],
+})
 export class AuditModule {}
