@@ -1,6 +1,6 @@
-import type { AlertView } from '@xueliang/contracts';
+import type { AlertView, Page } from '@xueliang/contracts';
 import { login, type Session } from '../support/api';
-import { addCamera, AlertStack, Place, startAlertStack } from '../alerts/support';
+import { addCamera, AlertStack, Place, startAlertStack, until } from '../alerts/support';
 
 interface AuditItem {
   actorId: string | null;
@@ -22,7 +22,11 @@ describe('refused cross-region attempts are audited', () => {
   let otherAlert: AlertView;
   let otherCamera: string;
 
+  const PROBE_THRESHOLD = 5;
+
   beforeAll(async () => {
+    // The five probes of the first test are a burst.
+    process.env.SCOPE_PROBE_ALERT_THRESHOLD = String(PROBE_THRESHOLD);
     stack = await startAlertStack();
     where = stack.where;
     const county = await login(stack.api, 'duty');
@@ -36,6 +40,7 @@ describe('refused cross-region attempts are audited', () => {
     otherAlert = (await raised.json()) as AlertView;
   });
   afterAll(async () => {
+    delete process.env.SCOPE_PROBE_ALERT_THRESHOLD;
     await stack.close();
   });
 
@@ -90,6 +95,28 @@ describe('refused cross-region attempts are audited', () => {
       });
       expect(item.ip).toBeTruthy();
     });
+  });
+
+  it('the burst raised one system alert for the county, which the prober does not see', async () => {
+    const alert = await until('probe alert', async () => {
+      const res = await supervisor.call('/api/alerts?source=system');
+      return ((await res.json()) as Page<AlertView>).items[0];
+    });
+    expect(alert).toMatchObject({
+      source: 'system',
+      type: 'other',
+      priority: 'high',
+      regionId: where.countyId,
+    });
+    expect(alert.title).toContain('duty_t1');
+    const own = (await (await township.call('/api/alerts?source=system')).json()) as Page<AlertView>;
+    expect(own.items).toHaveLength(0);
+    // More refusals in the same window do not raise another.
+    expect((await township.call(`/api/alerts/${otherAlert.id}`)).status).toBe(404);
+    const { rows } = await stack.pg.query(
+      `SELECT count(*)::int AS n FROM raw_events WHERE source = 'system'`,
+    );
+    expect(rows[0].n).toBe(1);
   });
 
   it('reads inside the own region and scoped lists leave no entry', async () => {

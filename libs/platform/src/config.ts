@@ -34,6 +34,9 @@ const ConfigSchema = z.object({
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   TIMEZONE: z.string().default('Asia/Shanghai'),
   MAP_TILE_URL: z.string().default(''),
+  /** Refused cross-region requests by one user within the window that raise a 'system' alert. */
+  SCOPE_PROBE_ALERT_THRESHOLD: z.coerce.number().int().positive().default(10),
+  SCOPE_PROBE_WINDOW_SECONDS: z.coerce.number().int().positive().default(600),
 });
 export type AppConfig = z.infer<typeof ConfigSchema>;
 
