@@ -51,6 +51,10 @@ export class ApiExceptionFilter implements ExceptionFilter {
           message: 'text holds characters that cannot be stored',
         };
       }
+      // The driver's message can quote an input value and the error carries the parameters:
+      // log the statement and SQLSTATE only (the data source's logger has the redacted reason).
+      this.logger.error(`query failed (SQLSTATE ${code ?? 'unknown'}): ${exception.query}`);
+      return { statusCode: 500, error: 'Internal Server Error', message: 'internal error' };
     }
     this.logger.error(
       exception instanceof Error ? (exception.stack ?? exception.message) : String(exception),
