@@ -10,7 +10,7 @@ describe('console: sign-in and shell (real api, headless chromium)', () => {
   afterAll(() => rig?.close());
 
   it('a wrong password is shown on the form, then the right one opens the shell', async () => {
-    const { context, page } = await newPage(rig);
+    const { context, page, cspViolations } = await newPage(rig);
     await page.goto(`${rig.url}/`);
     await page.getByTestId('login-form').waitFor();
     await page.getByTestId('login-username').fill('duty');
@@ -36,6 +36,8 @@ describe('console: sign-in and shell (real api, headless chromium)', () => {
     await expectText(page.getByTestId('logout'), 'Sign out');
     await page.getByTestId('logout').click();
     await page.getByTestId('login-form').waitFor();
+    // The shell ran under the api's Content-Security-Policy without a refusal.
+    expect(cspViolations).toEqual([]);
     await context.close();
   });
 });

@@ -112,16 +112,26 @@ export function until<T>(label: string, probe: () => Promise<T> | T, ms = 20_000
 export async function newPage(
   rig: ConsoleRig,
   options: { width?: number; height?: number; locale?: 'zh-CN' | 'en' } = {},
-): Promise<{ context: BrowserContext; page: Page }> {
+): Promise<{ context: BrowserContext; page: Page; cspViolations: string[] }> {
   const context = await rig.browser.newContext({
     viewport: { width: options.width ?? 1440, height: options.height ?? 900 },
     locale: 'zh-CN',
     timezoneId: 'Asia/Shanghai',
   });
   if (options.locale === 'en') await context.addInitScript("localStorage.setItem('xl.locale', 'en')");
+  // Every Content-Security-Policy refusal, from the browser's console and the DOM event (which
+  // also sees refusals in workers): a spec asserts none happened while the console ran.
+  await context.addInitScript(
+    "document.addEventListener('securitypolicyviolation', (e) => " +
+      "console.error('CSP violation: ' + e.violatedDirective + ' blocked ' + (e.blockedURI || 'inline')))",
+  );
   const page = await context.newPage();
+  const cspViolations: string[] = [];
+  page.on('console', (msg) => {
+    if (/Content Security Policy|CSP violation/i.test(msg.text())) cspViolations.push(msg.text());
+  });
   page.on('pageerror', (err) => console.error(`[browser] ${err.message}`));
-  return { context, page };
+  return { context, page, cspViolations };
 }
 
 /** Signs in through the real login form and waits for the shell. */

@@ -39,7 +39,7 @@ describe('console: live video, camera events and health from the simulator (head
   const simOf = (c: Camera) => fleet.list().find((s) => s.xaddr === c.onvifAddress)!;
 
   it('a four-tile wall plays live video: currentTime advances in every tile', async () => {
-    const { context, page } = await newPage(rig);
+    const { context, page, cspViolations } = await newPage(rig);
     await loginAs(rig, page, 'duty');
     await page.goto(`${rig.url}/walls?layout=4&cams=${cameras.map((c) => c.id).join(',')}`);
     const tiles = page.getByTestId('wall-tile');
@@ -114,6 +114,8 @@ describe('console: live video, camera events and health from the simulator (head
     await popup.getByTestId('snapshot-img').waitFor({ timeout: 30_000 });
     await page.waitForTimeout(500);
     await screenshot(page, 'map-camera-popup', { readme: true });
+    // hls.js (blob: workers and media), the map and snapshots all ran under the api's CSP.
+    expect(cspViolations).toEqual([]);
     await context.close();
   });
 

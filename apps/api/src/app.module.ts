@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
@@ -7,6 +7,7 @@ import { AuthModule } from '@xueliang/auth';
 import { dataSourceOptions } from '@xueliang/db';
 import {
   ApiExceptionFilter,
+  StorableTextPipe,
   databaseCheck,
   HealthModule,
   loadConfig,
@@ -67,6 +68,9 @@ export const API_FEATURES = [
     }),
     ...API_FEATURES,
   ],
-  providers: [{ provide: APP_FILTER, useClass: ApiExceptionFilter }],
+  providers: [
+    { provide: APP_FILTER, useClass: ApiExceptionFilter },
+    { provide: APP_PIPE, useClass: StorableTextPipe },
+  ],
 })
 export class AppModule {}

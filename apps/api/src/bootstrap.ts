@@ -4,7 +4,7 @@ import { INestApplication, LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
-import { createLogger, loadConfig } from '@xueliang/platform';
+import { createLogger, loadConfig, securityHeaders } from '@xueliang/platform';
 import { AppModule } from './app.module';
 import { RedisIoAdapter } from './live/redis-io.adapter';
 
@@ -21,6 +21,8 @@ export async function createApiApp(options: ApiAppOptions = {}): Promise<INestAp
   });
   app.set('trust proxy', 'loopback');
   app.disable('x-powered-by');
+  // Before the body parsers, so that their 400/413 answers carry the headers too.
+  app.use(securityHeaders({ mapTileUrl: config.MAP_TILE_URL }));
   app.useBodyParser('json', { limit: '1mb' });
   app.setGlobalPrefix('api', { exclude: ['healthz', 'readyz', 'metrics'] });
   app.enableShutdownHooks();

@@ -11,14 +11,50 @@ export function inScope(user: AuthUser, regionPath: string): boolean {
   return regionPath.startsWith(user.regionPath);
 }
 
+/** What a refused cross-region attempt was after; the api audits it (action `scope.denied`). */
+export interface ScopeDenial {
+  /** The kind of resource, as the refusal names it: 'alert', 'camera', 'region', … */
+  what: string;
+  /** 'hidden': answered 404 as if absent; 'read-only': answered 403. */
+  refusal: 'hidden' | 'read-only';
+}
+
+/**
+ * The 404 of a resource outside the caller's region. To the caller it is an ordinary 404; the
+ * api's audit interceptor recognises it and records the attempt.
+ */
+export class OutOfScopeNotFoundException extends NotFoundException {
+  readonly scopeDenial: ScopeDenial;
+  constructor(what: string) {
+    super(`${what} not found`);
+    this.scopeDenial = { what, refusal: 'hidden' };
+  }
+}
+
+/** The 403 of a write into a region outside the caller's; audited like the 404. */
+export class OutOfScopeForbiddenException extends ForbiddenException {
+  readonly scopeDenial: ScopeDenial;
+  constructor(what: string) {
+    super(`${what} is outside your region`);
+    this.scopeDenial = { what, refusal: 'read-only' };
+  }
+}
+
+/** The denial a scope check threw, if `error` is one. */
+export function scopeDenialOf(error: unknown): ScopeDenial | null {
+  return error instanceof OutOfScopeNotFoundException || error instanceof OutOfScopeForbiddenException
+    ? error.scopeDenial
+    : null;
+}
+
 /** For reads: something outside the scope does not exist as far as the user can tell. */
 export function assertVisible(user: AuthUser, regionPath: string, what = 'resource'): void {
-  if (!inScope(user, regionPath)) throw new NotFoundException(`${what} not found`);
+  if (!inScope(user, regionPath)) throw new OutOfScopeNotFoundException(what);
 }
 
 /** For writes that name a region (create a user there, dispatch to a unit there). */
 export function assertWritable(user: AuthUser, regionPath: string, what = 'region'): void {
-  if (!inScope(user, regionPath)) throw new ForbiddenException(`${what} is outside your region`);
+  if (!inScope(user, regionPath)) throw new OutOfScopeForbiddenException(what);
 }
 
 /** Restricts a query to the user's subtree through the entity's region path column. */

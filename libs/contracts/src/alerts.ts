@@ -73,16 +73,36 @@ export interface AlertDetailView extends AlertView {
   timeline: AlertTimelineEntryView[];
 }
 
+/**
+ * Types a person may report by hand. The rest (motion, tampering, line crossing, camera
+ * offline, digital input, checkpoint alarm) are what devices report; a manual one would pass
+ * for a device's and could close or mask the real device alert.
+ */
+export const MANUAL_ALERT_TYPES = [
+  'intrusion',
+  'crowding',
+  'dispute',
+  'public_safety',
+  'fire',
+  'traffic',
+  'environment',
+  'other',
+] as const satisfies readonly AlertType[];
+export const ManualAlertTypeSchema = z.enum(MANUAL_ALERT_TYPES, {
+  error: () => `a manual report may be one of ${MANUAL_ALERT_TYPES.join(', ')}`,
+});
+
 /** Manual alert raised by a duty officer (POST /api/alerts). */
 export const RaiseAlertSchema = z.object({
-  type: AlertTypeSchema,
+  type: ManualAlertTypeSchema,
   priority: PrioritySchema,
   title: z.string().trim().min(1, 'title is required').max(200),
   description: z.string().max(4000).default(''),
   regionId: z.uuid(),
   cameraId: z.uuid().optional(),
   location: GeoPointSchema.optional(),
-  source: AlertSourceSchema.default('manual'),
+  /** Always `manual`: the caller may say so, never claim to be a camera or another source. */
+  source: z.literal('manual', { error: () => 'manual reports are always manual' }).default('manual'),
 });
 export type RaiseAlert = z.infer<typeof RaiseAlertSchema>;
 

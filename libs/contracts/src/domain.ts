@@ -59,6 +59,8 @@ export const ALERT_SOURCES = [
   'department',
   'iot',
   'petition',
+  /** The platform itself, about its own security (e.g. repeated refused cross-region access). */
+  'system',
 ] as const;
 export const AlertSourceSchema = z.enum(ALERT_SOURCES);
 export type AlertSource = z.infer<typeof AlertSourceSchema>;

@@ -3,6 +3,7 @@ import { AppRoleOutcome, grantAppRole } from './app-role';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
+import { StatementLogger } from './statement-logger';
 
 export interface DatabaseOptions {
   url: string;
@@ -22,6 +23,8 @@ export function dataSourceOptions(options: DatabaseOptions): DataSourceOptions {
     synchronize: false,
     migrationsRun: false,
     logging: options.logging ? ['error', 'warn', 'migration'] : ['error'],
+    // Statements without their parameters: values (password hashes, names) stay out of logs.
+    logger: new StatementLogger(options.logging ? ['error', 'warn', 'migration'] : ['error']),
     extra: { max: options.poolSize ?? 10, application_name: 'xueliang' },
   };
 }

@@ -1,6 +1,7 @@
 export * from './entities';
 export * from './data-source';
 export * from './app-role';
+export * from './statement-logger';
 export * from './snake-naming.strategy';
 export * from './credential-cipher';
 export * from './audit';

@@ -36,6 +36,9 @@ const ConfigSchema = z.object({
   MAP_TILE_URL: z.string().default(''),
   /** When set, /metrics wants `Authorization: Bearer <METRICS_TOKEN>`; when empty, it answers loopback only. */
   METRICS_TOKEN: z.string().default(''),
+  /** Refused cross-region requests by one user within the window that raise a 'system' alert. */
+  SCOPE_PROBE_ALERT_THRESHOLD: z.coerce.number().int().positive().default(10),
+  SCOPE_PROBE_WINDOW_SECONDS: z.coerce.number().int().positive().default(600),
 });
 export type AppConfig = z.infer<typeof ConfigSchema>;
 

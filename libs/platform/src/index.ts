@@ -4,5 +4,6 @@ export * from './logger';
 export * from './redis.module';
 export * from './http/zod-validation.pipe';
 export * from './http/api-exception.filter';
+export * from './http/security-headers';
 export * from './launch';
 export * from './health';

@@ -1,6 +1,12 @@
 import { UnrecoverableError } from 'bullmq';
 import type { DataSource, EntityManager } from 'typeorm';
-import { OPEN_ALERT_STATUSES, RawEventSchema, summariseIssues, type RawEvent } from '@xueliang/contracts';
+import {
+  OPEN_ALERT_STATUSES,
+  RawEventSchema,
+  safeParseInput,
+  summariseIssues,
+  type RawEvent,
+} from '@xueliang/contracts';
 import { recordAudit } from '@xueliang/db';
 import {
   appendTimeline,
@@ -48,7 +54,8 @@ export class RawEventIntake {
   ) {}
 
   async handle(data: unknown): Promise<IntakeResult> {
-    const parsed = RawEventSchema.safeParse(data);
+    // Text PostgreSQL cannot store fails here once, naming the field, not on every retry at INSERT.
+    const parsed = safeParseInput(RawEventSchema, data);
     if (!parsed.success) throw new UnrecoverableError(`invalid raw event: ${summariseIssues(parsed.error)}`);
     const event = parsed.data;
     const subject = await this.subjectOf(event);

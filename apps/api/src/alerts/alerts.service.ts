@@ -157,7 +157,7 @@ export class AlertsService {
     }
     const event: RawEvent = {
       id: `manual:${randomUUID()}`,
-      source: input.source,
+      source: 'manual',
       type: input.type,
       priority: input.priority,
       occurredAt: new Date().toISOString(),
@@ -317,7 +317,8 @@ export class AlertsService {
 
   private async visible(user: AuthUser, id: string): Promise<AlertView> {
     const loaded = await loadAlert(this.db, id);
-    if (!loaded || !inScope(user, loaded.view.regionPath)) throw new NotFoundException('alert not found');
+    if (!loaded) throw new NotFoundException('alert not found');
+    assertVisible(user, loaded.view.regionPath, 'alert');
     return loaded.view;
   }
 

@@ -1,5 +1,11 @@
 import { Module } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import { AuditController } from './audit.controller';
+import { ScopeDenialAuditInterceptor } from './scope-denial-audit.interceptor';
+import { ScopeProbeWatch } from './scope-probe-watch';
 
-@Module({ controllers: [AuditController] })
+@Module({
+  controllers: [AuditController],
+  providers: [ScopeProbeWatch, { provide: APP_INTERCEPTOR, useClass: ScopeDenialAuditInterceptor }],
+})
 export class AuditModule {}

@@ -90,6 +90,7 @@ export const zh = {
   'source.department': '行业预警',
   'source.iot': '物联设备',
   'source.petition': '信访',
+  'source.system': '平台',
   'type.motion': '移动侦测',
   'type.tampering': '遮挡破坏',
   'type.line_crossing': '越线',

@@ -88,6 +88,7 @@ export const en: Dictionary = {
   'source.department': 'Department',
   'source.iot': 'IoT',
   'source.petition': 'Petition',
+  'source.system': 'Platform',
   'type.motion': 'Motion',
   'type.tampering': 'Tampering',
   'type.line_crossing': 'Line crossing',

@@ -1,10 +1,9 @@
 import { useState } from 'react';
 import {
-  ALERT_TYPES,
+  MANUAL_ALERT_TYPES,
   PRIORITIES,
-  type AlertType,
-  type Priority,
   type RaiseAlert,
+  type Priority,
   type RegionView,
 } from '@xueliang/contracts';
 import { useI18n } from '../../i18n/i18n-provider';
@@ -22,7 +21,7 @@ export function RaiseDialog({
   onSubmit(body: RaiseAlert): Promise<string | null>;
 }) {
   const { t } = useI18n();
-  const [type, setType] = useState<AlertType>('public_safety');
+  const [type, setType] = useState<RaiseAlert['type']>('public_safety');
   const [priority, setPriority] = useState<Priority>('medium');
   const [title, setTitle] = useState('');
   const [description, setDescription] = useState('');
@@ -40,7 +39,12 @@ export function RaiseDialog({
     >
       <div className="form-grid">
         <Field label={t('desk.filter.type')}>
-          <EnumSelect values={ALERT_TYPES} prefix="type" value={type} onChange={(x) => x && setType(x)} />
+          <EnumSelect
+            values={MANUAL_ALERT_TYPES}
+            prefix="type"
+            value={type}
+            onChange={(x) => x && setType(x)}
+          />
         </Field>
         <Field label={t('desk.filter.priority')}>
           <EnumSelect
