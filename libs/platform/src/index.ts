@@ -6,3 +6,4 @@ export * from './http/zod-validation.pipe';
 export * from './http/api-exception.filter';
 export * from './launch';
 export * from './health';
+export * from './redact';

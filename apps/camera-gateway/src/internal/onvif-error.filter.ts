@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
 import type { ProbeErrorCode } from '@xueliang/contracts';
+import { redactCredentials } from '@xueliang/platform';
 import { OnvifError, OnvifFailure } from '../onvif/onvif-error';
 
 /** The probe outcomes the console tells apart, by failure kind. */
@@ -29,7 +30,7 @@ export class OnvifErrorFilter implements ExceptionFilter {
     res.status(status).json({
       statusCode: status,
       error: code ? 'Unprocessable Entity' : 'Bad Gateway',
-      message: err.message,
+      message: redactCredentials(err.message),
       code: code ?? 'camera_error',
     });
   }

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import { Injectable } from '@nestjs/common';
 import { buildRequest, Credentials, OnvifRequest, serviceOf } from './soap-envelopes';
-import { networkFailure, OnvifError } from './onvif-error';
+import { networkFailure, OnvifError, redactedFailure } from './onvif-error';
 import { ParsedSoap, parseSoap, path, text } from './soap-response';
 
 export interface CameraEndpoint extends Credentials {
@@ -31,7 +31,16 @@ const MAX_REPLY_BYTES = 4 * 1024 * 1024;
 export class OnvifClient {
   private readonly services = new Map<string, ServiceAddresses>();
 
+  /** One SOAP call; an OnvifError it throws never quotes the camera's password (a device may echo it). */
   async call(cam: CameraEndpoint, req: OnvifRequest, opts: CallOptions): Promise<ParsedSoap> {
+    try {
+      return await this.send(cam, req, opts);
+    } catch (err) {
+      throw redactedFailure(err, [cam.password]);
+    }
+  }
+
+  private async send(cam: CameraEndpoint, req: OnvifRequest, opts: CallOptions): Promise<ParsedSoap> {
     const service = serviceOf(req);
     let url = cam.xaddr;
     if (service === 'subscription') {

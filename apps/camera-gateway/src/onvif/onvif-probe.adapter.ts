@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Cam, CamProfile } from 'onvif';
-import { networkFailure, OnvifError } from './onvif-error';
+import { networkFailure, OnvifError, redactedFailure } from './onvif-error';
 
 export interface ProbeTarget {
   onvifAddress: string;
@@ -154,7 +154,8 @@ export class OnvifProbe {
         events: Boolean(cam.uri?.events),
       };
     } catch (err) {
-      throw classifyProbeError(err);
+      // The onvif package's messages may quote requests or replies: never the password.
+      throw redactedFailure(classifyProbeError(err), [target.password]);
     }
   }
 }
