@@ -79,6 +79,8 @@ export class SimCamera {
   online = true;
   /** Extra delay before every SOAP reply (slow or congested uplink). */
   slowMs = 0;
+  /** A snapshot URI to report instead of its own (a device naming another host, for tests). */
+  snapshotOverride: string | undefined;
   readonly ptz: PtzState | undefined;
   readonly events = new EventBroker();
   httpPort = 0;
@@ -120,6 +122,7 @@ export class SimCamera {
   }
 
   snapshotUrl(kind: StreamKind = 'main'): string {
+    if (this.snapshotOverride) return this.snapshotOverride;
     return `${this.baseUrl}/onvif/snapshot.jpg?profile=${PROFILES[kind].token}`;
   }
 

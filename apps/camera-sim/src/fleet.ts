@@ -198,6 +198,12 @@ export class CameraFleet {
     return n;
   }
 
+  /** Makes the camera report another snapshot URI (null: its own again), e.g. one on another host. */
+  setSnapshotUri(id: string, uri: string | null): void {
+    this.need(id).snapshotOverride = uri ?? undefined;
+    this.log(`${id} snapshot URI ${uri ?? 'own'}`);
+  }
+
   setSlow(id: string, ms: number): void {
     this.need(id).slowMs = Math.max(0, ms);
     this.log(`${id} slow ${ms} ms`);
