@@ -2,7 +2,15 @@ import { redactCredentials } from '@xueliang/platform';
 
 /** Why a call to a camera failed, in the words the console and statusReason use. */
 export type OnvifFailure =
-  'auth' | 'timeout' | 'refused' | 'unreachable' | 'not_onvif' | 'resource_unknown' | 'fault';
+  | 'auth'
+  | 'timeout'
+  | 'refused'
+  | 'unreachable'
+  | 'not_onvif'
+  | 'resource_unknown'
+  | 'fault'
+  /** The address is outside CAMERA_NETWORKS: nothing was contacted. */
+  | 'not_allowed';
 
 export class OnvifError extends Error {
   constructor(
