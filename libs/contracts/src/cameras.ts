@@ -66,6 +66,22 @@ export const UpdateCameraSchema = z
   .strict();
 export type UpdateCamera = z.infer<typeof UpdateCameraSchema>;
 
+/**
+ * Whether an edit moves a camera to another device: another scheme, host or port. The stored
+ * password is never sent there; such an edit must carry the password again (api and console).
+ * A path change on the same device is not a move. Unparseable addresses count as moved.
+ */
+export function onvifDeviceChanged(stored: string, edited: string): boolean {
+  if (stored === edited) return false;
+  try {
+    const a = new URL(stored);
+    const b = new URL(edited);
+    return a.protocol !== b.protocol || a.host.toLowerCase() !== b.host.toLowerCase();
+  } catch {
+    return true;
+  }
+}
+
 export const PtzCommandSchema = z.discriminatedUnion('action', [
   z.object({
     action: z.literal('move'),
@@ -125,8 +141,17 @@ export interface PtzPresetView {
   name: string;
 }
 
-/** Error codes of a failed probe, in the 422 body's `code`. */
-export const PROBE_ERROR_CODES = ['camera_auth_failed', 'camera_unreachable', 'not_onvif'] as const;
+/**
+ * Error codes of a failed probe, in the 422 body's `code`. A probe says `not_onvif` for every kind
+ * of "nothing ONVIF there" (closed, filtered, not HTTP, not ONVIF), so it cannot map a network;
+ * `camera_unreachable` is for operations on registered cameras (PTZ, presets).
+ */
+export const PROBE_ERROR_CODES = [
+  'camera_auth_failed',
+  'camera_unreachable',
+  'not_onvif',
+  'camera_network_not_allowed',
+] as const;
 export type ProbeErrorCode = (typeof PROBE_ERROR_CODES)[number];
 
 // ---- Road checkpoints (卡口)
