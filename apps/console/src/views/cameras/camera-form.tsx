@@ -80,9 +80,11 @@ export function CameraForm({
           data-testid="camera-password"
         />
         {moved && (
-          <p className="small text-error" data-testid="camera-password-needed">
-            {t('cameras.passwordAgain')}
-          </p>
+          <Field label="">
+            <p className="small text-error" data-testid="camera-password-needed">
+              {t('cameras.passwordAgain')}
+            </p>
+          </Field>
         )}
         <Field label={t('common.region')}>
           <RegionSelect
