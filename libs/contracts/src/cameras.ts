@@ -37,10 +37,21 @@ export interface LiveSession {
 export const LIVE_ERROR_CODES = ['gateway_capacity', 'gateway_transcode_capacity'] as const;
 export type LiveErrorCode = (typeof LIVE_ERROR_CODES)[number];
 
+/**
+ * A camera's device service URL: http(s) only, and no credentials in it. A password typed into
+ * the address would be stored, shown, logged and audited with it; it has its own field.
+ */
+export const OnvifAddressSchema = z
+  .url({ protocol: /^https?$/, error: 'onvifAddress must be the device service URL (http or https)' })
+  .refine((u) => {
+    const url = new URL(u);
+    return !url.username && !url.password;
+  }, 'onvifAddress must not carry a username or password: use the username and password fields');
+
 /** POST /api/cameras (technician): probe with ONVIF then register. */
 export const RegisterCameraSchema = z.object({
   name: z.string().trim().min(1).max(100).optional(),
-  onvifAddress: z.url('onvifAddress must be the device service URL'),
+  onvifAddress: OnvifAddressSchema,
   username: z.string().max(64).default(''),
   password: z.string().max(128).default(''),
   regionId: z.uuid(),
@@ -57,7 +68,7 @@ export const UpdateCameraSchema = z
     name: z.string().trim().min(1).max(100),
     regionId: z.uuid(),
     location: GeoPointSchema,
-    onvifAddress: z.url('onvifAddress must be the device service URL'),
+    onvifAddress: OnvifAddressSchema,
     username: z.string().max(64),
     password: z.string().max(128),
     checkpointId: z.uuid().nullable(),

@@ -15,6 +15,7 @@ import {
 import type { Response } from 'express';
 import { z } from 'zod';
 import {
+  OnvifAddressSchema,
   onvifDeviceChanged,
   PtzCommandSchema,
   StreamKindSchema,
@@ -36,7 +37,7 @@ import { PLAYLIST } from '../streams/ffmpeg-args';
 import { StreamInfo, StreamManager } from '../streams/stream-manager.service';
 
 const ProbeSchema = z.object({
-  onvifAddress: z.url(),
+  onvifAddress: OnvifAddressSchema,
   username: z.string().max(64).default(''),
   password: z.string().max(128).optional(),
   /** An edit of a registered camera: a password left out is that camera's stored one. */
