@@ -16,7 +16,13 @@ import { FAST_GATEWAY_ENV, openDb, startFleet, until } from './support';
 jest.setTimeout(120_000);
 
 /** Distinctive passwords: every one must be absent from every answer and every log line. */
-const PASSWORDS = ['XlCam0-Kq7vR3zT', 'XlCam1-Wm4pN8sY', 'XlCam2-Hd2cL6fJ', 'XlCam3-Pb9xG5nE'];
+const PASSWORDS = [
+  'XlCam0-Kq7vR3zT',
+  'XlCam1-Wm4pN8sY',
+  'XlCam2-Hd2cL6fJ',
+  'XlCam3-Pb9xG5nE',
+  'XlCam4-Tf6yV1wA',
+];
 /** Stored for a camera whose real password differs: every use of it fails, and each failure talks. */
 const WRONG_STORED = 'Xl@Wr0ng:Stored/Pw';
 /** Typed at a registration the camera refuses. */
@@ -101,7 +107,7 @@ describe('camera credentials: never shown, never logged, never sent where they d
     process.stdout.write = capture('out') as typeof process.stdout.write;
     process.stderr.write = capture('err') as typeof process.stderr.write;
 
-    fleet = await startFleet({ count: 4, ptzEvery: 2, password: (i) => PASSWORDS[i]! });
+    fleet = await startFleet({ count: 5, ptzEvery: 2, password: (i) => PASSWORDS[i]! });
     const databaseUrl = await createTestDatabase();
     Object.assign(process.env, testEnv(databaseUrl, createTestRedisPrefix()), { LOG_LEVEL: 'debug' });
     const { createApiApp } = await import('../../apps/api/src/bootstrap');
@@ -338,6 +344,24 @@ describe('camera credentials: never shown, never logged, never sent where they d
         );
         expect(outside.connections).toBe(0);
       } finally {
+        await outside.close();
+      }
+    });
+
+    it('a camera whose streams are outside CAMERA_NETWORKS is refused, the stream host never contacted', async () => {
+      const outside = await startRecorder('127.0.0.3');
+      try {
+        fleet.setStreamUri(sim(4).id, `rtsp://127.0.0.3:${new URL(outside.url('/')).port}/stream`);
+        const res = await register(4);
+        expect(res.status).toBe(422);
+        expect(res.json()).toMatchObject({
+          code: 'camera_network_not_allowed',
+          message:
+            "onvifAddress: the camera's stream address 127.0.0.3 is outside the camera networks (CAMERA_NETWORKS)",
+        });
+        expect(outside.connections).toBe(0);
+      } finally {
+        fleet.setStreamUri(sim(4).id, null);
         await outside.close();
       }
     });

@@ -81,6 +81,8 @@ export class SimCamera {
   slowMs = 0;
   /** A snapshot URI to report instead of its own (a device naming another host, for tests). */
   snapshotOverride: string | undefined;
+  /** A stream URI to report for both profiles instead of its own (a device naming another host). */
+  streamOverride: string | undefined;
   readonly ptz: PtzState | undefined;
   readonly events = new EventBroker();
   httpPort = 0;
@@ -127,6 +129,7 @@ export class SimCamera {
   }
 
   rtspUrl(kind: StreamKind): string {
+    if (this.streamOverride) return this.streamOverride;
     return `${this.rtspBase()}/cam/${this.id}/${kind}`;
   }
 

@@ -204,6 +204,12 @@ export class CameraFleet {
     this.log(`${id} snapshot URI ${uri ?? 'own'}`);
   }
 
+  /** Makes the camera report another RTSP URI for its streams (null: its own again). */
+  setStreamUri(id: string, uri: string | null): void {
+    this.need(id).streamOverride = uri ?? undefined;
+    this.log(`${id} stream URI ${uri ?? 'own'}`);
+  }
+
   setSlow(id: string, ms: number): void {
     this.need(id).slowMs = Math.max(0, ms);
     this.log(`${id} slow ${ms} ms`);

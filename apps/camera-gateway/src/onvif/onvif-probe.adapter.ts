@@ -169,6 +169,9 @@ export class OnvifProbe {
       )
         .then((r) => r.uri)
         .catch(() => null);
+      // Streams are pulled from where the device says, with its credentials: those hosts must be
+      // inside CAMERA_NETWORKS too, or the gateway would connect out of them later.
+      for (const uri of [main.rtspUri, sub?.rtspUri]) if (uri) await this.assertInside(uri);
       const str = (k: string): string | null => (typeof info[k] === 'string' ? (info[k] as string) : null);
       return {
         manufacturer: str('manufacturer'),
@@ -186,6 +189,23 @@ export class OnvifProbe {
       // The onvif package's messages may quote requests or replies: never the password.
       throw redactedFailure(classifyProbeError(err), [target.password]);
     }
+  }
+
+  private async assertInside(uri: string): Promise<void> {
+    if (this.networks.isAny) return;
+    let host: string;
+    try {
+      host = new URL(uri).hostname;
+    } catch {
+      throw new OnvifError('fault', 'camera reported a malformed stream URI');
+    }
+    const e = await resolveCameraHost(host, this.networks).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    if (e instanceof OnvifError && e.kind === 'not_allowed')
+      throw new OnvifError('not_allowed', `the camera's stream address ${e.message}`);
+    if (e) throw e;
   }
 }
 
