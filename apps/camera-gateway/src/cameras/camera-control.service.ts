@@ -94,7 +94,8 @@ export class CameraControl {
     if (t.snapshotUri) {
       // The URI is the device's word: its host is held to CAMERA_NETWORKS like the camera's own.
       const uri = t.snapshotUri;
-      const jpeg = await resolveCameraHost(new URL(uri).hostname, this.networks)
+      const jpeg = await Promise.resolve()
+        .then(() => resolveCameraHost(new URL(uri).hostname, this.networks))
         .then(() => fetchSnapshot(uri, t, this.settings.ONVIF_TIMEOUT_MS))
         .catch(() => undefined);
       if (jpeg) return jpeg;
