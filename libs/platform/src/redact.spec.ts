@@ -35,6 +35,7 @@ describe('redactCredentials', () => {
     ['authorization: Basic YWRtaW46czNjcmV0', 'authorization: Basic ***', []],
     ['Bearer eyJhbGciOi.x.y', 'Bearer ***', []],
     ['WWW-Authenticate: Basic realm="cam"', 'WWW-Authenticate: Basic realm="cam"', []],
+    ['Basic settings saved', 'Basic settings saved', []],
     // known secrets, raw and percent-encoded, wherever they stand
     ['camera fault: bad password Zq@81:kx/Secret', 'camera fault: bad password ***', ['Zq@81:kx/Secret']],
     ['echo Zq%4081%3Akx%2FSecret', 'echo ***', ['Zq@81:kx/Secret']],

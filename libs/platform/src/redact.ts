@@ -19,8 +19,10 @@ const SECRET_PARAMS =
 const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/?#]*)@/gi;
 const PARAM = new RegExp(`(^|[?&;,\\s])((?:${SECRET_PARAMS})=)[^&\\s#;,"'<>]*`, 'gi');
 const JSON_FIELD = new RegExp(`("(?:${SECRET_PARAMS})"\\s*:\\s*")(?:[^"\\\\]|\\\\.)*"`, 'gi');
-// A challenge's parameters (Basic realm="cam") are not a value.
-const AUTH_VALUE = /\b(Basic|Bearer)\s+(?![A-Za-z0-9+/=._~-]*")[A-Za-z0-9+/=._~-]{6,}/g;
+// A value has a digit or a base64/JWT sign in it: a challenge's parameters (Basic realm="cam")
+// and plain words ("Basic settings") are left alone.
+const AUTH_VALUE =
+  /\b(Basic|Bearer)\s+(?![A-Za-z0-9+/=._~-]*")(?=[A-Za-z._~-]*[0-9+/=.])[A-Za-z0-9+/=._~-]{6,}/g;
 
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
