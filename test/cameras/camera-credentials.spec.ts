@@ -78,6 +78,9 @@ describe('camera credentials: never shown, never logged, never sent where they d
   const ids: string[] = [];
   let wrongStoredId: string;
 
+  // Settings of this suite only: put back afterwards, since jest reuses a worker's process.env.
+  const ownEnv = ['LOG_LEVEL', 'CAMERA_NETWORKS', 'STREAM_READY_TIMEOUT_MS', 'GATEWAY_BACKGROUND'] as const;
+  const envBefore = Object.fromEntries(ownEnv.map((k) => [k, process.env[k]]));
   // Everything the api and the gateway print while the suite runs.
   let logs = '';
   const original = { out: process.stdout.write, err: process.stderr.write };
@@ -142,6 +145,10 @@ describe('camera credentials: never shown, never logged, never sent where they d
     await fleet?.stop();
     process.stdout.write = original.out;
     process.stderr.write = original.err;
+    for (const k of ownEnv) {
+      if (envBefore[k] === undefined) delete process.env[k];
+      else process.env[k] = envBefore[k];
+    }
   });
 
   const register = async (i: number, password = PASSWORDS[i]!) => {
