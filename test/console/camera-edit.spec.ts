@@ -77,24 +77,30 @@ describe('console: editing a camera re-probes it (real api, gateway and sim, hea
     await context.close();
   });
 
-  it('moves a camera to a new address (probed with the stored credentials); in English too', async () => {
+  it('moves a camera to a new address only with the password entered again; in English too', async () => {
     const { context, page } = await newPage(rig, { locale: 'en' });
     await loginAs(rig, page, 'technician');
     await page.getByTestId('nav-cameras').click();
     const row = page.locator(`[data-testid=camera-row][data-camera-id="${camera.id}"]`);
     const form = page.getByTestId('camera-form');
 
-    // Somewhere nothing answers: refused, with the reason in English.
+    // Another host or port: the form says the password is needed again and cannot be saved without it.
     await row.getByTestId('camera-edit').click();
     await form.getByTestId('camera-address').fill('http://127.0.0.1:1/onvif/device_service');
-    await form.getByTestId('camera-form-submit').click();
-    await until('the unreachable error', async () =>
-      (await form.locator('.form-error').textContent())?.startsWith(
-        'Network unreachable · [camera_unreachable]',
-      ),
+    expect(await form.getByTestId('camera-password-needed').textContent()).toBe(
+      'The address moves to another host or port: enter the password again (the stored one is never sent to a new address).',
     );
-    expect(await form.getByTestId('camera-password').getAttribute('placeholder')).toBe(
-      'Leave blank to keep the current one',
+    expect(await form.getByTestId('camera-password').getAttribute('placeholder')).toBeNull();
+    expect(await form.getByTestId('camera-form-submit').isDisabled()).toBe(true);
+    await screenshot(page, 'camera-edit-password-again');
+
+    // Somewhere nothing answers: refused, with the reason in English.
+    await form.getByTestId('camera-password').fill('site-pw-7');
+    await form.getByTestId('camera-form-submit').click();
+    await until('the no-ONVIF error', async () =>
+      (await form.locator('.form-error').textContent())?.startsWith(
+        'No ONVIF device answers at this address · [not_onvif]',
+      ),
     );
 
     const moved = fleet.list()[1]!.xaddr;

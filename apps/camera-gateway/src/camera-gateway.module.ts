@@ -19,13 +19,14 @@ import { CameraMedia } from './cameras/camera-media.service';
 import { DiscoveryService } from './discovery/discovery.service';
 import { PullPoints } from './events/pull-point.service';
 import { RawEventPublisher } from './events/raw-event-publisher.adapter';
-import { GATEWAY_SETTINGS, loadGatewaySettings } from './gateway.config';
+import { GATEWAY_SETTINGS, GatewaySettings, loadGatewaySettings } from './gateway.config';
 import { GatewayMetrics } from './gateway-metrics';
 import { CameraHealth } from './health/camera-health.service';
 import { InternalController } from './internal/internal.controller';
 import { InternalTokenGuard } from './internal/internal-token.guard';
 import { OnvifErrorFilter } from './internal/onvif-error.filter';
 import { CameraLeases } from './leases/camera-leases.service';
+import { CameraNetworks } from './onvif/camera-networks';
 import { OnvifClient } from './onvif/onvif-client.adapter';
 import { OnvifProbe } from './onvif/onvif-probe.adapter';
 import { FfmpegRunner } from './streams/ffmpeg-runner.adapter';
@@ -46,6 +47,11 @@ import { StreamManager } from './streams/stream-manager.service';
   controllers: [InternalController],
   providers: [
     { provide: GATEWAY_SETTINGS, useFactory: () => loadGatewaySettings() },
+    {
+      provide: CameraNetworks,
+      inject: [GATEWAY_SETTINGS],
+      useFactory: (s: GatewaySettings) => CameraNetworks.parse(s.CAMERA_NETWORKS),
+    },
     { provide: APP_GUARD, useClass: InternalTokenGuard },
     { provide: APP_FILTER, useClass: ApiExceptionFilter },
     { provide: APP_FILTER, useClass: OnvifErrorFilter },

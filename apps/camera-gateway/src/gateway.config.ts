@@ -2,6 +2,7 @@ import { cpus } from 'node:os';
 import { z } from 'zod';
 import { summariseIssues } from '@xueliang/contracts';
 import { ConfigError } from '@xueliang/platform';
+import { CameraNetworks } from './onvif/camera-networks';
 
 /**
  * Transcoding is what costs CPU: docs/PERFORMANCE.md ("Live video", transcoding) measured
@@ -60,6 +61,20 @@ const GatewaySettingsSchema = z.object({
   EVENTS_PULL_SECONDS: z.coerce.number().int().positive().default(20),
   /** PullPoint subscription lifetime, seconds; renewed at half-life. */
   EVENTS_SUBSCRIPTION_SECONDS: z.coerce.number().int().positive().default(120),
+  /**
+   * Networks cameras may be in, CIDRs separated by commas (e.g. "10.20.0.0/16,192.168.8.0/24");
+   * empty = any. Nothing outside them is contacted: not at registration, not afterwards.
+   */
+  CAMERA_NETWORKS: z
+    .string()
+    .default('')
+    .superRefine((v, ctx) => {
+      try {
+        CameraNetworks.parse(v);
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', message: (e as Error).message });
+      }
+    }),
   /** Turn background loops off (probe-only gateways, unit tests). */
   GATEWAY_BACKGROUND: z.enum(['true', 'false']).default('true'),
 });

@@ -79,6 +79,10 @@ export class SimCamera {
   online = true;
   /** Extra delay before every SOAP reply (slow or congested uplink). */
   slowMs = 0;
+  /** A snapshot URI to report instead of its own (a device naming another host, for tests). */
+  snapshotOverride: string | undefined;
+  /** A stream URI to report for both profiles instead of its own (a device naming another host). */
+  streamOverride: string | undefined;
   readonly ptz: PtzState | undefined;
   readonly events = new EventBroker();
   httpPort = 0;
@@ -120,10 +124,12 @@ export class SimCamera {
   }
 
   snapshotUrl(kind: StreamKind = 'main'): string {
+    if (this.snapshotOverride) return this.snapshotOverride;
     return `${this.baseUrl}/onvif/snapshot.jpg?profile=${PROFILES[kind].token}`;
   }
 
   rtspUrl(kind: StreamKind): string {
+    if (this.streamOverride) return this.streamOverride;
     return `${this.rtspBase()}/cam/${this.id}/${kind}`;
   }
 

@@ -9,6 +9,7 @@ const EventBody = z.object({
   state: z.boolean().optional(),
 });
 const SlowBody = z.object({ ms: z.number().int().min(0).max(600_000) });
+const UriBody = z.object({ uri: z.url().max(2048).nullable() });
 
 class HttpError extends Error {
   constructor(
@@ -145,6 +146,18 @@ export class ControlServer {
           return { ok: true, online: true };
         case 'cut-stream':
           return { ok: true, dropped: this.fleet.cutStream(id) };
+        case 'snapshot-uri': {
+          const parsed = UriBody.safeParse(body);
+          if (!parsed.success) throw new HttpError(400, parsed.error.message);
+          this.fleet.setSnapshotUri(id, parsed.data.uri);
+          return { ok: true, snapshot: cam.snapshotUrl('main') };
+        }
+        case 'stream-uri': {
+          const parsed = UriBody.safeParse(body);
+          if (!parsed.success) throw new HttpError(400, parsed.error.message);
+          this.fleet.setStreamUri(id, parsed.data.uri);
+          return { ok: true, rtsp: cam.rtspUrl('main') };
+        }
         case 'slow': {
           const parsed = SlowBody.safeParse(body);
           if (!parsed.success) throw new HttpError(400, parsed.error.message);

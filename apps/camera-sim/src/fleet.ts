@@ -198,6 +198,18 @@ export class CameraFleet {
     return n;
   }
 
+  /** Makes the camera report another snapshot URI (null: its own again), e.g. one on another host. */
+  setSnapshotUri(id: string, uri: string | null): void {
+    this.need(id).snapshotOverride = uri ?? undefined;
+    this.log(`${id} snapshot URI ${uri ?? 'own'}`);
+  }
+
+  /** Makes the camera report another RTSP URI for its streams (null: its own again). */
+  setStreamUri(id: string, uri: string | null): void {
+    this.need(id).streamOverride = uri ?? undefined;
+    this.log(`${id} stream URI ${uri ?? 'own'}`);
+  }
+
   setSlow(id: string, ms: number): void {
     this.need(id).slowMs = Math.max(0, ms);
     this.log(`${id} slow ${ms} ms`);

@@ -37,10 +37,21 @@ export interface LiveSession {
 export const LIVE_ERROR_CODES = ['gateway_capacity', 'gateway_transcode_capacity'] as const;
 export type LiveErrorCode = (typeof LIVE_ERROR_CODES)[number];
 
+/**
+ * A camera's device service URL: http(s) only, and no credentials in it. A password typed into
+ * the address would be stored, shown, logged and audited with it; it has its own field.
+ */
+export const OnvifAddressSchema = z
+  .url({ protocol: /^https?$/, error: 'onvifAddress must be the device service URL (http or https)' })
+  .refine((u) => {
+    const url = new URL(u);
+    return !url.username && !url.password;
+  }, 'onvifAddress must not carry a username or password: use the username and password fields');
+
 /** POST /api/cameras (technician): probe with ONVIF then register. */
 export const RegisterCameraSchema = z.object({
   name: z.string().trim().min(1).max(100).optional(),
-  onvifAddress: z.url('onvifAddress must be the device service URL'),
+  onvifAddress: OnvifAddressSchema,
   username: z.string().max(64).default(''),
   password: z.string().max(128).default(''),
   regionId: z.uuid(),
@@ -57,7 +68,7 @@ export const UpdateCameraSchema = z
     name: z.string().trim().min(1).max(100),
     regionId: z.uuid(),
     location: GeoPointSchema,
-    onvifAddress: z.url('onvifAddress must be the device service URL'),
+    onvifAddress: OnvifAddressSchema,
     username: z.string().max(64),
     password: z.string().max(128),
     checkpointId: z.uuid().nullable(),
@@ -65,6 +76,22 @@ export const UpdateCameraSchema = z
   .partial()
   .strict();
 export type UpdateCamera = z.infer<typeof UpdateCameraSchema>;
+
+/**
+ * Whether an edit moves a camera to another device: another scheme, host or port. The stored
+ * password is never sent there; such an edit must carry the password again (api and console).
+ * A path change on the same device is not a move. Unparseable addresses count as moved.
+ */
+export function onvifDeviceChanged(stored: string, edited: string): boolean {
+  if (stored === edited) return false;
+  try {
+    const a = new URL(stored);
+    const b = new URL(edited);
+    return a.protocol !== b.protocol || a.host.toLowerCase() !== b.host.toLowerCase();
+  } catch {
+    return true;
+  }
+}
 
 export const PtzCommandSchema = z.discriminatedUnion('action', [
   z.object({
@@ -125,8 +152,17 @@ export interface PtzPresetView {
   name: string;
 }
 
-/** Error codes of a failed probe, in the 422 body's `code`. */
-export const PROBE_ERROR_CODES = ['camera_auth_failed', 'camera_unreachable', 'not_onvif'] as const;
+/**
+ * Error codes of a failed probe, in the 422 body's `code`. A probe says `not_onvif` for every kind
+ * of "nothing ONVIF there" (closed, filtered, not HTTP, not ONVIF), so it cannot map a network;
+ * `camera_unreachable` is for operations on registered cameras (PTZ, presets).
+ */
+export const PROBE_ERROR_CODES = [
+  'camera_auth_failed',
+  'camera_unreachable',
+  'not_onvif',
+  'camera_network_not_allowed',
+] as const;
 export type ProbeErrorCode = (typeof PROBE_ERROR_CODES)[number];
 
 // ---- Road checkpoints (卡口)

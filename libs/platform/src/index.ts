@@ -7,3 +7,4 @@ export * from './http/api-exception.filter';
 export * from './http/security-headers';
 export * from './launch';
 export * from './health';
+export * from './redact';

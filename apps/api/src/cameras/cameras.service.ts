@@ -1,4 +1,5 @@
 import {
+  BadRequestException,
   ConflictException,
   HttpException,
   Injectable,
@@ -9,6 +10,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import {
+  onvifDeviceChanged,
   PROBE_ERROR_CODES,
   type CameraDetailView,
   type CameraListQuery,
@@ -86,13 +88,27 @@ function probeFailureOn(err: unknown, field: (code: ProbeErrorCode) => string): 
   const { code, message } = body as { code?: unknown; message?: unknown };
   if (!isProbeErrorCode(code)) return err;
   const path = field(code);
-  const reason = String(message ?? 'camera probe failed');
+  // The gateway already names the field of an address outside CAMERA_NETWORKS: say it once.
+  const said = String(message ?? 'camera probe failed');
+  const reason = said.startsWith(`${path}: `) ? said.slice(path.length + 2) : said;
   return new UnprocessableEntityException({
     statusCode: 422,
     error: 'Unprocessable Entity',
     message: `${path}: ${reason}`,
     code,
     issues: [{ path, message: reason }],
+  });
+}
+
+const PASSWORD_REQUIRED = 'enter the camera password again to change its address (host or port)';
+
+function passwordRequired(): BadRequestException {
+  return new BadRequestException({
+    statusCode: 400,
+    error: 'Bad Request',
+    message: `password: ${PASSWORD_REQUIRED}`,
+    code: 'password_required',
+    issues: [{ path: 'password', message: PASSWORD_REQUIRED }],
   });
 }
 
@@ -220,6 +236,16 @@ export class CamerasService {
       (await this.db.getRepository(Camera).existsBy({ onvifAddress: input.onvifAddress }))
     ) {
       throw new ConflictException('onvifAddress: a camera with this ONVIF address is already registered');
+    }
+    // The stored password goes only where it was entered for: pointing the camera at another
+    // host or port (someone's own server, say) must bring the password again, or the probe would
+    // hand the stored one to whatever listens there.
+    if (
+      addressChanged &&
+      input.password === undefined &&
+      onvifDeviceChanged(camera.onvifAddress, input.onvifAddress!)
+    ) {
+      throw passwordRequired();
     }
     const probe = reconnect
       ? await this.probe({

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { HttpException, Injectable, ServiceUnavailableException } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import { InjectRedis, loadConfig } from '@xueliang/platform';
+import { InjectRedis, loadConfig, redactCredentials } from '@xueliang/platform';
 
 /** Same derivation as apps/camera-gateway/src/internal/internal-token.ts (a spec checks they agree). */
 export function gatewayInternalToken(jwtSecret: string): string {
@@ -101,7 +101,12 @@ export function gatewayError(reply: GatewayReply): HttpException {
   // The gateway's own 401 means our internal token is wrong: a deployment fault, not the user's.
   const status = reply.status === 401 ? 502 : reply.status;
   return new HttpException(
-    { ...body, statusCode: status, message: String(body.message ?? 'camera gateway error') },
+    // The api never knows camera passwords; whatever a gateway quoted still leaves without userinfo.
+    {
+      ...body,
+      statusCode: status,
+      message: redactCredentials(String(body.message ?? 'camera gateway error')),
+    },
     status,
   );
 }

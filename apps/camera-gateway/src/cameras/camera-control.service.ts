@@ -1,4 +1,3 @@
-import { createHash, randomBytes } from 'node:crypto';
 import {
   BadRequestException,
   ConflictException,
@@ -7,7 +6,9 @@ import {
   NotFoundException,
 } from '@nestjs/common';
 import type { PtzCommand, PtzPresetView } from '@xueliang/contracts';
+import { redactCredentials } from '@xueliang/platform';
 import { GATEWAY_SETTINGS, GatewaySettings } from '../gateway.config';
+import { CameraNetworks, resolveCameraHost } from '../onvif/camera-networks';
 import { OnvifClient } from '../onvif/onvif-client.adapter';
 import { OnvifRequest } from '../onvif/soap-envelopes';
 import { asArray, path, text } from '../onvif/soap-response';
@@ -15,6 +16,13 @@ import { buildSnapshotArgs, withCredentials } from '../streams/ffmpeg-args';
 import { FfmpegRunner } from '../streams/ffmpeg-runner.adapter';
 import { CameraDirectory, CameraTarget } from './camera-directory.service';
 import { CameraMedia } from './camera-media.service';
+import {
+  basicAuthorization,
+  chooseAuth,
+  digestAuthorization,
+  mayCarryCredentials,
+  parseChallenges,
+} from './http-auth';
 
 /** PTZ command (contracts) → ONVIF request: pure, table-tested. */
 export function ptzRequest(cmd: PtzCommand, profileToken: string): OnvifRequest {
@@ -47,6 +55,7 @@ export class CameraControl {
     private readonly media: CameraMedia,
     private readonly cameras: CameraDirectory,
     private readonly ffmpeg: FfmpegRunner,
+    private readonly networks: CameraNetworks,
   ) {}
 
   private async ptzCamera(id: string): Promise<CameraTarget & { mainProfileToken: string }> {
@@ -79,80 +88,73 @@ export class CameraControl {
     }));
   }
 
-  /** The ONVIF snapshot URI (Basic, then Digest when challenged), else one frame from RTSP. */
+  /** The ONVIF snapshot URI (credentials only when challenged), else one frame from RTSP. */
   async snapshot(id: string): Promise<Buffer> {
     const t = await this.cameras.get(id);
     if (t.snapshotUri) {
-      const jpeg = await fetchWithAuth(
-        t.snapshotUri,
-        t.username,
-        t.password,
-        this.settings.ONVIF_TIMEOUT_MS,
-      ).catch(() => undefined);
+      // The URI is the device's word: its host is held to CAMERA_NETWORKS like the camera's own.
+      const uri = t.snapshotUri;
+      const jpeg = await Promise.resolve()
+        .then(() => resolveCameraHost(new URL(uri).hostname, this.networks))
+        .then(() => fetchSnapshot(uri, t, this.settings.ONVIF_TIMEOUT_MS))
+        .catch(() => undefined);
       if (jpeg) return jpeg;
     }
     if (!t.rtspMain) throw new NotFoundException('camera has neither a snapshot URI nor an RTSP stream');
     try {
+      await resolveCameraHost(new URL(t.rtspSub ?? t.rtspMain).hostname, this.networks);
       return await this.ffmpeg.grabFrame(
         buildSnapshotArgs(withCredentials(t.rtspSub ?? t.rtspMain, t.username, t.password)),
         this.settings.ONVIF_TIMEOUT_MS * 2,
       );
     } catch (err) {
-      throw new BadRequestException(`snapshot failed: ${(err as Error).message}`);
+      throw new BadRequestException(
+        `snapshot failed: ${redactCredentials((err as Error).message, [t.password])}`,
+      );
     }
   }
 }
 
-/** GET with Basic credentials, answering a Digest challenge (RFC 2617, MD5, qop=auth) if one comes. */
-export async function fetchWithAuth(
+/**
+ * The snapshot URI's JPEG. The first request carries no credentials; they are sent only when
+ * the camera challenges (401 with WWW-Authenticate: Digest where offered, Basic only if that is
+ * all), and only to the host the camera is registered at. No redirects are followed, and only a
+ * JPEG is accepted, so a device naming some other server gets neither a password nor a proxy.
+ */
+export async function fetchSnapshot(
   url: string,
-  username: string,
-  password: string,
+  camera: { xaddr: string; username: string; password: string },
   timeoutMs: number,
 ): Promise<Buffer> {
-  const basic = `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
-  let res = await fetch(url, { headers: { authorization: basic }, signal: AbortSignal.timeout(timeoutMs) });
-  const challenge = res.headers.get('www-authenticate');
-  if (res.status === 401 && challenge && /^Digest/i.test(challenge)) {
-    await res.arrayBuffer();
-    res = await fetch(url, {
-      headers: { authorization: digestHeader(challenge, 'GET', new URL(url), username, password) },
+  const get = (authorization?: string): Promise<Response> =>
+    fetch(url, {
+      headers: authorization ? { authorization } : {},
+      redirect: 'manual',
       signal: AbortSignal.timeout(timeoutMs),
     });
+  let res = await get();
+  if (res.status === 401 && camera.username && mayCarryCredentials(url, camera.xaddr)) {
+    const chosen = chooseAuth(parseChallenges(res.headers.get('www-authenticate')));
+    await res.arrayBuffer();
+    if (chosen) {
+      const target = new URL(url);
+      res = await get(
+        chosen.scheme === 'basic'
+          ? basicAuthorization(camera.username, camera.password)
+          : digestAuthorization(chosen.challenge, {
+              method: 'GET',
+              uri: `${target.pathname}${target.search}`,
+              username: camera.username,
+              password: camera.password,
+            }),
+      );
+    }
   }
-  if (!res.ok) throw new Error(`snapshot HTTP ${res.status}`);
-  return Buffer.from(await res.arrayBuffer());
-}
-
-export function digestHeader(
-  challenge: string,
-  method: string,
-  url: URL,
-  username: string,
-  password: string,
-  cnonce = randomBytes(8).toString('hex'),
-): string {
-  const p: Record<string, string> = {};
-  for (const m of challenge.matchAll(/(\w+)=(?:"([^"]*)"|([^\s,]+))/g))
-    p[m[1]!.toLowerCase()] = m[2] ?? m[3] ?? '';
-  const md5 = (s: string): string => createHash('md5').update(s).digest('hex');
-  const uri = `${url.pathname}${url.search}`;
-  const ha1 = md5(`${username}:${p.realm ?? ''}:${password}`);
-  const ha2 = md5(`${method}:${uri}`);
-  const qop = p.qop
-    ?.split(',')
-    .map((s) => s.trim())
-    .includes('auth')
-    ? 'auth'
-    : undefined;
-  const nc = '00000001';
-  const response = qop
-    ? md5(`${ha1}:${p.nonce}:${nc}:${cnonce}:${qop}:${ha2}`)
-    : md5(`${ha1}:${p.nonce}:${ha2}`);
-  return (
-    `Digest username="${username}", realm="${p.realm ?? ''}", nonce="${p.nonce ?? ''}", uri="${uri}", response="${response}"` +
-    (p.algorithm ? `, algorithm=${p.algorithm}` : '') +
-    (qop ? `, qop=${qop}, nc=${nc}, cnonce="${cnonce}"` : '') +
-    (p.opaque ? `, opaque="${p.opaque}"` : '')
-  );
+  if (!res.ok) {
+    await res.arrayBuffer().catch(() => undefined);
+    throw new Error(`snapshot HTTP ${res.status}`);
+  }
+  const body = Buffer.from(await res.arrayBuffer());
+  if (body.length < 3 || body[0] !== 0xff || body[1] !== 0xd8) throw new Error('snapshot is not a JPEG');
+  return body;
 }

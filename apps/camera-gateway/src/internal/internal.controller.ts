@@ -1,4 +1,5 @@
 import {
+  BadRequestException,
   Body,
   ConflictException,
   Controller,
@@ -14,6 +15,8 @@ import {
 import type { Response } from 'express';
 import { z } from 'zod';
 import {
+  OnvifAddressSchema,
+  onvifDeviceChanged,
   PtzCommandSchema,
   StreamKindSchema,
   type PtzCommand,
@@ -34,7 +37,7 @@ import { PLAYLIST } from '../streams/ffmpeg-args';
 import { StreamInfo, StreamManager } from '../streams/stream-manager.service';
 
 const ProbeSchema = z.object({
-  onvifAddress: z.url(),
+  onvifAddress: OnvifAddressSchema,
   username: z.string().max(64).default(''),
   password: z.string().max(128).optional(),
   /** An edit of a registered camera: a password left out is that camera's stored one. */
@@ -66,8 +69,18 @@ export class InternalController {
 
   @Post('probe')
   async probeCamera(@Body(valid(ProbeSchema)) body: z.infer<typeof ProbeSchema>): Promise<ProbeResult> {
-    // The stored password is decrypted here, never in the api.
-    const password = body.password ?? (body.cameraId ? (await this.cameras.get(body.cameraId)).password : '');
+    // The stored password is decrypted here, never in the api, and goes only to the device it
+    // was entered for: another host or port must come with its own password (the api asks too).
+    let password = body.password ?? '';
+    if (body.password === undefined && body.cameraId) {
+      const stored = await this.cameras.get(body.cameraId);
+      if (onvifDeviceChanged(stored.xaddr, body.onvifAddress))
+        throw new BadRequestException({
+          message: 'password: enter the camera password again to change its address (host or port)',
+          issues: [{ path: 'password', message: 'required when the address moves to another host or port' }],
+        });
+      password = stored.password;
+    }
     return this.probe.probe(
       { onvifAddress: body.onvifAddress, username: body.username, password },
       this.settings.ONVIF_TIMEOUT_MS,

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
 import type { ProbeErrorCode } from '@xueliang/contracts';
+import { redactCredentials } from '@xueliang/platform';
 import { OnvifError, OnvifFailure } from '../onvif/onvif-error';
 
 /** The probe outcomes the console tells apart, by failure kind. */
@@ -14,6 +15,8 @@ export function probeErrorCode(kind: OnvifFailure): ProbeErrorCode | undefined {
       return 'camera_unreachable';
     case 'not_onvif':
       return 'not_onvif';
+    case 'not_allowed':
+      return 'camera_network_not_allowed';
     default:
       return undefined;
   }
@@ -26,10 +29,14 @@ export class OnvifErrorFilter implements ExceptionFilter {
     const res = host.switchToHttp().getResponse<Response>();
     const code = probeErrorCode(err.kind);
     const status = code ? 422 : 502;
+    const message = redactCredentials(err.message);
     res.status(status).json({
       statusCode: status,
       error: code ? 'Unprocessable Entity' : 'Bad Gateway',
-      message: err.message,
+      // An address refused by CAMERA_NETWORKS is the address field's fault, whoever asked.
+      ...(err.kind === 'not_allowed'
+        ? { message: `onvifAddress: ${message}`, issues: [{ path: 'onvifAddress', message }] }
+        : { message }),
       code: code ?? 'camera_error',
     });
   }

@@ -1,7 +1,9 @@
 import http from 'node:http';
-import { Injectable } from '@nestjs/common';
+import { isIP, LookupFunction } from 'node:net';
+import { Injectable, Optional } from '@nestjs/common';
+import { CameraNetworks, resolveCameraHost } from './camera-networks';
 import { buildRequest, Credentials, OnvifRequest, serviceOf } from './soap-envelopes';
-import { networkFailure, OnvifError } from './onvif-error';
+import { networkFailure, OnvifError, redactedFailure } from './onvif-error';
 import { ParsedSoap, parseSoap, path, text } from './soap-response';
 
 export interface CameraEndpoint extends Credentials {
@@ -31,7 +33,18 @@ const MAX_REPLY_BYTES = 4 * 1024 * 1024;
 export class OnvifClient {
   private readonly services = new Map<string, ServiceAddresses>();
 
+  constructor(@Optional() private readonly networks: CameraNetworks = CameraNetworks.any()) {}
+
+  /** One SOAP call; an OnvifError it throws never quotes the camera's password (a device may echo it). */
   async call(cam: CameraEndpoint, req: OnvifRequest, opts: CallOptions): Promise<ParsedSoap> {
+    try {
+      return await this.send(cam, req, opts);
+    } catch (err) {
+      throw redactedFailure(err, [cam.password]);
+    }
+  }
+
+  private async send(cam: CameraEndpoint, req: OnvifRequest, opts: CallOptions): Promise<ParsedSoap> {
     const service = serviceOf(req);
     let url = cam.xaddr;
     if (service === 'subscription') {
@@ -41,7 +54,9 @@ export class OnvifClient {
       url = (await this.serviceAddress(cam, service, opts.timeoutMs)) ?? cam.xaddr;
     }
     const xml = buildRequest(req, cam, new Date(), service === 'subscription' ? opts.to : undefined);
-    const reply = await post(url, xml, opts.timeoutMs, opts.signal);
+    // Service and subscription addresses come from the device: they are held to CAMERA_NETWORKS too.
+    const lookup = await this.pinnedLookup(url);
+    const reply = await post(url, xml, opts.timeoutMs, opts.signal, lookup);
     const parsed = parseSoap(reply.body);
     if (!parsed) {
       if (reply.status === 401)
@@ -80,6 +95,17 @@ export class OnvifClient {
     return known[service];
   }
 
+  /** With CAMERA_NETWORKS set: the checked address the request must connect to (no second lookup). */
+  private async pinnedLookup(url: string): Promise<LookupFunction | undefined> {
+    if (this.networks.isAny) return undefined;
+    const [address] = await resolveCameraHost(new URL(url).hostname, this.networks);
+    const family = isIP(address ?? '');
+    return (_host, options, callback) => {
+      if (options.all) callback(null, [{ address: address!, family }]);
+      else callback(null, address!, family);
+    };
+  }
+
   forget(xaddr: string): void {
     this.services.delete(xaddr);
   }
@@ -90,6 +116,7 @@ function post(
   body: string,
   timeoutMs: number,
   signal?: AbortSignal,
+  lookup?: LookupFunction,
 ): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     let settled = false;
@@ -108,6 +135,7 @@ function post(
           'content-length': Buffer.byteLength(body),
         },
         signal,
+        ...(lookup ? { lookup } : {}),
       },
       (res) => {
         const chunks: Buffer[] = [];

@@ -1,6 +1,16 @@
+import { redactCredentials } from '@xueliang/platform';
+
 /** Why a call to a camera failed, in the words the console and statusReason use. */
 export type OnvifFailure =
-  'auth' | 'timeout' | 'refused' | 'unreachable' | 'not_onvif' | 'resource_unknown' | 'fault';
+  | 'auth'
+  | 'timeout'
+  | 'refused'
+  | 'unreachable'
+  | 'not_onvif'
+  | 'resource_unknown'
+  | 'fault'
+  /** The address is outside CAMERA_NETWORKS: nothing was contacted. */
+  | 'not_allowed';
 
 export class OnvifError extends Error {
   constructor(
@@ -41,4 +51,12 @@ export function networkFailure(err: unknown): OnvifError {
   }
   const named = code || /\b(E[A-Z]{4,})\b/.exec(msg)?.[1];
   return new OnvifError('unreachable', `camera unreachable (${named || msg})`);
+}
+
+/**
+ * The same failure with the given secrets (and any URL userinfo) taken out of its message; the
+ * original is deliberately not kept as a cause, since a cause is what a log would print.
+ */
+export function redactedFailure(err: unknown, secrets: readonly string[]): unknown {
+  return err instanceof OnvifError ? new OnvifError(err.kind, redactCredentials(err.message, secrets)) : err;
 }

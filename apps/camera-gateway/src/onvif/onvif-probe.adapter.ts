@@ -1,6 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { isIP } from 'node:net';
+import { Injectable, Optional } from '@nestjs/common';
 import { Cam, CamProfile } from 'onvif';
-import { networkFailure, OnvifError } from './onvif-error';
+import { CameraNetworks, NO_ONVIF_DEVICE, resolveCameraHost } from './camera-networks';
+import { networkFailure, OnvifError, redactedFailure } from './onvif-error';
 
 export interface ProbeTarget {
   onvifAddress: string;
@@ -80,7 +82,9 @@ export function classifyProbeError(err: unknown): OnvifError {
   if (err instanceof OnvifError) return err;
   const e = err as NodeJS.ErrnoException;
   const msg = e?.message ?? String(err);
-  if (/NotAuthori[sz]ed|not authori[sz]ed|Digest authentication failed|401/i.test(msg)) {
+  // Only an ONVIF service's own SOAP fault says "wrong credentials"; a bare HTTP 401 or a failed
+  // HTTP Digest is any web server, and telling those apart would let registration map a network.
+  if (/ONVIF SOAP Fault/i.test(msg) && /NotAuthori[sz]ed|not authori[sz]ed/i.test(msg)) {
     return new OnvifError('auth', 'camera rejected the credentials (NotAuthorized)');
   }
   if (e?.code || /timeout|\bE[A-Z]{4,}\b|socket hang up/i.test(msg)) return networkFailure(err);
@@ -95,16 +99,39 @@ export function classifyProbeError(err: unknown): OnvifError {
 }
 
 /**
+ * What the probe says when the connection phase fails: the camera's own auth fault, else one
+ * answer for every kind of "nothing ONVIF there" (refused, timed out, unreachable, not HTTP,
+ * HTTP but not ONVIF, unknown replies), so that open, closed and filtered ports look alike.
+ */
+export function connectFailure(err: unknown): OnvifError {
+  const e = classifyProbeError(err);
+  return e.kind === 'auth' || e.kind === 'not_allowed' ? e : new OnvifError('not_onvif', NO_ONVIF_DEVICE);
+}
+
+/**
  * Registration probe through the `onvif` package: device information, profiles, stream and
  * snapshot URIs, PTZ and events capability. Service addresses are forced to the registered
  * host and port (preserveAddress), since cameras behind NAT report their private address.
+ * The address is checked against CAMERA_NETWORKS before anything connects.
  */
 @Injectable()
 export class OnvifProbe {
+  constructor(@Optional() private readonly networks: CameraNetworks = CameraNetworks.any()) {}
+
   async probe(target: ProbeTarget, timeoutMs: number): Promise<ProbeResult> {
     const url = new URL(target.onvifAddress);
+    let hostname = url.hostname;
+    try {
+      if (!this.networks.isAny) {
+        // Connect to the address that was checked (IPv4; an IPv6 literal is checked as written).
+        const [first] = await resolveCameraHost(url.hostname, this.networks);
+        if (first && isIP(first) === 4) hostname = first;
+      }
+    } catch (err) {
+      throw redactedFailure(err, [target.password]);
+    }
     const cam = new Cam({
-      hostname: url.hostname,
+      hostname,
       port: Number(url.port || (url.protocol === 'https:' ? 443 : 80)),
       path: url.pathname,
       username: target.username,
@@ -118,7 +145,9 @@ export class OnvifProbe {
       await withDeadline(
         call<void>((cb) => cam.connect((err) => cb(err ?? null))),
         timeoutMs * 3,
-      );
+      ).catch((err: unknown) => {
+        throw connectFailure(err);
+      });
       const info = await call<Record<string, unknown>>((cb) => cam.getDeviceInformation((e, v) => cb(e, v)));
       const sizes = (cam.profiles ?? []).map(profileSize).filter((p): p is ProfileSize => p !== null);
       const picked = pickProfiles(sizes);
@@ -140,6 +169,9 @@ export class OnvifProbe {
       )
         .then((r) => r.uri)
         .catch(() => null);
+      // Streams are pulled from where the device says, with its credentials: those hosts must be
+      // inside CAMERA_NETWORKS too, or the gateway would connect out of them later.
+      for (const uri of [main.rtspUri, sub?.rtspUri]) if (uri) await this.assertInside(uri);
       const str = (k: string): string | null => (typeof info[k] === 'string' ? (info[k] as string) : null);
       return {
         manufacturer: str('manufacturer'),
@@ -154,8 +186,26 @@ export class OnvifProbe {
         events: Boolean(cam.uri?.events),
       };
     } catch (err) {
-      throw classifyProbeError(err);
+      // The onvif package's messages may quote requests or replies: never the password.
+      throw redactedFailure(classifyProbeError(err), [target.password]);
     }
+  }
+
+  private async assertInside(uri: string): Promise<void> {
+    if (this.networks.isAny) return;
+    let host: string;
+    try {
+      host = new URL(uri).hostname;
+    } catch {
+      throw new OnvifError('fault', 'camera reported a malformed stream URI');
+    }
+    const e = await resolveCameraHost(host, this.networks).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    if (e instanceof OnvifError && e.kind === 'not_allowed')
+      throw new OnvifError('not_allowed', `the camera's stream address ${e.message}`);
+    if (e) throw e;
   }
 }
 

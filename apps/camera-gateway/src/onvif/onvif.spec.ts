@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ptzRequest } from '../cameras/camera-control.service';
-import { classifyProbeError, normaliseCodec, pickProfiles } from './onvif-probe.adapter';
+import { NO_ONVIF_DEVICE } from './camera-networks';
+import { classifyProbeError, connectFailure, normaliseCodec, pickProfiles } from './onvif-probe.adapter';
 import { OnvifError, statusReasonOf } from './onvif-error';
 import { buildRequest, requestBody, serviceOf, usernameTokenHeader } from './soap-envelopes';
 import { parseSoap } from './soap-response';
@@ -118,6 +119,41 @@ describe('probe', () => {
     expect(e).toBeInstanceOf(OnvifError);
     expect(e.kind).toBe(kind);
     expect(e.message).toBe(message);
+  });
+
+  // Registration must not tell a closed port from a filtered one, a web server or an SSH banner.
+  it.each<[Error, string, string]>([
+    [
+      new Error('ONVIF SOAP Fault: Sender not Authorized'),
+      'auth',
+      'camera rejected the credentials (NotAuthorized)',
+    ],
+    [
+      Object.assign(new Error('connect ECONNREFUSED 10.0.0.1:80'), { code: 'ECONNREFUSED' }),
+      'not_onvif',
+      NO_ONVIF_DEVICE,
+    ],
+    [new Error('Network timeout'), 'not_onvif', NO_ONVIF_DEVICE],
+    [new OnvifError('timeout', 'camera unreachable (timeout)'), 'not_onvif', NO_ONVIF_DEVICE],
+    [
+      Object.assign(new Error('connect EHOSTUNREACH'), { code: 'EHOSTUNREACH' }),
+      'not_onvif',
+      NO_ONVIF_DEVICE,
+    ],
+    [
+      Object.assign(new Error('Parse Error: Expected HTTP/'), { code: 'HPE_INVALID_CONSTANT' }),
+      'not_onvif',
+      NO_ONVIF_DEVICE,
+    ],
+    [new Error('Wrong ONVIF SOAP response'), 'not_onvif', NO_ONVIF_DEVICE],
+    // a web server's 401 (Basic or Digest) is not an ONVIF service's auth fault
+    [new Error('Digest authentication failed 401'), 'not_onvif', NO_ONVIF_DEVICE],
+    [new Error('Digest authentication headers not found 401'), 'not_onvif', NO_ONVIF_DEVICE],
+    [new Error("Cannot read properties of undefined (reading '0')"), 'not_onvif', NO_ONVIF_DEVICE],
+    [new Error('something else entirely'), 'not_onvif', NO_ONVIF_DEVICE],
+  ])('a failed connect %s → %s', (err, kind, message) => {
+    const e = connectFailure(err);
+    expect([e.kind, e.message]).toEqual([kind, message]);
   });
 
   it('words status reasons for the console', () => {

@@ -52,7 +52,7 @@ describe('credentials in RTSP URLs', () => {
     const url = withCredentials('rtsp://10.0.0.5:554/cam/1/main', 'admin', 'p@ss:w/rd');
     expect(url).toBe('rtsp://admin:p%40ss%3Aw%2Frd@10.0.0.5:554/cam/1/main');
     expect(redactUrl(`Input #0, rtsp, from '${url}'`)).toBe(
-      "Input #0, rtsp, from 'rtsp://***@10.0.0.5:554/cam/1/main'",
+      "Input #0, rtsp, from 'rtsp://admin:***@10.0.0.5:554/cam/1/main'",
     );
     expect(withCredentials('rtsp://h/x', '', '')).toBe('rtsp://h/x');
     expect(canCopy('h264')).toBe(true);

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { redactCredentials } from '@xueliang/platform';
 
 /** Everything the HLS command depends on; the adapter runs what buildHlsCommand returns. */
 export interface HlsCommandSpec {
@@ -118,7 +119,7 @@ export function withCredentials(rtspUri: string, username: string, password: str
   return u.toString();
 }
 
-/** Credentials out of anything logged or returned. */
+/** Credentials out of anything logged or returned (the platform's one redaction, by its old name here). */
 export function redactUrl(text: string): string {
-  return text.replace(/(rtsp:\/\/)[^@/\s]+@/g, '$1***@');
+  return redactCredentials(text);
 }

@@ -4,7 +4,7 @@ import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Injectable } from '@nestjs/common';
 import ffmpeg from 'fluent-ffmpeg';
-import { loadConfig } from '@xueliang/platform';
+import { loadConfig, redactCredentials, secretsInUrl } from '@xueliang/platform';
 import { FfmpegCommand } from './ffmpeg-args';
 
 export interface FfmpegExit {
@@ -32,6 +32,9 @@ export class FfmpegRunner {
   private readonly ffmpegPath = loadConfig().FFMPEG_PATH;
 
   start(cmd: FfmpegCommand, onStderr: (line: string) => void): FfmpegRun {
+    // ffmpeg echoes its input URL (credentials embedded) in errors: nothing it says leaves unredacted.
+    const secrets = secretsInUrl(cmd.input);
+    const redact = (text: string): string => redactCredentials(text, secrets);
     const command = ffmpeg(cmd.input)
       .setFfmpegPath(this.ffmpegPath)
       .inputOptions(cmd.inputOptions)
@@ -56,10 +59,10 @@ export class FfmpegRunner {
         finish({ code, signal, message: `exited code=${code} signal=${signal}` }),
       );
     });
-    command.on('stderr', (line: string) => onStderr(line));
+    command.on('stderr', (line: string) => onStderr(redact(line)));
     command.on('error', (err: Error) => {
       // Spawn failures never reach 'exit'.
-      if (!command.ffmpegProc) finish({ code: null, signal: null, message: err.message });
+      if (!command.ffmpegProc) finish({ code: null, signal: null, message: redact(err.message) });
     });
     command.on('end', () => undefined);
     command.run();
@@ -110,6 +113,7 @@ export class FfmpegRunner {
 
   /** One JPEG from an RTSP URL (snapshot fallback). */
   grabFrame(args: string[], timeoutMs: number): Promise<Buffer> {
+    const secrets = args.flatMap(secretsInUrl);
     return new Promise((resolve, reject) => {
       const child = spawn(this.ffmpegPath, ['-hide_banner', '-loglevel', 'error', ...args], {
         stdio: ['ignore', 'pipe', 'pipe'],
@@ -123,7 +127,10 @@ export class FfmpegRunner {
       child.on('close', (code) => {
         clearTimeout(timer);
         if (code === 0 && chunks.length) resolve(Buffer.concat(chunks));
-        else reject(new Error(`ffmpeg frame grab failed (${code}): ${err.trim().split('\n').pop() ?? ''}`));
+        else {
+          const last = err.trim().split('\n').pop() ?? '';
+          reject(new Error(`ffmpeg frame grab failed (${code}): ${redactCredentials(last, secrets)}`));
+        }
       });
     });
   }

@@ -236,6 +236,8 @@ export const en: Dictionary = {
   'cameras.username': 'Username',
   'cameras.password': 'Password',
   'cameras.passwordKeep': 'Leave blank to keep the current one',
+  'cameras.passwordAgain':
+    'The address moves to another host or port: enter the password again (the stored one is never sent to a new address).',
   'cameras.reprobeHint':
     'A changed ONVIF address, username or password is checked against the camera before saving; nothing is saved if the check fails.',
   'cameras.location': 'Location',
@@ -250,7 +252,8 @@ export const en: Dictionary = {
   'reason.timeout': 'No answer (timeout)',
   'reason.refused': 'Connection refused (port closed)',
   'reason.unreachable': 'Network unreachable',
-  'reason.not_onvif': 'Not an ONVIF device',
+  'reason.not_onvif': 'No ONVIF device answers at this address',
+  'reason.network_not_allowed': 'The address is outside the allowed camera networks (CAMERA_NETWORKS)',
   'reason.device': 'Device error',
   'mute.action': 'Mute',
   'mute.minutes': 'Minutes',

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Response } from 'express';
 import { QueryFailedError } from 'typeorm';
+import { redactCredentials } from '../redact';
 
 interface ErrorBody {
   statusCode: number;
@@ -30,12 +31,19 @@ export class ApiExceptionFilter implements ExceptionFilter {
       const status = exception.getStatus();
       const response = exception.getResponse();
       const error = HttpStatus[status]?.replace(/_/g, ' ').toLowerCase() ?? 'error';
-      if (typeof response === 'string') return { statusCode: status, error, message: response };
+      // A message may quote a device's URL or reply: credentials never leave in an answer.
+      if (typeof response === 'string')
+        return { statusCode: status, error, message: redactCredentials(response) };
       const r = response as Record<string, unknown>;
       const message = Array.isArray(r.message)
         ? r.message.join('; ')
         : String(r.message ?? exception.message);
-      return { ...r, statusCode: status, error: String(r.error ?? error), message };
+      return {
+        ...r,
+        statusCode: status,
+        error: String(r.error ?? error),
+        message: redactCredentials(message),
+      };
     }
     const parserError = bodyParserError(exception);
     if (parserError) return parserError;

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { CameraView, RegionView } from '@xueliang/contracts';
+import { onvifDeviceChanged, type CameraView, type RegionView } from '@xueliang/contracts';
 import { useI18n } from '../../i18n/i18n-provider';
 import { Field, FormDialog, TextField } from '../common/form';
 import { RegionSelect } from '../common/region-select';
@@ -17,7 +17,8 @@ export interface CameraFormValue {
 /**
  * Register (probe then save) or edit a camera; the location is picked on the map. Editing shows
  * the stored address and username; a new address, username or password is probed by the api
- * before it is saved, and a password left blank stays as it is.
+ * before it is saved, and a password left blank stays as it is, except when the address moves
+ * to another host or port: the stored password never goes there, so it must be entered again.
  */
 export function CameraForm({
   title,
@@ -39,7 +40,8 @@ export function CameraForm({
   const { t } = useI18n();
   const [v, setV] = useState(initial);
   const set = (patch: Partial<CameraFormValue>) => setV((prev) => ({ ...prev, ...patch }));
-  const ok = !!v.regionId && !!v.location && !!v.onvifAddress.trim();
+  const moved = editing && onvifDeviceChanged(initial.onvifAddress, v.onvifAddress.trim());
+  const ok = !!v.regionId && !!v.location && !!v.onvifAddress.trim() && (!moved || !!v.password);
   return (
     <FormDialog
       title={title}
@@ -73,10 +75,17 @@ export function CameraForm({
           type="password"
           autoComplete="new-password"
           value={v.password}
-          placeholder={editing ? t('cameras.passwordKeep') : undefined}
+          placeholder={editing && !moved ? t('cameras.passwordKeep') : undefined}
           onChange={(password) => set({ password })}
           data-testid="camera-password"
         />
+        {moved && (
+          <Field label="">
+            <p className="small text-error" data-testid="camera-password-needed">
+              {t('cameras.passwordAgain')}
+            </p>
+          </Field>
+        )}
         <Field label={t('common.region')}>
           <RegionSelect
             regions={regions}

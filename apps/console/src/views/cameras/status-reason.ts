@@ -26,10 +26,14 @@ export function statusReasonText(t: Translate, reason: string | null | undefined
 }
 
 /** The 422 codes of a failed probe (register or edit) in the operator's words. */
-const PROBE_FAILURES: Record<ProbeErrorCode, 'reason.auth' | 'reason.unreachable' | 'reason.not_onvif'> = {
+const PROBE_FAILURES: Record<
+  ProbeErrorCode,
+  'reason.auth' | 'reason.unreachable' | 'reason.not_onvif' | 'reason.network_not_allowed'
+> = {
   camera_auth_failed: 'reason.auth',
   camera_unreachable: 'reason.unreachable',
   not_onvif: 'reason.not_onvif',
+  camera_network_not_allowed: 'reason.network_not_allowed',
 };
 
 export function probeFailureText(t: Translate, code: unknown): string | undefined {
