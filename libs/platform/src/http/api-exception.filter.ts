@@ -1,6 +1,10 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Response } from 'express';
 import { QueryFailedError } from 'typeorm';
+import { isRedisUnavailableError } from '../redis';
+
+/** Seconds a caller should wait before retrying a 503: about one reconnect of a restarted Redis. */
+export const RETRY_AFTER_SECONDS = 5;
 
 interface ErrorBody {
   statusCode: number;
@@ -11,7 +15,8 @@ interface ErrorBody {
 
 /**
  * Every error leaves as the contracts' ApiError shape. Unexpected errors are logged with their
- * stack and answered 500 without internals; known database conflicts become 409.
+ * stack and answered 500 without internals; known database conflicts become 409; a Redis outage
+ * becomes 503 with Retry-After.
  */
 @Catch()
 export class ApiExceptionFilter implements ExceptionFilter {
@@ -22,6 +27,9 @@ export class ApiExceptionFilter implements ExceptionFilter {
     const res = host.switchToHttp().getResponse<Response>();
     if (res.headersSent) return;
     const body = this.toBody(exception);
+    // Every 503 is "try again later": say when, so clients and proxies back off instead of hammering.
+    if (body.statusCode === 503 && !res.getHeader('Retry-After'))
+      res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
     res.status(body.statusCode).json(body);
   }
 
@@ -41,6 +49,15 @@ export class ApiExceptionFilter implements ExceptionFilter {
       const code = (exception.driverError as { code?: string } | undefined)?.code;
       if (code === '23505') return { statusCode: 409, error: 'Conflict', message: 'already exists' };
       if (code === '22P02') return { statusCode: 400, error: 'Bad Request', message: 'malformed identifier' };
+    }
+    if (isRedisUnavailableError(exception)) {
+      // An outage, not a bug: one line without the stack, and a status the caller can act on.
+      this.logger.warn(`redis unavailable: ${(exception as Error).message}`);
+      return {
+        statusCode: 503,
+        error: 'Service Unavailable',
+        message: 'temporarily unavailable, retry later',
+      };
     }
     this.logger.error(
       exception instanceof Error ? (exception.stack ?? exception.message) : String(exception),
