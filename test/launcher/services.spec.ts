@@ -7,11 +7,12 @@ import {
   findFreePort,
   pingRedis,
   resolveDatabase,
+  ServiceWatchdog,
   startPrivateRedis,
   whichOnPath,
 } from '@xueliang/platform';
 import { migrateDatabase } from '@xueliang/db';
-import { isAlive, listProcesses, removeDir, tempVarDir } from './helpers';
+import { isAlive, listProcesses, removeDir, tempVarDir, waitUntil } from './helpers';
 
 /** Real redis-server and PostgreSQL processes, started and stopped by the launcher's code. */
 describe('private redis-server', () => {
@@ -93,7 +94,52 @@ describe('private redis-server', () => {
       await redis.stop();
     }
   });
+
+  maybe('killed with SIGKILL, it is restarted on the same port and the log says so', async () => {
+    const lines: string[] = [];
+    const port = await findFreePort(46390);
+    const sink = (l: string): number => lines.push(l);
+    const redis = await startPrivateRedis({
+      binary: redisServer!,
+      varDir: dir,
+      port,
+      password: 'redis-secret',
+      sink,
+    });
+    const watchdog = new ServiceWatchdog('redis', watched(redis), { sink, initialBackoffMs: 100 });
+    const first = redis.pid!;
+    try {
+      process.kill(first, 'SIGKILL');
+      await waitUntil(
+        () => lines.some((l) => l.includes('redis: restarted')),
+        20000,
+        `a restart:\n${lines.join('\n')}`,
+      );
+      expect(redis.pid).not.toBe(first);
+      expect(await pingRedis(port, '127.0.0.1', 1000, 'redis-secret')).toBe(true);
+      expect(lines).toContain('launcher   | redis: stopped unexpectedly: exited with SIGKILL');
+      expect(lines).toContain('launcher   | redis: restarting in 0.1 s (restart 1/10)');
+    } finally {
+      await watchdog.stop();
+      await redis.stop();
+    }
+    // Stopped by us, it stays stopped.
+    expect(isAlive(first)).toBe(false);
+    expect(await pingRedis(port, '127.0.0.1', 1000, 'redis-secret')).toBe(false);
+    expect(lines.filter((l) => l.includes('redis: restarted'))).toHaveLength(1);
+  });
 });
+
+/** A handle as the launcher hands it to its watchdog. */
+function watched(handle: { exited?(): Promise<string>; restart?(): Promise<void>; readonly pid?: number }) {
+  return {
+    exited: () => handle.exited!(),
+    restart: () => handle.restart!(),
+    get pid() {
+      return handle.pid;
+    },
+  };
+}
 
 describe('embedded PostgreSQL', () => {
   let dir: string;
@@ -229,6 +275,40 @@ describe('embedded PostgreSQL', () => {
       await again.stop();
       expect(postgresProcessesIn(join(dir, 'postgres')).length).toBeGreaterThan(0);
     } finally {
+      await db.stop();
+    }
+    expect(postgresProcessesIn(join(dir, 'postgres'))).toEqual([]);
+  });
+
+  it('killed with SIGKILL, it is restarted on the same port with its data, and the log says so', async () => {
+    const lines: string[] = [];
+    const sink = (l: string): number => lines.push(l);
+    const db = await resolveDatabase({ env: {}, varDir: dir, password: 'p', rolePasswords, sink });
+    const watchdog = new ServiceWatchdog('postgres', watched(db), { sink, initialBackoffMs: 100 });
+    const query = async (sql: string): Promise<unknown[]> => {
+      // The owner role: the app role may not create tables.
+      const client = new Client({ connectionString: db.migrationUrl ?? db.url });
+      await client.connect();
+      try {
+        return (await client.query(sql)).rows;
+      } finally {
+        await client.end();
+      }
+    };
+    try {
+      await query('CREATE TABLE kept (n int); INSERT INTO kept VALUES (42)');
+      const first = db.pid!;
+      process.kill(first, 'SIGKILL');
+      await waitUntil(
+        () => lines.some((l) => l.includes('postgres: restarted')),
+        60000,
+        `a restart:\n${lines.join('\n')}`,
+      );
+      expect(db.pid).not.toBe(first);
+      expect(await query('SELECT n FROM kept')).toEqual([{ n: 42 }]);
+      expect(lines).toContain('launcher   | postgres: stopped unexpectedly: postgres exited (SIGKILL)');
+    } finally {
+      await watchdog.stop();
       await db.stop();
     }
     expect(postgresProcessesIn(join(dir, 'postgres'))).toEqual([]);

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ProcessSupervisor } from '@xueliang/platform';
+import { ProcessSupervisor, ServiceWatchdog } from '@xueliang/platform';
 import { isAlive, listProcesses, processTree, removeDir, tempVarDir, waitUntil } from './helpers';
 
 /** A child that starts a grandchild (as an app starts ffmpeg) and reports both pids. */
@@ -73,5 +73,71 @@ describe('ProcessSupervisor', () => {
     expect(pidsFrom(lines, 'crashy')).toHaveLength(3);
     expect(lines.filter((l) => l.includes('exited unexpectedly (code 3)'))).toHaveLength(3);
     expect(lines.some((l) => l.includes('restarting in 0.1 s (restart 2/2)'))).toBe(true);
+  });
+});
+
+describe('ServiceWatchdog', () => {
+  /** A data service whose deaths the test triggers and whose restarts fail as often as told. */
+  function fakeService(failures: number) {
+    let die: (how: string) => void = () => undefined;
+    let restarts = 0;
+    return {
+      service: {
+        exited: () => new Promise<string>((resolve) => (die = resolve)),
+        restart: async () => {
+          restarts++;
+          if (restarts <= failures) throw new Error(`still held (${restarts})`);
+        },
+        pid: 4242,
+      },
+      kill: (how: string) => die(how),
+      restarts: () => restarts,
+    };
+  }
+
+  it('retries a failed restart with backoff and says each step', async () => {
+    const lines: string[] = [];
+    const fake = fakeService(2);
+    const watchdog = new ServiceWatchdog('postgres', fake.service, {
+      sink: (l) => lines.push(l),
+      initialBackoffMs: 100,
+    });
+    fake.kill('postgres exited (SIGKILL)');
+    await waitUntil(() => lines.some((l) => l.endsWith('restarted (pid 4242)')), 5000, 'the restart');
+    await watchdog.stop();
+    expect(fake.restarts()).toBe(3);
+    expect(lines).toEqual([
+      'launcher   | postgres: stopped unexpectedly: postgres exited (SIGKILL)',
+      'launcher   | postgres: restarting in 0.1 s (restart 1/10)',
+      'launcher   | postgres: restart failed: still held (1)',
+      'launcher   | postgres: restarting in 0.2 s (restart 2/10)',
+      'launcher   | postgres: restart failed: still held (2)',
+      'launcher   | postgres: restarting in 0.4 s (restart 3/10)',
+      'launcher   | postgres: restarted (pid 4242)',
+    ]);
+  });
+
+  it('gives up after the restart limit, and restarts nothing once stopped', async () => {
+    const lines: string[] = [];
+    const failing = fakeService(100);
+    const limited = new ServiceWatchdog('redis', failing.service, {
+      sink: (l) => lines.push(l),
+      initialBackoffMs: 5,
+      maxRestarts: 2,
+    });
+    failing.kill('exited with SIGKILL');
+    await waitUntil(() => lines.some((l) => l.includes('gave up after 2 restarts')), 5000, 'the limit');
+    expect(failing.restarts()).toBe(2);
+    await limited.stop();
+
+    const stopped = fakeService(0);
+    const watchdog = new ServiceWatchdog('redis', stopped.service, {
+      sink: () => undefined,
+      initialBackoffMs: 5,
+    });
+    await watchdog.stop();
+    stopped.kill('exited with SIGTERM');
+    await new Promise((r) => setTimeout(r, 50));
+    expect(stopped.restarts()).toBe(0);
   });
 });

@@ -12,8 +12,8 @@ import {
   HealthModule,
   loadConfig,
   REDIS,
-  RedisModule,
   redisCheck,
+  RequestRedisModule,
 } from '@xueliang/platform';
 import { AuditModule } from './audit/audit.module';
 import { ConsoleConfigModule } from './console-config/console-config.module';
@@ -59,7 +59,7 @@ export const API_FEATURES = [
     TypeOrmModule.forRootAsync({
       useFactory: () => dataSourceOptions({ url: loadConfig().DATABASE_URL, poolSize: 20 }),
     }),
-    RedisModule,
+    RequestRedisModule,
     AuthModule,
     HealthModule.forRootAsync({
       inject: [getDataSourceToken(), REDIS],

@@ -18,6 +18,7 @@ import {
   resolveFfmpeg,
   resolveRedis,
   resolveVarDir,
+  ServiceWatchdog,
   stdoutSink,
   stopLeftoverChildren,
   waitForHttp,
@@ -46,7 +47,8 @@ const started: {
   redis?: RedisHandle;
   supervisor?: ProcessSupervisor;
   registry?: ChildRegistry;
-} = {};
+  watchdogs: ServiceWatchdog[];
+} = { watchdogs: [] };
 let varDir = '';
 let shutdownPromise: Promise<void> | undefined;
 let signalCount = 0;
@@ -104,6 +106,7 @@ async function startStack(): Promise<void> {
     `postgres: ${redactUrl(db.value.url)} (${db.value.source}); redis: ${redactUrl(redis.value.url)} (${redis.value.private ? 'private' : 'REDIS_URL'})`,
   );
   checkpoint();
+  superviseDataServices(db.value, redis.value);
 
   const tMigrate = Date.now();
   // As the owner; the apps' role is then granted what they need and nothing more on the audit log.
@@ -194,6 +197,30 @@ async function startStack(): Promise<void> {
 }
 
 /**
+ * The PostgreSQL and Redis we started are restarted like the apps when they die (same port, same
+ * files), and the log says so; the apps reconnect by themselves. A DATABASE_URL / REDIS_URL
+ * server, or an embedded one adopted from a killed launcher, is not ours to restart.
+ */
+function superviseDataServices(db: DatabaseHandle, redis: RedisHandle): void {
+  for (const [name, handle] of [
+    ['postgres', db],
+    ['redis', redis],
+  ] as const) {
+    const { exited, restart } = handle;
+    if (!exited || !restart) continue;
+    started.watchdogs.push(
+      new ServiceWatchdog(name, {
+        exited: () => exited.call(handle),
+        restart: () => restart.call(handle),
+        get pid() {
+          return handle.pid;
+        },
+      }),
+    );
+  }
+}
+
+/**
  * Per-app additions. The simulator's clip cache follows XL_VAR_DIR instead of the repo's var/,
  * and its road checkpoints post vehicle passes to the api with the demo feed key the seed registers.
  */
@@ -258,6 +285,8 @@ function shutdown(code: number, reason: string): Promise<void> {
   shutdownPromise = (async () => {
     // Startup may be between steps; its next checkpoint() throws, nothing new is started.
     try {
+      // A data service that stops while we shut down is not restarted.
+      await Promise.all(started.watchdogs.map((w) => w.stop()));
       await started.supervisor?.stopAll();
       started.registry?.clear();
       await Promise.all([started.redis?.stop(), started.db?.stop()]);
@@ -274,6 +303,7 @@ function shutdown(code: number, reason: string): Promise<void> {
 
 function forceKill(): void {
   say('killing everything now');
+  for (const w of started.watchdogs) void w.stop();
   started.supervisor?.killAll();
   started.redis?.kill();
   started.db?.kill();

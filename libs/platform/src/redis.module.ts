@@ -1,7 +1,7 @@
 import { Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { loadConfig } from './config';
-import { createRedis } from './redis';
+import { closeRedis, createRedis, createRequestRedis, redisReady } from './redis';
 
 export const REDIS = Symbol('REDIS');
 /** `@InjectRedis() redis: Redis` — the process's shared command connection. */
@@ -12,7 +12,7 @@ class RedisCloser implements OnApplicationShutdown {
   constructor(@Inject(REDIS) private readonly redis: Redis) {}
 
   async onApplicationShutdown(): Promise<void> {
-    await this.redis.quit().catch(() => this.redis.disconnect());
+    await closeRedis(this.redis);
   }
 }
 
@@ -22,6 +22,28 @@ class RedisCloser implements OnApplicationShutdown {
   exports: [REDIS],
 })
 export class RedisModule {}
+
+/**
+ * REDIS for a process that serves requests (the api): the shared connection fails fast while
+ * Redis is away (see createRequestRedis), so requests answer 503 instead of hanging. Boot waits
+ * for the first connection, since a fail-fast connection refuses commands until it is ready.
+ */
+@Global()
+@Module({
+  providers: [
+    {
+      provide: REDIS,
+      useFactory: async () => {
+        const redis = createRequestRedis(loadConfig().REDIS_URL);
+        await redisReady(redis);
+        return redis;
+      },
+    },
+    RedisCloser,
+  ],
+  exports: [REDIS],
+})
+export class RequestRedisModule {}
 
 /** Prefixes a key with this deployment's REDIS_PREFIX. */
 export function redisKey(...parts: string[]): string {

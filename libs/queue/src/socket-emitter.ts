@@ -19,8 +19,11 @@ export function socketIoKey(prefix: string): string {
   return `${prefix}-socket.io`;
 }
 
+/** What the emitter needs of a Redis client: PUBLISH, whose promise it does not wait for. */
+export type EmitterRedis = Pick<Redis, 'publish'>;
+
 /** A socket.io emitter for processes without a socket.io server (alert-service, camera-gateway). */
-export function createSocketEmitter(redis: Redis, prefix: string): SocketEmitter {
+export function createSocketEmitter(redis: EmitterRedis, prefix: string): SocketEmitter {
   return new Emitter<ServerToClientEvents>(redis, { key: socketIoKey(prefix) });
 }
 

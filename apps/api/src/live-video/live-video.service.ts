@@ -1,7 +1,15 @@
-import { ForbiddenException, Injectable, NotFoundException, UnauthorizedException } from '@nestjs/common';
+import {
+  ForbiddenException,
+  HttpException,
+  Injectable,
+  Logger,
+  NotFoundException,
+  ServiceUnavailableException,
+  UnauthorizedException,
+} from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import type { LiveSession, StreamKind } from '@xueliang/contracts';
+import { StreamKindSchema, type LiveSession, type StreamKind } from '@xueliang/contracts';
 import { assertVisible, AuthUser } from '@xueliang/auth';
 import { auditAction, Camera } from '@xueliang/db';
 import { loadConfig } from '@xueliang/platform';
@@ -22,6 +30,7 @@ const FILE = /^(index\.m3u8|seg_\d{1,12}\.ts)$/;
  */
 @Injectable()
 export class LiveVideoService {
+  private readonly log = new Logger('live-video');
   private readonly tokens = new HlsTokens(loadConfig().JWT_SECRET);
 
   constructor(
@@ -58,6 +67,19 @@ export class LiveVideoService {
     else if (first.status >= 400) throw gatewayError(first);
   }
 
+  /**
+   * ensure() for a player's request: a camera still being handed over (409) or any gateway
+   * trouble is "retry later" (503), which hls.js retries; a camera that cannot stream stays a 4xx.
+   */
+  private async ensureForViewer(cameraId: string, stream: StreamKind): Promise<void> {
+    try {
+      await this.ensure(cameraId, stream);
+    } catch (error) {
+      if (error instanceof HttpException && error.getStatus() !== 409 && error.getStatus() < 500) throw error;
+      throw new ServiceUnavailableException('stream restarting, retry');
+    }
+  }
+
   /** Playlist or segment for a token holder; the playlist's segment URIs get the token appended. */
   async serve(
     cameraId: string,
@@ -70,12 +92,20 @@ export class LiveVideoService {
     if (verdict === 'invalid') throw new UnauthorizedException('live video token invalid');
     if (verdict === 'expired') throw new ForbiddenException('live video token expired');
     if (!FILE.test(file)) throw new NotFoundException('no such file');
-    const reply: GatewayReply = await this.gateways.raw(`/internal/hls/${cameraId}/${stream}/${file}`, {
-      cameraId,
-      timeoutMs: 10_000,
-    });
+    const path = `/internal/hls/${cameraId}/${stream}/${file}`;
+    let reply: GatewayReply = await this.gateways.raw(path, { cameraId, timeoutMs: 10_000 });
+    const kind = StreamKindSchema.safeParse(stream);
+    if (reply.status === 404 && file === 'index.m3u8' && kind.success) {
+      // The stream is not running where the camera's lease points: its gateway restarted, another
+      // gateway took the camera over, or it idled out. The token proves a session that was checked
+      // and audited, so start the stream again and the player's own retries recover, same URL.
+      this.log.log(`restarting ${cameraId}/${stream} on demand for a token holder`);
+      await this.ensureForViewer(cameraId, kind.data);
+      reply = await this.gateways.raw(path, { cameraId, timeoutMs: 10_000 });
+    }
     if (reply.status === 404) throw new NotFoundException('stream not running; request a new live session');
-    if (reply.status >= 400) throw new NotFoundException('stream unavailable');
+    // 5xx, not 4xx: hls.js retries a 5xx with the same URL but gives up at once on a 4xx.
+    if (reply.status >= 400) throw new ServiceUnavailableException('stream unavailable, retry');
     if (file === 'index.m3u8') {
       return {
         contentType: 'application/vnd.apple.mpegurl',

@@ -3,7 +3,7 @@ import { IoAdapter } from '@nestjs/platform-socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
 import type { Redis } from 'ioredis';
 import type { Server, ServerOptions } from 'socket.io';
-import { createRedis } from '@xueliang/platform';
+import { closeRedis, createRedis } from '@xueliang/platform';
 import { socketIoKey } from '@xueliang/queue';
 
 /**
@@ -35,6 +35,7 @@ export class RedisIoAdapter extends IoAdapter {
 
   override async dispose(): Promise<void> {
     await super.dispose();
-    await Promise.all([this.pub.quit().catch(() => undefined), this.sub.quit().catch(() => undefined)]);
+    // Bounded: a QUIT queued for a Redis that is away would hold shutdown past its grace period.
+    await Promise.all([closeRedis(this.pub), closeRedis(this.sub)]);
   }
 }

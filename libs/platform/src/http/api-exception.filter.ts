@@ -2,6 +2,10 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logge
 import type { Response } from 'express';
 import { QueryFailedError } from 'typeorm';
 import { redactCredentials } from '../redact';
+import { isRedisUnavailableError } from '../redis';
+
+/** Seconds a caller should wait before retrying a 503: about one reconnect of a restarted Redis. */
+export const RETRY_AFTER_SECONDS = 5;
 
 interface ErrorBody {
   statusCode: number;
@@ -12,7 +16,8 @@ interface ErrorBody {
 
 /**
  * Every error leaves as the contracts' ApiError shape. Unexpected errors are logged with their
- * stack and answered 500 without internals; known database conflicts become 409.
+ * stack and answered 500 without internals; known database conflicts become 409; a Redis outage
+ * becomes 503 with Retry-After.
  */
 @Catch()
 export class ApiExceptionFilter implements ExceptionFilter {
@@ -23,6 +28,9 @@ export class ApiExceptionFilter implements ExceptionFilter {
     const res = host.switchToHttp().getResponse<Response>();
     if (res.headersSent) return;
     const body = this.toBody(exception);
+    // Every 503 is "try again later": say when, so clients and proxies back off instead of hammering.
+    if (body.statusCode === 503 && !res.getHeader('Retry-After'))
+      res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
     res.status(body.statusCode).json(body);
   }
 
@@ -63,6 +71,15 @@ export class ApiExceptionFilter implements ExceptionFilter {
       // log the statement and SQLSTATE only (the data source's logger has the redacted reason).
       this.logger.error(`query failed (SQLSTATE ${code ?? 'unknown'}): ${exception.query}`);
       return { statusCode: 500, error: 'Internal Server Error', message: 'internal error' };
+    }
+    if (isRedisUnavailableError(exception)) {
+      // An outage, not a bug: one line without the stack, and a status the caller can act on.
+      this.logger.warn(`redis unavailable: ${(exception as Error).message}`);
+      return {
+        statusCode: 503,
+        error: 'Service Unavailable',
+        message: 'temporarily unavailable, retry later',
+      };
     }
     this.logger.error(
       exception instanceof Error ? (exception.stack ?? exception.message) : String(exception),

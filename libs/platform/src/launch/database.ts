@@ -11,6 +11,11 @@ export interface DatabaseHandle {
   source: 'env' | 'embedded' | 'adopted';
   stop(): Promise<void>;
   kill(): void;
+  /** Embedded and started here only: resolves when the server exits (see ServiceWatchdog). */
+  exited?(): Promise<string>;
+  /** Embedded and started here only: starts it again on the same port. */
+  restart?(): Promise<void>;
+  readonly pid?: number;
 }
 
 export interface ResolveDatabaseOptions {
@@ -80,11 +85,21 @@ export async function resolveDatabase(options: ResolveDatabaseOptions): Promise<
     throw error;
   }
   const ownsServer = source === 'embedded' || options.stopAdopted === true;
-  return {
+  const handle: DatabaseHandle = {
     url: pg.url(DATABASE_NAME, { name: APP_ROLE, password: options.rolePasswords.app }),
     migrationUrl: pg.url(DATABASE_NAME, { name: OWNER_ROLE, password: options.rolePasswords.owner }),
     source,
     stop: () => (ownsServer ? pg.stop() : Promise.resolve()),
     kill: () => (ownsServer ? pg.kill() : undefined),
+  };
+  // Only a server we spawned tells us when it dies; an adopted one is not our child.
+  if (source !== 'embedded') return handle;
+  return {
+    ...handle,
+    get pid() {
+      return pg.serverPid;
+    },
+    exited: () => pg.exited(),
+    restart: () => pg.restart(),
   };
 }

@@ -138,6 +138,7 @@ export interface EmbeddedPostgresOptions {
 export class EmbeddedPostgres {
   private child?: ChildProcess;
   private pid?: number;
+  private exitedPromise?: Promise<string>;
   port?: number;
   private readonly binDir: string;
   private readonly sink: LineSink;
@@ -285,6 +286,7 @@ export class EmbeddedPostgres {
       child.once('error', (e) => resolve(e.message));
       child.once('exit', (code, signal) => resolve(`postgres exited (${signal ?? `code ${code}`})`));
     });
+    this.exitedPromise = exited;
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const outcome = await Promise.race([this.canConnect().then((ok) => (ok ? 'ready' : '')), exited]);
@@ -296,6 +298,28 @@ export class EmbeddedPostgres {
       }
       await sleep(150);
     }
+  }
+
+  /** Resolves when the server we started exits; never for an adopted one (not our child). */
+  exited(): Promise<string> {
+    return this.exitedPromise ?? new Promise(() => undefined);
+  }
+
+  /**
+   * Starts the server again on the port it had, after it died. Its former workers lose their
+   * postmaster and exit, but while one still holds the old shared memory a new postmaster
+   * refuses to start: kill what is left of the old group first.
+   */
+  async restart(timeoutMs = 60000): Promise<void> {
+    const port = this.port;
+    if (!port) throw new Error('embedded PostgreSQL was never started');
+    const old = this.child?.pid;
+    if (old) signalGroup(old, 'SIGKILL');
+    await this.startOn(port, timeoutMs);
+  }
+
+  get serverPid(): number | undefined {
+    return this.pid;
   }
 
   /** Uses a server already running on this folder instead of starting one. */

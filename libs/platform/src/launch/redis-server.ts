@@ -33,6 +33,10 @@ export interface RedisHandle {
   stop(): Promise<void>;
   /** Immediate kill (second Ctrl-C). */
   kill(): void;
+  /** A private server only: resolves when the running redis-server exits (see ServiceWatchdog). */
+  exited?(): Promise<string>;
+  /** A private server only: starts it again on the same port, with the same files. */
+  restart?(): Promise<void>;
 }
 
 export interface ResolveRedisOptions {
@@ -80,16 +84,40 @@ export async function startPrivateRedis(options: PrivateRedisOptions): Promise<R
   restrictTree(dir);
   const pidFile = join(dir, 'redis.pid');
   await stopStaleRedis(pidFile);
-  if (options.port !== undefined) return startRedisOn(options, options.port, dir, pidFile);
+  if (options.port !== undefined) return restartable(await startRedisOn(options, options.port, dir, pidFile));
   // Another program may take the free port between our check and redis binding it.
   for (let attempt = 1; ; attempt++) {
     const port = await findFreePort(PREFERRED_REDIS_PORT + (attempt - 1) * 7);
     try {
-      return await startRedisOn(options, port, dir, pidFile);
+      return restartable(await startRedisOn(options, port, dir, pidFile));
     } catch (error) {
       if (attempt >= 3 || (await isPortFree(port))) throw error;
     }
   }
+
+  /** The handle follows the server running now, so the launcher's stop() reaches a restarted one. */
+  function restartable(first: RunningRedis): RedisHandle {
+    let current = first;
+    const port = Number(new URL(first.url).port);
+    return {
+      url: first.url,
+      private: true,
+      get pid() {
+        return current.pid;
+      },
+      stop: () => current.stop(),
+      kill: () => current.kill(),
+      exited: () => current.exited,
+      restart: async () => {
+        current = await startRedisOn(options, port, dir, pidFile);
+      },
+    };
+  }
+}
+
+/** One redis-server process: its handle and how it ends. */
+interface RunningRedis extends Omit<RedisHandle, 'exited' | 'restart'> {
+  exited: Promise<string>;
 }
 
 async function startRedisOn(
@@ -97,7 +125,7 @@ async function startRedisOn(
   port: number,
   dir: string,
   pidFile: string,
-): Promise<RedisHandle> {
+): Promise<RunningRedis> {
   const sink = options.sink ?? stdoutSink;
   const out = createLinePrefixer('redis', sink, { colour: options.colour, colourIndex: 9 });
   // The password goes in a 0600 file, not the command line, which every local user can read in ps.
@@ -133,6 +161,7 @@ async function startRedisOn(
     url,
     private: true,
     pid,
+    exited,
     stop: () =>
       (stopped ??= (async () => {
         // SIGTERM makes redis fsync the AOF and exit; it can take a moment on a large file.

@@ -150,3 +150,97 @@ export class ProcessSupervisor {
     this.sink(`launcher   | ${name}: ${message}`);
   }
 }
+
+/**
+ * A data service the launcher started itself (the embedded PostgreSQL, the private Redis): it
+ * says when the running server exits, and starts it again on the same port, so the apps' URLs
+ * stay valid and their connections reconnect by themselves.
+ */
+export interface RestartableService {
+  /** Resolves, with how it ended, when the server running now exits. */
+  exited(): Promise<string>;
+  restart(): Promise<void>;
+  readonly pid?: number;
+}
+
+export type ServiceWatchdogOptions = Pick<
+  SupervisorOptions,
+  'sink' | 'maxRestarts' | 'initialBackoffMs' | 'maxBackoffMs' | 'stableAfterMs'
+>;
+
+/**
+ * Restarts a dead PostgreSQL or Redis as ProcessSupervisor restarts a dead app: logged, with the
+ * same exponential backoff and restart limit. A failed start counts as a restart and is tried
+ * again after the next delay (an old server's workers may still hold its shared memory).
+ */
+export class ServiceWatchdog {
+  private stopped = false;
+  private restarts = 0;
+  private inFlight?: Promise<void>;
+  private wake?: () => void;
+  private readonly sink: LineSink;
+
+  constructor(
+    private readonly name: string,
+    private readonly service: RestartableService,
+    private readonly options: ServiceWatchdogOptions = {},
+  ) {
+    this.sink = options.sink ?? stdoutSink;
+    void this.watch();
+  }
+
+  /** Stops watching (before the launcher stops the service itself); waits for a restart under way. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake?.();
+    await this.inFlight?.catch(() => undefined);
+  }
+
+  private async watch(): Promise<void> {
+    let upSince = Date.now();
+    while (!this.stopped) {
+      const how = await this.service.exited();
+      if (this.stopped) return;
+      this.log(`stopped unexpectedly: ${how}`);
+      if (Date.now() - upSince > (this.options.stableAfterMs ?? 60000)) this.restarts = 0;
+      if (!(await this.restartWithBackoff())) return;
+      upSince = Date.now();
+    }
+  }
+
+  /** True once it runs again; false when stopped or past the restart limit. */
+  private async restartWithBackoff(): Promise<boolean> {
+    const max = this.options.maxRestarts ?? 10;
+    for (;;) {
+      if (this.restarts >= max) {
+        this.log(`gave up after ${max} restarts`);
+        return false;
+      }
+      const delay = backoffDelay(this.restarts, this.options.initialBackoffMs, this.options.maxBackoffMs);
+      this.restarts++;
+      this.log(`restarting in ${Math.round(delay / 100) / 10} s (restart ${this.restarts}/${max})`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, delay);
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      if (this.stopped) return false;
+      this.inFlight = this.service.restart();
+      try {
+        await this.inFlight;
+        this.log(`restarted (pid ${this.service.pid ?? '?'})`);
+        return true;
+      } catch (error) {
+        this.log(`restart failed: ${(error as Error).message}`);
+      } finally {
+        this.inFlight = undefined;
+      }
+    }
+  }
+
+  private log(message: string): void {
+    this.sink(`launcher   | ${this.name}: ${message}`);
+  }
+}
