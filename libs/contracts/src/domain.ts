@@ -59,6 +59,8 @@ export const ALERT_SOURCES = [
   'department',
   'iot',
   'petition',
+  /** The platform itself (a sign-in attack); never given to an integration or a person. */
+  'system',
 ] as const;
 export const AlertSourceSchema = z.enum(ALERT_SOURCES);
 export type AlertSource = z.infer<typeof AlertSourceSchema>;
@@ -79,6 +81,8 @@ export const ALERT_TYPES = [
   'traffic',
   'environment',
   'other',
+  /** A sustained password-guessing attack on one username (source `system`). */
+  'login_attack',
 ] as const;
 export const AlertTypeSchema = z.enum(ALERT_TYPES);
 export type AlertType = z.infer<typeof AlertTypeSchema>;
