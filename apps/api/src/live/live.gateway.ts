@@ -34,7 +34,8 @@ export const SYNC_LIMIT = 500;
  * the room of the user's home region, and alert changes are emitted to the rooms of the
  * alert's region and every ancestor, so a township sees its own, the county sees all.
  */
-@WebSocketGateway({ cors: { origin: true, credentials: true } })
+// Origins and CORS are the adapter's (RedisIoAdapter, CONSOLE_ORIGINS).
+@WebSocketGateway()
 export class LiveGateway implements OnGatewayInit, OnGatewayConnection {
   private readonly logger = new Logger('live');
 
