@@ -4,6 +4,7 @@ import {
   AlertStatusSchema,
   AlertTypeSchema,
   GeoPointSchema,
+  PLATFORM_ALERT_TYPES,
   PrioritySchema,
   SLA_STAGES,
   type AlertSource,
@@ -75,7 +76,7 @@ export interface AlertDetailView extends AlertView {
 
 /** Manual alert raised by a duty officer (POST /api/alerts). */
 export const RaiseAlertSchema = z.object({
-  type: AlertTypeSchema,
+  type: AlertTypeSchema.refine((t) => !PLATFORM_ALERT_TYPES.includes(t), 'raised by the platform only'),
   priority: PrioritySchema,
   title: z.string().trim().min(1, 'title is required').max(200),
   description: z.string().max(4000).default(''),

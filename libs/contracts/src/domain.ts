@@ -86,6 +86,12 @@ export const ALERT_TYPES = [
 ] as const;
 export const AlertTypeSchema = z.enum(ALERT_TYPES);
 export type AlertType = z.infer<typeof AlertTypeSchema>;
+/** Types only the platform itself raises (source `system`): no person, camera or integration may. */
+export const PLATFORM_ALERT_TYPES: readonly AlertType[] = ['login_attack'];
+/** The types a person may raise or mute. */
+export const REPORTABLE_ALERT_TYPES: readonly AlertType[] = ALERT_TYPES.filter(
+  (t) => !PLATFORM_ALERT_TYPES.includes(t),
+);
 
 /** Deadline stages, in loop order. */
 export const SLA_STAGES = ['acknowledge', 'dispatch', 'accept', 'arrive', 'resolve'] as const;

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import {
-  ALERT_TYPES,
   PRIORITIES,
+  REPORTABLE_ALERT_TYPES,
   type AlertType,
   type Priority,
   type RaiseAlert,
@@ -40,7 +40,12 @@ export function RaiseDialog({
     >
       <div className="form-grid">
         <Field label={t('desk.filter.type')}>
-          <EnumSelect values={ALERT_TYPES} prefix="type" value={type} onChange={(x) => x && setType(x)} />
+          <EnumSelect
+            values={REPORTABLE_ALERT_TYPES}
+            prefix="type"
+            value={type}
+            onChange={(x) => x && setType(x)}
+          />
         </Field>
         <Field label={t('desk.filter.priority')}>
           <EnumSelect
