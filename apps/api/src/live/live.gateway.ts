@@ -83,7 +83,8 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection {
     const arm = (): void => {
       const left = expiresAt - Date.now();
       if (left <= 0) socket.disconnect(true);
-      else expiry = setTimeout(arm, Math.min(left, MAX_TIMER_MS));
+      // unref: a pending expiry must not keep a stopping process alive.
+      else expiry = setTimeout(arm, Math.min(left, MAX_TIMER_MS)).unref();
     };
     arm();
     socket.once('disconnect', () => clearTimeout(expiry));
