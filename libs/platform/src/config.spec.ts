@@ -59,7 +59,7 @@ describe('loadConfig', () => {
   });
 
   describe('CONSOLE_ORIGINS', () => {
-    it('lists none by default (the api origin only)', () => {
+    it('lists none by default (the api origin is always allowed)', () => {
       expect(loadConfig({}).CONSOLE_ORIGINS).toEqual([]);
     });
 

@@ -47,8 +47,8 @@ const ConfigSchema = z.object({
       ),
     ),
   /**
-   * Origins (scheme://host[:port]) whose pages may open a socket.io connection, comma-separated.
-   * Default none listed: only the api's own origin (the console it serves, or a dev proxy in front).
+   * Origins (scheme://host[:port]) whose pages may open a socket.io connection, comma-separated,
+   * besides the api's own origin (the console it serves, or a dev proxy in front), always allowed.
    */
   CONSOLE_ORIGINS: z
     .string()

@@ -11,7 +11,7 @@ describe('isAllowedSocketOrigin', () => {
     ['null', 'localhost:3000', [], false],
     ['http://localhost:3000', undefined, [], false],
     ['https://console.example.org', 'api.internal:3000', ['https://console.example.org'], true],
-    ['http://api.internal:3000', 'api.internal:3000', ['https://console.example.org'], false],
+    ['http://api.internal:3000', 'api.internal:3000', ['https://console.example.org'], true],
     ['https://evil.example', 'api.internal:3000', ['https://console.example.org'], false],
   ] as const)('%s to %s with %j: %s', (origin, host, listed, allowed) => {
     expect(isAllowedSocketOrigin(origin, host, listed)).toBe(allowed);

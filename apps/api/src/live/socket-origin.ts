@@ -1,8 +1,8 @@
 /**
  * Whether a browser page from `origin` may open a socket.io connection to this api. A request
  * without an Origin header is not a browser page acting for someone (native clients, tests): the
- * access token still decides. Listed console origins are allowed; with none listed only the api's
- * own origin (the console it serves, or a dev proxy that keeps the Host header) is.
+ * access token still decides. The api's own origin (the console it serves, or a dev proxy that
+ * keeps the Host header) is always allowed, and so are the listed console origins.
  */
 export function isAllowedSocketOrigin(
   origin: string | undefined,
@@ -10,7 +10,7 @@ export function isAllowedSocketOrigin(
   consoleOrigins: readonly string[],
 ): boolean {
   if (origin === undefined) return true;
-  if (consoleOrigins.length) return consoleOrigins.includes(origin);
+  if (consoleOrigins.includes(origin)) return true;
   if (!host) return false;
   try {
     return new URL(origin).host === host.toLowerCase();
