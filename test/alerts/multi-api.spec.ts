@@ -2,7 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { io } from 'socket.io-client';
-import type { AlertView, SyncResult } from '@xueliang/contracts';
+import type { AlertView, SyncResult, UserView } from '@xueliang/contracts';
 import { findFreePort } from '@xueliang/platform';
 import { login } from '../support/api';
 import {
@@ -65,6 +65,28 @@ describe('two api instances behind one Redis both deliver socket events', () => 
     });
     expect(note.status).toBe(200);
     await until('comment on node 1', () => first.updated.length >= 2);
+  });
+
+  it("disabling a user on one node ends the user's socket on the other", async () => {
+    const admin = await login(stack.api, 'admin');
+    const created = await admin.call('/api/users', {
+      method: 'POST',
+      json: {
+        username: `multi_${Date.now().toString(36)}`,
+        displayName: '值班员',
+        password: 'password123',
+        roles: ['duty_officer'],
+        regionId: stack.where.t1.id,
+      },
+    });
+    expect(created.status).toBe(201);
+    const user = (await created.json()) as UserView;
+    const session = await login({ url: secondUrl }, user.username, 'password123');
+    const socket = await stack.live(session.accessToken, secondUrl);
+    const ended = new Promise<string>((resolve) => socket.once('disconnect', resolve));
+    const res = await admin.call(`/api/users/${user.id}`, { method: 'PATCH', json: { disabled: true } });
+    expect(res.status).toBe(200);
+    expect(await ended).toBe('io server disconnect');
   });
 
   it('a console whose api node restarts gets every change it missed from the new node', async () => {

@@ -104,7 +104,7 @@ describe('refused cross-region attempts are audited', () => {
     });
     expect(alert).toMatchObject({
       source: 'system',
-      type: 'other',
+      type: 'scope_probe',
       priority: 'high',
       regionId: where.countyId,
     });

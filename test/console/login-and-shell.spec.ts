@@ -1,3 +1,5 @@
+import type { UserView } from '@xueliang/contracts';
+import { login } from '../support/api';
 import { startConsole, newPage, loginAs, screenshot, type ConsoleRig } from './support';
 
 jest.setTimeout(120_000);
@@ -80,6 +82,33 @@ describe('console: sign-in failures the operator must be able to read', () => {
       localStorage.setItem('xl.session', JSON.stringify(s));
     })()`);
     await page.goto(`${rig.url}/statistics`);
+    await page.getByTestId('login-form').waitFor();
+    await expectText(page.locator('.notice'), '登录已过期');
+    await context.close();
+  });
+
+  it('a session an admin revokes sends the open console to the login page (socket ended)', async () => {
+    const admin = await login(rig.api, 'admin');
+    const username = `revoked_${Date.now().toString(36)}`;
+    const created = await admin.call('/api/users', {
+      method: 'POST',
+      json: {
+        username,
+        displayName: '停用值班员',
+        password: 'password123',
+        roles: ['duty_officer'],
+        regionId: admin.user.regionId,
+      },
+    });
+    expect(created.status).toBe(201);
+    const user = (await created.json()) as UserView;
+    const { context, page } = await newPage(rig);
+    await loginAs(rig, page, username, 'password123');
+    await page.locator('[data-testid="connection-state"][data-state="connected"]').waitFor();
+    await page.waitForLoadState('networkidle');
+    // Nothing on the page calls the api now: only the ended socket can tell the console.
+    const disabled = await admin.call(`/api/users/${user.id}`, { method: 'PATCH', json: { disabled: true } });
+    expect(disabled.status).toBe(200);
     await page.getByTestId('login-form').waitFor();
     await expectText(page.locator('.notice'), '登录已过期');
     await context.close();

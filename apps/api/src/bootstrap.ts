@@ -19,7 +19,9 @@ export async function createApiApp(options: ApiAppOptions = {}): Promise<INestAp
     logger: options.logger ?? createLogger(config.LOG_LEVEL),
     bodyParser: true,
   });
-  app.set('trust proxy', 'loopback');
+  // Only listed proxies may tell us the client address (X-Forwarded-For); by default nobody can,
+  // so the address that is audited and rate-limited is the peer's and cannot be forged.
+  app.set('trust proxy', config.TRUSTED_PROXIES.length ? config.TRUSTED_PROXIES : false);
   app.disable('x-powered-by');
   // Before the body parsers, so that their 400/413 answers carry the headers too.
   app.use(securityHeaders({ mapTileUrl: config.MAP_TILE_URL }));
@@ -27,7 +29,9 @@ export async function createApiApp(options: ApiAppOptions = {}): Promise<INestAp
   app.setGlobalPrefix('api', { exclude: ['healthz', 'readyz', 'metrics'] });
   app.enableShutdownHooks();
   // socket.io across api nodes and from the alert-service's emitter (same key prefix).
-  app.useWebSocketAdapter(new RedisIoAdapter(app, config.REDIS_URL, config.REDIS_PREFIX));
+  app.useWebSocketAdapter(
+    new RedisIoAdapter(app, config.REDIS_URL, config.REDIS_PREFIX, config.CONSOLE_ORIGINS),
+  );
   serveConsole(app, resolve(config.CONSOLE_DIST));
   return app;
 }

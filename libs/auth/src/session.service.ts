@@ -53,6 +53,12 @@ export class SessionService {
     return this.toAuthUser(user);
   }
 
+  /** When a token that authenticate() accepted expires (ms since the epoch). */
+  expiresAt(token: string): number {
+    const { exp } = this.jwt.decode<{ exp: number }>(token);
+    return exp * 1000;
+  }
+
   async toAuthUser(user: User): Promise<AuthUser> {
     const region = await this.db.getRepository(Region).findOneByOrFail({ id: user.regionId });
     return {

@@ -59,7 +59,8 @@ export const ALERT_SOURCES = [
   'department',
   'iot',
   'petition',
-  /** The platform itself, about its own security (e.g. repeated refused cross-region access). */
+  /** The platform itself, about its own security (a sign-in attack, repeated refused
+   *  cross-region access); never given to an integration or a person. */
   'system',
 ] as const;
 export const AlertSourceSchema = z.enum(ALERT_SOURCES);
@@ -81,9 +82,19 @@ export const ALERT_TYPES = [
   'traffic',
   'environment',
   'other',
+  /** A sustained password-guessing attack on one username (source `system`). */
+  'login_attack',
+  /** One user's repeated requests refused by region scope (source `system`). */
+  'scope_probe',
 ] as const;
 export const AlertTypeSchema = z.enum(ALERT_TYPES);
 export type AlertType = z.infer<typeof AlertTypeSchema>;
+/** Types only the platform itself raises (source `system`): no person, camera or integration may. */
+export const PLATFORM_ALERT_TYPES: readonly AlertType[] = ['login_attack', 'scope_probe'];
+/** The types a person may raise or mute. */
+export const REPORTABLE_ALERT_TYPES: readonly AlertType[] = ALERT_TYPES.filter(
+  (t) => !PLATFORM_ALERT_TYPES.includes(t),
+);
 
 /** Deadline stages, in loop order. */
 export const SLA_STAGES = ['acknowledge', 'dispatch', 'accept', 'arrive', 'resolve'] as const;

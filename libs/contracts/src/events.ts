@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { AlertSourceSchema, AlertTypeSchema, GeoPointSchema, PrioritySchema } from './domain';
+import {
+  AlertSourceSchema,
+  AlertTypeSchema,
+  GeoPointSchema,
+  PLATFORM_ALERT_TYPES,
+  PrioritySchema,
+} from './domain';
 
 /**
  * The one shape every alert source produces. `id` is the idempotency key: producers derive it
@@ -30,5 +36,10 @@ export const RawEventSchema = z
   .refine((e) => e.cameraId || e.checkpointId || e.regionId, {
     message: 'one of cameraId, checkpointId or regionId is required',
     path: ['regionId'],
+  })
+  // Platform alerts (a sign-in attack) come only from the platform, which alone uses `system`.
+  .refine((e) => PLATFORM_ALERT_TYPES.includes(e.type) === (e.source === 'system'), {
+    message: 'this type goes with source system only, and system with platform types only',
+    path: ['type'],
   });
 export type RawEvent = z.infer<typeof RawEventSchema>;

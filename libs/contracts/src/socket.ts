@@ -48,6 +48,11 @@ export interface ClientToServerEvents {
   sync: (request: SyncRequest, reply: (result: SyncResult) => void) => void;
 }
 
+/** Room of one user's sockets, so ending the user's sessions reaches every api node. */
+export function userRoom(userId: string): string {
+  return `user:${userId}`;
+}
+
 /** Room of one region; an alert goes to the rooms of its region and every ancestor. */
 export function regionRoom(regionId: string): string {
   return `region:${regionId}`;

@@ -1,5 +1,9 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { summariseIssues } from '@xueliang/contracts';
+
+/** The JWT default that only a development stack may run with (NODE_ENV=production refuses it). */
+const DEVELOPMENT_JWT_SECRET = 'dev-only-jwt-secret-change-me';
 
 /**
  * Every setting of every process, from the environment, with defaults that make the
@@ -11,10 +15,7 @@ const ConfigSchema = z.object({
   REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
   /** Prefix of every Redis key (BullMQ queues, socket.io channels, leases); tests use their own. */
   REDIS_PREFIX: z.string().default('xl'),
-  JWT_SECRET: z
-    .string()
-    .min(16, 'JWT_SECRET needs at least 16 characters')
-    .default('dev-only-jwt-secret-change-me'),
+  JWT_SECRET: z.string().min(16, 'JWT_SECRET needs at least 16 characters').default(DEVELOPMENT_JWT_SECRET),
   JWT_TTL_SECONDS: z.coerce
     .number()
     .int()
@@ -31,6 +32,29 @@ const ConfigSchema = z.object({
   FFMPEG_PATH: z.string().default('ffmpeg'),
   CONSOLE_DIST: z.string().default('dist/console'),
   LOGIN_RATE_LIMIT: z.coerce.number().int().positive().default(10),
+  /**
+   * Proxies whose X-Forwarded-For the api believes (express `trust proxy`): addresses, CIDRs or
+   * proxy-addr's names (loopback, linklocal, uniquelocal), comma-separated. Default none: the
+   * client address is the peer's, so nobody can forge the address that is audited and rate-limited.
+   */
+  TRUSTED_PROXIES: z
+    .string()
+    .default('')
+    .transform(commaList)
+    .pipe(
+      z.array(
+        z.string().refine(isProxyAddress, 'must be an IP address, a CIDR or loopback/linklocal/uniquelocal'),
+      ),
+    ),
+  /**
+   * Origins (scheme://host[:port]) whose pages may open a socket.io connection, comma-separated,
+   * besides the api's own origin (the console it serves, or a dev proxy in front), always allowed.
+   */
+  CONSOLE_ORIGINS: z
+    .string()
+    .default('')
+    .transform(commaList)
+    .pipe(z.array(z.string().refine(isOrigin, 'must be an origin such as https://console.example.org'))),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   TIMEZONE: z.string().default('Asia/Shanghai'),
   MAP_TILE_URL: z.string().default(''),
@@ -47,5 +71,51 @@ export class ConfigError extends Error {}
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const parsed = ConfigSchema.safeParse(env);
   if (!parsed.success) throw new ConfigError(`invalid configuration: ${summariseIssues(parsed.error)}`);
+  if (parsed.data.NODE_ENV === 'production') assertProductionSecrets(env);
   return parsed.data;
+}
+
+/**
+ * In production a missing secret must stop the process rather than fall back to a default that
+ * is public in this repository (anyone could sign tokens or decrypt camera passwords).
+ */
+function assertProductionSecrets(env: NodeJS.ProcessEnv): void {
+  const problems: string[] = [];
+  if (!env.JWT_SECRET) problems.push('JWT_SECRET is not set');
+  else if (env.JWT_SECRET === DEVELOPMENT_JWT_SECRET) problems.push('JWT_SECRET is the development default');
+  if (!env.CREDENTIAL_KEY) problems.push('CREDENTIAL_KEY is not set');
+  else if (isAllZeroKey(env.CREDENTIAL_KEY)) problems.push('CREDENTIAL_KEY is all zeros');
+  if (problems.length) {
+    throw new ConfigError(`invalid configuration for NODE_ENV=production: ${problems.join('; ')}`);
+  }
+}
+
+function isAllZeroKey(key: string): boolean {
+  const bytes = /^[0-9a-f]+$/i.test(key) ? Buffer.from(key, 'hex') : Buffer.from(key, 'base64');
+  return bytes.every((b) => b === 0);
+}
+
+function commaList(value: string): string[] {
+  return value
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
+}
+
+function isProxyAddress(value: string): boolean {
+  if (['loopback', 'linklocal', 'uniquelocal'].includes(value)) return true;
+  const [address, prefix, ...rest] = value.split('/');
+  const family = isIP(address);
+  if (!family || rest.length) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+function isOrigin(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === value;
+  } catch {
+    return false;
+  }
 }

@@ -3,7 +3,8 @@ import type { AlertType, Priority, RawEvent } from '@xueliang/contracts';
 /**
  * What correlation groups on: source + subject (camera, else checkpoint, else region) + type.
  * A person raising an alert by hand means a new alert every time, so manual events key on
- * their own id and never join another.
+ * their own id and never join another. The platform's own events name their subject (a sign-in
+ * attack: the username) in `attributes.subject`.
  */
 export function correlationKey(event: RawEvent): string {
   if (event.source === 'manual') return `manual|${event.id}`.slice(0, 200);
@@ -11,7 +12,9 @@ export function correlationKey(event: RawEvent): string {
     ? `camera:${event.cameraId}`
     : event.checkpointId
       ? `checkpoint:${event.checkpointId}`
-      : `region:${event.regionId ?? 'none'}`;
+      : typeof event.attributes?.subject === 'string' && event.source === 'system'
+        ? event.attributes.subject
+        : `region:${event.regionId ?? 'none'}`;
   return `${event.source}|${subject}|${event.type}`;
 }
 
@@ -31,6 +34,8 @@ export const DEFAULT_PRIORITY: Record<AlertType, Priority> = {
   traffic: 'medium',
   environment: 'low',
   other: 'low',
+  login_attack: 'high',
+  scope_probe: 'high',
 };
 
 /** zh-CN names of the types, for titles of alerts whose event brought none. */
@@ -49,6 +54,8 @@ export const TYPE_TITLE: Record<AlertType, string> = {
   traffic: '交通事件',
   environment: '环境隐患',
   other: '其他事件',
+  login_attack: '登录攻击',
+  scope_probe: '越权访问',
 };
 
 /** True when this event reports the end of a camera outage rather than a new one. */

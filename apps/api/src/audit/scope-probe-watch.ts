@@ -48,7 +48,7 @@ export class ScopeProbeWatch {
     const event: RawEvent = {
       id: `scope-probe:${user.id}:${window}`,
       source: 'system',
-      type: 'other',
+      type: 'scope_probe',
       priority: 'high',
       occurredAt: new Date().toISOString(),
       regionId: row?.id ?? user.regionId,
@@ -57,7 +57,13 @@ export class ScopeProbeWatch {
         `${user.regionName}的 ${user.username} 在 ${minutes} 分钟内 ${count} 次访问辖区以外的资源被拒绝` +
         `${ip ? `，最近一次来自 ${ip}` : ''}。详见审计日志（scope.denied）。`,
       reporter: '系统',
-      attributes: { userId: user.id, username: user.username, refusals: count, ip: ip ?? null },
+      attributes: {
+        subject: `user:${user.id}`,
+        userId: user.id,
+        username: user.username,
+        refusals: count,
+        ip: ip ?? null,
+      },
     };
     await this.queues.enqueue(event);
   }

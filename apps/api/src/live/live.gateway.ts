@@ -12,6 +12,7 @@ import type { Server, Socket } from 'socket.io';
 import { DataSource } from 'typeorm';
 import {
   regionRoom,
+  userRoom,
   type AlertChangeMessage,
   type AlertView,
   type ClientToServerEvents,
@@ -23,8 +24,15 @@ import { escapeLike, SessionService, type AuthUser } from '@xueliang/auth';
 
 interface SocketData {
   user?: AuthUser;
+  /** The handshake's access token, checked again on every sync. */
+  token?: string;
+  /** When that token expires (ms since the epoch): the socket ends then. */
+  expiresAt?: number;
 }
 type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+/** setTimeout's longest delay; the expiry timer re-arms for tokens that live longer. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** A sync returns at most this many changes; more means the console should reload its list. */
 export const SYNC_LIMIT = 500;
@@ -34,7 +42,8 @@ export const SYNC_LIMIT = 500;
  * the room of the user's home region, and alert changes are emitted to the rooms of the
  * alert's region and every ancestor, so a township sees its own, the county sees all.
  */
-@WebSocketGateway({ cors: { origin: true, credentials: true } })
+// Origins and CORS are the adapter's (RedisIoAdapter, CONSOLE_ORIGINS).
+@WebSocketGateway()
 export class LiveGateway implements OnGatewayInit, OnGatewayConnection {
   private readonly logger = new Logger('live');
 
@@ -52,6 +61,8 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection {
       this.sessions.authenticate(token).then(
         (user) => {
           socket.data.user = user;
+          socket.data.token = token;
+          socket.data.expiresAt = token ? this.sessions.expiresAt(token) : Date.now();
           next();
         },
         (err: unknown) => next(new Error(err instanceof Error ? err.message : 'unauthorised')),
@@ -65,7 +76,24 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection {
       socket.disconnect(true);
       return;
     }
-    await socket.join(regionRoom(user.regionId));
+    // A socket lives no longer than its session: it ends when the token expires, and when the
+    // user's sessions are revoked (LiveSessions disconnects the user's room on every node).
+    const expiresAt = socket.data.expiresAt ?? 0;
+    let expiry: NodeJS.Timeout | undefined;
+    const arm = (): void => {
+      const left = expiresAt - Date.now();
+      if (left <= 0) socket.disconnect(true);
+      // unref: a pending expiry must not keep a stopping process alive.
+      else expiry = setTimeout(arm, Math.min(left, MAX_TIMER_MS)).unref();
+    };
+    arm();
+    socket.once('disconnect', () => clearTimeout(expiry));
+    await socket.join([regionRoom(user.regionId), userRoom(user.id)]);
+    // A revocation that landed between the handshake's check and the join missed this socket.
+    if (!(await this.sessions.authenticate(socket.data.token).catch(() => undefined))) {
+      socket.disconnect(true);
+      return;
+    }
     this.logger.debug(`${user.username} connected (${socket.id})`);
   }
 
@@ -75,8 +103,12 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection {
     @ConnectedSocket() socket: LiveSocket,
     @MessageBody() body: SyncRequest | undefined,
   ): Promise<SyncResult> {
-    const user = socket.data.user;
-    if (!user) return { changes: [], truncated: false, lastSeq: '0' };
+    // The session is checked again, so a socket whose revocation signal was lost still stops here.
+    const user = await this.sessions.authenticate(socket.data.token).catch(() => undefined);
+    if (!user) {
+      socket.disconnect(true);
+      return { changes: [], truncated: false, lastSeq: '0' };
+    }
     const since = typeof body?.since === 'string' && /^\d{1,18}$/.test(body.since) ? body.since : null;
     if (since === null) {
       const [row] = (await this.db.query('SELECT COALESCE(MAX(seq), 0)::text AS seq FROM alert_changes')) as {

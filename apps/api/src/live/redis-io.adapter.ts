@@ -5,6 +5,7 @@ import type { Redis } from 'ioredis';
 import type { Server, ServerOptions } from 'socket.io';
 import { closeRedis, createRedis } from '@xueliang/platform';
 import { socketIoKey } from '@xueliang/queue';
+import { isAllowedSocketOrigin } from './socket-origin';
 
 /**
  * socket.io over the Redis adapter: a broadcast from any api node, or from the alert-service's
@@ -18,6 +19,7 @@ export class RedisIoAdapter extends IoAdapter {
     app: INestApplicationContext,
     redisUrl: string,
     private readonly prefix: string,
+    private readonly consoleOrigins: readonly string[] = [],
   ) {
     super(app);
     this.pub = createRedis(redisUrl);
@@ -25,9 +27,14 @@ export class RedisIoAdapter extends IoAdapter {
   }
 
   override createIOServer(port: number, options?: ServerOptions): Server {
+    const origins = [...this.consoleOrigins];
     const server = super.createIOServer(port, {
       ...options,
-      cors: { origin: true, credentials: true },
+      // CORS headers only tell a browser what it may read; allowRequest is what refuses a
+      // handshake (polling or websocket) from a page of another origin.
+      cors: origins.length ? { origin: origins, credentials: true } : undefined,
+      allowRequest: (req, callback) =>
+        callback(null, isAllowedSocketOrigin(req.headers.origin, req.headers.host, origins)),
     } as ServerOptions) as Server;
     server.adapter(createAdapter(this.pub, this.sub, { key: socketIoKey(this.prefix) }));
     return server;

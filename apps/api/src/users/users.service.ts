@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import type { CreateUser, Role, UpdateUser, UserView } from '@xueliang/contracts';
 import { auditAction, Region, User } from '@xueliang/db';
 import { assertVisible, assertWritable, AuthUser, scopeToRegion } from '@xueliang/auth';
+import { LiveSessions } from '../live/live-sessions';
 import { RegionsService } from '../regions/regions.service';
 
 export interface UserFilter {
@@ -17,6 +18,7 @@ export class UsersService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly regions: RegionsService,
+    private readonly liveSessions: LiveSessions,
   ) {}
 
   async list(actor: AuthUser, filter: UserFilter): Promise<UserView[]> {
@@ -70,24 +72,33 @@ export class UsersService {
       user.regionId = region.id;
     }
     if (input.displayName !== undefined) user.displayName = input.displayName;
-    if (input.roles) user.roles = [...new Set(input.roles)];
+    const regionChanged = region.id !== found.region.id;
+    const roles = input.roles ? [...new Set(input.roles)] : user.roles;
+    const rolesChanged = roles.length !== user.roles.length || roles.some((r) => !user.roles.includes(r));
+    user.roles = roles;
     if (input.phone !== undefined) user.phone = input.phone;
-    // A new password or a disable ends every session the user had.
+    // A new password, a disable, or new roles or region end every session the user had: the
+    // sessions (and open sockets, which joined rooms by the old region) were granted for the old ones.
+    let revoke = rolesChanged || regionChanged;
     if (input.password) {
       user.passwordHash = await hash(input.password);
-      user.tokenVersion += 1;
+      revoke = true;
     }
     if (input.disabled !== undefined && input.disabled !== user.disabled) {
       user.disabled = input.disabled;
-      user.tokenVersion += 1;
+      revoke = true;
     }
-    return this.db.transaction(async (tx) => {
+    if (revoke) user.tokenVersion += 1;
+    const view = await this.db.transaction(async (tx) => {
       await tx.save(user);
       const fields = Object.keys(input).filter((k) => k !== 'password');
       if (input.password) fields.push('password');
       await this.audit(tx, actor, input.disabled ? 'user.disable' : 'user.update', user, ip, { fields });
       return toUserView(user, region);
     });
+    // After commit, so a socket that reconnects at once meets the new token version.
+    if (revoke) this.liveSessions.end(user.id);
+    return view;
   }
 
   private async findVisible(actor: AuthUser, id: string): Promise<{ user: User; region: Region }> {

@@ -9,6 +9,8 @@ interface SessionState {
   expired: boolean;
   login(username: string, password: string): Promise<SessionUser>;
   logout(): void;
+  /** The server ended the session (expired or revoked): back to the login page, saying why. */
+  expire(): void;
   hasRole(...roles: Role[]): boolean;
 }
 
@@ -49,6 +51,12 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     return res.user;
   }, []);
 
+  const expire = useCallback(() => {
+    storeSession(null);
+    setExpired(true);
+    setSession(null);
+  }, []);
+
   const logout = useCallback(() => {
     storeSession(null);
     setExpired(false);
@@ -62,9 +70,10 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       expired,
       login,
       logout,
+      expire,
       hasRole: (...roles) => !!session && roles.some((r) => session.user.roles.includes(r)),
     }),
-    [session, expired, login, logout],
+    [session, expired, login, logout, expire],
   );
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }

@@ -41,7 +41,7 @@ function newerSeq(a: string | undefined, b: string): string {
 
 /** The one socket of the console; everything that wants live changes subscribes here. */
 export function SocketProvider({ children }: { children: ReactNode }) {
-  const { token } = useSession();
+  const { token, expire } = useSession();
   const [state, setState] = useState<ConnectionState>('connecting');
   const listeners = useRef(new Map<EventName, Set<(payload: unknown) => void>>());
   const lastSeq = useRef<string | undefined>(undefined);
@@ -86,8 +86,15 @@ export function SocketProvider({ children }: { children: ReactNode }) {
           lastSeq.current = newerSeq(lastSeq.current, result.lastSeq);
         });
     });
-    socket.on('disconnect', () => setState(navigator.onLine ? 'reconnecting' : 'offline'));
+    socket.on('disconnect', (reason) => {
+      // The server ends a socket only when its session ended (token expiry, account disabled,
+      // new password, roles or region): reconnecting with the same token cannot work, sign in again.
+      if (reason === 'io server disconnect') return expire();
+      setState(navigator.onLine ? 'reconnecting' : 'offline');
+    });
     socket.on('connect_error', () => {
+      // Refused by the server's token check (not the network): socket.io will not retry either.
+      if (!socket.active) return expire();
       failures += 1;
       setState(!navigator.onLine || failures >= OFFLINE_AFTER_FAILURES ? 'offline' : 'reconnecting');
     });
@@ -98,7 +105,7 @@ export function SocketProvider({ children }: { children: ReactNode }) {
       socket.removeAllListeners();
       socket.disconnect();
     };
-  }, [token]);
+  }, [token, expire]);
 
   const value = useMemo<SocketContextValue>(
     () => ({

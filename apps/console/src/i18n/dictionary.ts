@@ -97,6 +97,8 @@ export const zh = {
   'type.intrusion': '区域入侵',
   'type.crowding': '人员聚集',
   'type.camera_offline': '设备离线',
+  'type.login_attack': '登录攻击',
+  'type.scope_probe': '越权访问',
   'type.digital_input': '报警输入',
   'type.checkpoint_alarm': '卡口告警',
   'type.dispute': '矛盾纠纷',

@@ -95,6 +95,8 @@ export const en: Dictionary = {
   'type.intrusion': 'Intrusion',
   'type.crowding': 'Crowding',
   'type.camera_offline': 'Camera offline',
+  'type.login_attack': 'Sign-in attack',
+  'type.scope_probe': 'Out-of-scope access',
   'type.digital_input': 'Alarm input',
   'type.checkpoint_alarm': 'Checkpoint alarm',
   'type.dispute': 'Dispute',

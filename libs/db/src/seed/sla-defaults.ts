@@ -54,6 +54,10 @@ const INSTRUCTIONS: Record<AlertType, string> = {
   traffic: '1. 调取周边摄像机与卡口画面；2. 交办交警或交通部门；3. 跟踪疏导结果。',
   environment: '1. 核实污染或隐患情况；2. 交办生态环境或综合执法部门；3. 反馈整改结果。',
   other: '1. 核实事件情况；2. 按职责交办相关单位；3. 跟踪办结并回访。',
+  login_attack:
+    '1. 在审计日志中查看被攻击账号与来源地址；2. 联系账号本人，必要时修改密码或停用账号；3. 来源地址可疑的通知网络管理员封堵并保留记录。',
+  scope_probe:
+    '1. 在审计日志中按 scope.denied 查看该用户被拒绝的访问；2. 联系用户本人及其上级核实原因；3. 确属越权的停用账号或调整角色与辖区，并保留记录。',
 };
 
 function family(type: AlertType): Record<Priority, Stages> {
@@ -68,6 +72,10 @@ function correlationWindow(type: AlertType): number {
   if (type === 'camera_offline') return 7 * DAY;
   if (type === 'motion' || type === 'line_crossing' || type === 'intrusion') return 5 * MIN;
   if (type === 'dispute') return 0;
+  // One alert per attacked username per hour; the sign-in limiter reports at most every 10 minutes.
+  if (type === 'login_attack') return HOUR;
+  // One alert per probing user per hour; the watch reports once per counting window.
+  if (type === 'scope_probe') return HOUR;
   return 10 * MIN;
 }
 

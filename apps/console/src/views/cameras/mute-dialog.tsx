@@ -1,5 +1,10 @@
 import { useState } from 'react';
-import { ALERT_TYPES, type AlertType, type CameraView, type CreateMute } from '@xueliang/contracts';
+import {
+  REPORTABLE_ALERT_TYPES,
+  type AlertType,
+  type CameraView,
+  type CreateMute,
+} from '@xueliang/contracts';
 import { useI18n } from '../../i18n/i18n-provider';
 import { EnumSelect, Field, FormDialog, TextField } from '../common/form';
 
@@ -44,7 +49,7 @@ export function MuteDialog({
         />
         <Field label={t('mute.type')}>
           <EnumSelect
-            values={ALERT_TYPES}
+            values={REPORTABLE_ALERT_TYPES}
             prefix="type"
             value={type}
             onChange={setType}

@@ -1,0 +1,79 @@
+import { ConfigError, loadConfig } from './config';
+
+const KEY = 'a1'.repeat(32);
+const SECRET = 'a-real-production-secret-0123456789';
+
+describe('loadConfig', () => {
+  describe('NODE_ENV=production refuses development secrets', () => {
+    const production = { NODE_ENV: 'production', JWT_SECRET: SECRET, CREDENTIAL_KEY: KEY };
+
+    it('starts with real secrets', () => {
+      expect(loadConfig(production).JWT_SECRET).toBe(SECRET);
+    });
+
+    it.each([
+      ['a missing JWT secret', { JWT_SECRET: undefined }, /JWT_SECRET is not set/],
+      [
+        'the development JWT secret',
+        { JWT_SECRET: 'dev-only-jwt-secret-change-me' },
+        /JWT_SECRET is the development default/,
+      ],
+      ['a missing credential key', { CREDENTIAL_KEY: undefined }, /CREDENTIAL_KEY is not set/],
+      ['an all-zero hex credential key', { CREDENTIAL_KEY: '0'.repeat(64) }, /CREDENTIAL_KEY is all zeros/],
+      [
+        'an all-zero base64 credential key',
+        { CREDENTIAL_KEY: Buffer.alloc(32).toString('base64') },
+        /CREDENTIAL_KEY is all zeros/,
+      ],
+    ])('refuses %s, naming the setting', (_case, change, message) => {
+      expect(() => loadConfig({ ...production, ...change })).toThrow(ConfigError);
+      expect(() => loadConfig({ ...production, ...change })).toThrow(message);
+    });
+
+    it('names every bad setting at once', () => {
+      expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
+        /JWT_SECRET is not set; CREDENTIAL_KEY is not set/,
+      );
+    });
+
+    it('development keeps its defaults so `npm start` and tests work', () => {
+      const config = loadConfig({ NODE_ENV: 'development' });
+      expect(config.JWT_SECRET).toBe('dev-only-jwt-secret-change-me');
+    });
+  });
+
+  describe('TRUSTED_PROXIES', () => {
+    it('trusts no proxy by default', () => {
+      expect(loadConfig({}).TRUSTED_PROXIES).toEqual([]);
+    });
+
+    it('takes addresses, CIDRs and proxy-addr names', () => {
+      expect(
+        loadConfig({ TRUSTED_PROXIES: '10.0.0.1, 192.168.0.0/16,loopback,fd00::/8' }).TRUSTED_PROXIES,
+      ).toEqual(['10.0.0.1', '192.168.0.0/16', 'loopback', 'fd00::/8']);
+    });
+
+    it.each(['proxy.example.org', '10.0.0.0/33', '10.0.0.1/8/8', 'any'])('refuses %s', (value) => {
+      expect(() => loadConfig({ TRUSTED_PROXIES: value })).toThrow(/TRUSTED_PROXIES/);
+    });
+  });
+
+  describe('CONSOLE_ORIGINS', () => {
+    it('lists none by default (the api origin is always allowed)', () => {
+      expect(loadConfig({}).CONSOLE_ORIGINS).toEqual([]);
+    });
+
+    it('takes origins', () => {
+      expect(
+        loadConfig({ CONSOLE_ORIGINS: 'https://console.example.org, http://10.1.2.3:8080' }).CONSOLE_ORIGINS,
+      ).toEqual(['https://console.example.org', 'http://10.1.2.3:8080']);
+    });
+
+    it.each(['*', 'console.example.org', 'https://console.example.org/path', 'ftp://x.org'])(
+      'refuses %s',
+      (value) => {
+        expect(() => loadConfig({ CONSOLE_ORIGINS: value })).toThrow(/CONSOLE_ORIGINS/);
+      },
+    );
+  });
+});
