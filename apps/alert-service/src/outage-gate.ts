@@ -27,6 +27,17 @@ export class OutageGate {
     return this.reopened ?? Promise.resolve();
   }
 
+  /** Whether the service answers right now (the gate is open and one probe succeeds). */
+  async answers(): Promise<boolean> {
+    if (this.closed) return false;
+    try {
+      await this.probe();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   /** A job met an infrastructure error: close the gate (once) and start probing. */
   close(reason: string): Promise<void> {
     if (this.reopened) return this.reopened;

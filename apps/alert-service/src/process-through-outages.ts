@@ -7,8 +7,8 @@ const REQUEUE_DELAY_MS = 1000;
 
 /**
  * Wraps a job handler so that an outage never uses up a job's attempts: a transient failure
- * (database or Redis unreachable, deadlock) closes the gate and puts the job back as delayed
- * without counting an attempt (BullMQ's moveToDelayed + DelayedError), to run again once the
+ * (database or Redis unreachable, deadlock, or any error while the database does not answer)
+ * closes the gate and puts the job back as delayed without counting an attempt (BullMQ's moveToDelayed + DelayedError), to run again once the
  * gate reopens, however long that takes. Anything else is the job's own fault (bad data, a
  * row that cannot be stored): it fails once, unrecoverable, and is kept for an admin.
  */
@@ -22,7 +22,9 @@ export function processThroughOutages<T, R>(
       return await handle(job);
     } catch (error) {
       if (error instanceof UnrecoverableError) throw error;
-      if (!isTransientFailure(error)) {
+      // Only a database that answers can call a job bad: an error we do not recognise while it
+      // is away (a driver's wording we have not met) is the outage's, not the job's.
+      if (!isTransientFailure(error) && (await gate.answers())) {
         throw new UnrecoverableError(error instanceof Error ? error.message : String(error));
       }
       void gate.close(error instanceof Error ? error.message : String(error));
