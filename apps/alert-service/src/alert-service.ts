@@ -180,6 +180,7 @@ export class AlertService {
     // Jobs held at a closed gate would never finish: leave them (their locks lapse and another
     // worker takes them over) rather than overrun the shutdown grace.
     const force = this.gate?.closed ?? false;
+    this.gate?.stop();
     await Promise.all(this.workers.map((w) => w.close(force).catch(() => undefined)));
     this.workers = [];
     if (this.server) await new Promise<void>((resolve) => this.server!.close(() => resolve()));

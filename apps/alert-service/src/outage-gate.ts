@@ -7,6 +7,7 @@
  */
 export class OutageGate {
   private reopened: Promise<void> | null = null;
+  private stopped = false;
 
   constructor(
     private readonly probe: () => Promise<unknown>,
@@ -52,11 +53,17 @@ export class OutageGate {
     return this.reopened;
   }
 
+  /** The service is shutting down: stop probing (waiting jobs are left to their locks). */
+  stop(): void {
+    this.stopped = true;
+  }
+
   private async probeUntilUp(): Promise<void> {
     const sleep = this.options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
     const max = this.options.maxDelayMs ?? 5000;
     for (let delay = this.options.firstDelayMs ?? 250; ; delay = Math.min(max, delay * 2)) {
       await sleep(delay);
+      if (this.stopped) return;
       try {
         await this.probe();
         return;
