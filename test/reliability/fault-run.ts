@@ -163,10 +163,12 @@ export async function runFault(
     console.log(JSON.stringify({ fault: figures }));
 
     // Both apps rode the outage out: nothing had to restart them.
-    expect({ api: stack.api.alive, alertService: stack.alertService.alive }).toEqual({
-      api: true,
-      alertService: true,
-    });
+    for (const [name, app] of [
+      ['api', stack.api],
+      ['alert-service', stack.alertService],
+    ] as const) {
+      if (!app.alive) throw new Error(`${name} died during the fault:\n${app.output().slice(-4000)}`);
+    }
     expect(figures.eventsStored).toBe(load.offered);
     expect(figures.eventsCounted).toBe(load.offered);
     expect(after.linked - before.linked).toBe(counted);

@@ -322,6 +322,41 @@ export class EventLoad {
   }
 }
 
+const answers = async (url: string): Promise<boolean> =>
+  fetch(url).then(
+    (r) => r.status === 200,
+    () => false,
+  );
+
+/**
+ * Starts a built app on a free port and waits until it says it listens there. Another suite may
+ * take the same port between the check and the bind (two reliability stacks in one jest run):
+ * then the app exits, and it is started again on another port. Its own log line is the proof,
+ * since an app of the other stack would answer on that port too.
+ */
+async function startApp(
+  main: string,
+  env: NodeJS.ProcessEnv,
+  portVariable: string,
+  name: string,
+): Promise<{ app: AppProcess; port: number }> {
+  for (let attempt = 1; ; attempt++) {
+    const port = await findFreePort(40_000 + Math.floor(Math.random() * 8000));
+    const app = new AppProcess(main, { ...env, [portVariable]: String(port) });
+    app.start();
+    const outcome = await until(
+      `${name} listening`,
+      () => (app.output().includes(`listening on :${port}`) ? 'up' : app.alive ? null : 'exited'),
+      60_000,
+    ).catch((e: Error) => {
+      throw new Error(`${e.message}\n${app.output()}`);
+    });
+    if (outcome === 'up') return { app, port };
+    await app.stop();
+    if (attempt >= 3) throw new Error(`${name} did not start:\n${app.output()}`);
+  }
+}
+
 export interface ReliabilityStack {
   dir: string;
   postgres: PrivatePostgres;
@@ -389,7 +424,6 @@ export async function startReliabilityStack(options: { cameras?: number; sweepSe
   await pg.end();
 
   const prefix = 'xlrel';
-  const [apiPort, servicePort] = [await findFreePort(43_000), await findFreePort(43_100)];
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: 'test',
@@ -399,31 +433,20 @@ export async function startReliabilityStack(options: { cameras?: number; sweepSe
     JWT_SECRET: 'reliability-secret-long-enough',
     CREDENTIAL_KEY: TEST_CREDENTIAL_KEY,
     LOG_LEVEL: 'warn',
-    API_PORT: String(apiPort),
-    ALERT_SERVICE_PORT: String(servicePort),
     ALERT_WORKER_LOCK_MS: '5000',
     SLA_SWEEP_SECONDS: String(options.sweepSeconds ?? 2),
     // The test signs in consoles many times; the throttle is not what is measured here.
     LOGIN_RATE_LIMIT: '1000',
   };
-  const api = new AppProcess('dist/apps/api/src/main.js', env);
-  const alertService = new AppProcess('dist/apps/alert-service/src/main.js', env);
-  api.start();
-  alertService.start();
-  const apiUrl = `http://127.0.0.1:${apiPort}`;
-  const answers = async (url: string): Promise<boolean> =>
-    fetch(url).then(
-      (r) => r.status === 200,
-      () => false,
-    );
-  await until('api ready', () => answers(`${apiUrl}/readyz`), 60_000).catch((e: Error) => {
-    throw new Error(`${e.message}\n${api.output()}`);
-  });
-  await until('alert-service ready', () => answers(`http://127.0.0.1:${servicePort}/readyz`), 60_000).catch(
-    (e: Error) => {
-      throw new Error(`${e.message}\n${alertService.output()}`);
-    },
+  const api = await startApp('dist/apps/api/src/main.js', env, 'API_PORT', 'api');
+  const alertService = await startApp(
+    'dist/apps/alert-service/src/main.js',
+    env,
+    'ALERT_SERVICE_PORT',
+    'alert-service',
   );
+  const apiUrl = `http://127.0.0.1:${api.port}`;
+  await until('api ready', () => answers(`${apiUrl}/readyz`), 60_000);
 
   const reader = new Client({ connectionString: databaseUrl });
   // The reader outlives PostgreSQL restarts by reconnecting (see query below).
@@ -445,8 +468,8 @@ export async function startReliabilityStack(options: { cameras?: number; sweepSe
     pg: reader,
     where,
     cameras,
-    api,
-    alertService,
+    api: api.app,
+    alertService: alertService.app,
     apiUrl,
     prefix,
     producer,
@@ -484,8 +507,8 @@ export async function startReliabilityStack(options: { cameras?: number; sweepSe
       await events.close().catch(() => undefined);
       producer.disconnect();
       await stack.pg.end().catch(() => undefined);
-      await alertService.stop();
-      await api.stop();
+      await alertService.app.stop();
+      await api.app.stop();
       await redis.stop();
       await postgres.stop();
       rmSync(dir, { recursive: true, force: true });
