@@ -4,6 +4,7 @@ import { publishToRegionPath, type RegionRooms, type SlaCheckJob, type SocketEmi
 import {
   cancelSettledSlaChecks,
   publishAlertChanges,
+  rescheduleSlaChecks,
   scheduleSlaChecks,
   type Deadlines,
   type PendingAlertChange,
@@ -20,6 +21,8 @@ export interface AlertEffects {
   publish(changes: PendingAlertChange[]): Promise<void>;
   publishOverdue(originPath: string, message: AlertOverdueMessage): Promise<void>;
   scheduleSla(alert: SlaSubject): Promise<void>;
+  /** scheduleSla that also replaces checks that finished without marking the stage (boot). */
+  rescheduleSla(alert: SlaSubject): Promise<void>;
   cancelSettledSla(alert: SlaSubject): Promise<void>;
 }
 
@@ -39,18 +42,25 @@ export class RedisAlertEffects implements AlertEffects {
   }
 
   async scheduleSla(alert: SlaSubject): Promise<void> {
-    const owed = alert.overdueStages?.length
-      ? {
-          ...alert,
-          deadlines: Object.fromEntries(
-            Object.entries(alert.deadlines).filter(([s]) => !alert.overdueStages!.includes(s as SlaStage)),
-          ),
-        }
-      : alert;
-    await scheduleSlaChecks(this.sla, owed);
+    await scheduleSlaChecks(this.sla, owedOnly(alert));
+  }
+
+  async rescheduleSla(alert: SlaSubject): Promise<void> {
+    await rescheduleSlaChecks(this.sla, owedOnly(alert));
   }
 
   cancelSettledSla(alert: SlaSubject): Promise<void> {
     return cancelSettledSlaChecks(this.sla, alert);
   }
+}
+
+/** The deadlines of stages not yet marked overdue: a marked stage needs no more checks. */
+function owedOnly(alert: SlaSubject): SlaSubject {
+  if (!alert.overdueStages?.length) return alert;
+  return {
+    ...alert,
+    deadlines: Object.fromEntries(
+      Object.entries(alert.deadlines).filter(([s]) => !alert.overdueStages!.includes(s as SlaStage)),
+    ),
+  };
 }

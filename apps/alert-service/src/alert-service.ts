@@ -11,6 +11,8 @@ import { createSocketEmitter, QUEUES, RegionRooms, slaQueue, type SlaCheckJob } 
 import { RedisAlertEffects } from './alert-effects';
 import { createStatusServer } from './http/status-server';
 import { RawEventIntake } from './intake/raw-event-intake';
+import { OutageGate } from './outage-gate';
+import { processThroughOutages } from './process-through-outages';
 import { SlaMonitor } from './sla/sla-monitor';
 
 export interface AlertServiceOptions {
@@ -27,6 +29,12 @@ export interface AlertServiceOptions {
   lockMs?: number;
   /** METRICS_TOKEN: /metrics wants it as a bearer token; empty or absent, only loopback may read. */
   metricsToken?: string;
+  /**
+   * How often the database is swept for deadlines that passed without being marked (the
+   * guarantee behind the delayed SLA jobs; default 30 s). A deadline fires at most this long
+   * after the database answers again, whatever happened to the queue.
+   */
+  slaSweepMs?: number;
   log?: (message: string) => void;
 }
 
@@ -60,6 +68,9 @@ export class AlertService {
   private sla!: Queue<SlaCheckJob>;
   private workers: Worker[] = [];
   private server: Server | null = null;
+  private gate: OutageGate | null = null;
+  private sweepTimer: NodeJS.Timeout | null = null;
+  private sweeping: Promise<void> = Promise.resolve();
   port: number | null = null;
 
   constructor(private readonly options: AlertServiceOptions) {}
@@ -83,39 +94,45 @@ export class AlertService {
     const scheduled = await monitor.reconcile();
     log(`alert-service: reconciled SLA checks of ${scheduled} open alerts`);
 
+    // One gate for both workers: while PostgreSQL is away every job waits here, none fails.
+    const gate = (this.gate = new OutageGate(() => this.db.query('SELECT 1'), { log }));
     this.workers.push(
       new Worker<RawEvent>(
         QUEUES.events,
-        async (job: Job<RawEvent>) => {
+        processThroughOutages(gate, async (job: Job<RawEvent>) => {
           if (job.name !== 'raw-event') throw new Error(`no handler for job ${job.name}`);
           const end = eventSeconds.startTimer();
           const result = await intake.handle(job.data);
           end();
           eventsTotal.inc({ outcome: result.outcome });
           return result;
-        },
+        }),
         {
           connection: createRedis(o.redisUrl),
           prefix: o.redisPrefix,
           concurrency,
           lockDuration: o.lockMs ?? 30_000,
           stalledInterval: o.lockMs ?? 30_000,
+          // A Redis restart can outlast a lock; a job handed over a few times is not bad data.
+          maxStalledCount: 10,
         },
       ),
       new Worker<SlaCheckJob>(
         QUEUES.sla,
-        async (job: Job<SlaCheckJob>) => {
+        processThroughOutages(gate, async (job: Job<SlaCheckJob>) => {
           const outcome = await monitor.check(job.data);
           slaTotal.inc({ outcome });
           return outcome;
-        },
-        { connection: createRedis(o.redisUrl), prefix: o.redisPrefix, concurrency: 4 },
+        }),
+        { connection: createRedis(o.redisUrl), prefix: o.redisPrefix, concurrency: 4, maxStalledCount: 10 },
       ),
     );
     for (const w of this.workers) {
       w.on('failed', (job, err) => log(`alert-service: job ${job?.id} failed: ${err.message}`));
       w.on('error', (err) => log(`alert-service: worker error: ${err.message}`));
     }
+
+    this.scheduleSweep(monitor, o.slaSweepMs ?? 30_000, log);
 
     if (o.port !== undefined) {
       collectProcessMetrics(metricsRegistry);
@@ -135,8 +152,39 @@ export class AlertService {
     }
   }
 
+  /** The periodic deadline sweep (see SlaMonitor.sweep); one at a time, errors only logged. */
+  private scheduleSweep(monitor: SlaMonitor, periodMs: number, log: (message: string) => void): void {
+    const tick = async (): Promise<void> => {
+      try {
+        const fired = await monitor.sweep();
+        for (const f of fired) slaTotal.inc({ outcome: f.outcome });
+        const marked = fired.filter((f) => f.outcome === 'overdue' || f.outcome === 'escalated');
+        if (marked.length)
+          log(`alert-service: deadline sweep marked ${marked.length} missed deadlines overdue`);
+      } catch (error) {
+        // The database is away: the next sweep tries again; nothing is lost by waiting.
+        log(`alert-service: deadline sweep failed: ${(error as Error).message}`);
+      }
+    };
+    const next = (): void => {
+      this.sweepTimer = setTimeout(() => {
+        this.sweeping = tick().then(() => {
+          if (this.sweepTimer) next();
+        });
+      }, periodMs);
+    };
+    next();
+  }
+
   async stop(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.close().catch(() => undefined)));
+    if (this.sweepTimer) clearTimeout(this.sweepTimer);
+    this.sweepTimer = null;
+    await this.sweeping;
+    // Jobs held at a closed gate would never finish: leave them (their locks lapse and another
+    // worker takes them over) rather than overrun the shutdown grace.
+    const force = this.gate?.closed ?? false;
+    this.gate?.stop();
+    await Promise.all(this.workers.map((w) => w.close(force).catch(() => undefined)));
     this.workers = [];
     if (this.server) await new Promise<void>((resolve) => this.server!.close(() => resolve()));
     await this.sla?.close().catch(() => undefined);

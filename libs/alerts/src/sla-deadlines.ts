@@ -93,6 +93,25 @@ export async function scheduleSlaChecks(
   if (jobs.length) await queue.addBulk(jobs);
 }
 
+/**
+ * Like scheduleSlaChecks, but first removes a finished (failed or completed) check of a stage
+ * that is still owed: its id would otherwise make the new add a no-op, and the deadline would
+ * never be checked again (a check that failed through an outage, or woke early and completed).
+ */
+export async function rescheduleSlaChecks(
+  queue: Queue<SlaCheckJob>,
+  alert: StageTimes & { id: string; deadlines: Deadlines },
+  now = new Date(),
+): Promise<void> {
+  for (const stage of SLA_STAGES) {
+    if (!alert.deadlines[stage] || stageSettled(alert, stage)) continue;
+    const id = slaJobId(alert.id, stage);
+    const state = await queue.getJobState(id);
+    if (state === 'failed' || state === 'completed') await queue.remove(id);
+  }
+  await scheduleSlaChecks(queue, alert, now);
+}
+
 /** Removes the checks of settled stages (a met stage needs no timer). Missing jobs are fine. */
 export async function cancelSettledSlaChecks(
   queue: Queue<SlaCheckJob>,

@@ -6,6 +6,7 @@ import type { SlaCheckJob } from './sla';
 
 export * from './queues';
 export * from './sla';
+export * from './transient-failure';
 export * from './socket-emitter';
 
 /** Job names and their payloads, one handler each. */

@@ -152,14 +152,45 @@ export class SlaMonitor {
 
   /**
    * On boot: every open alert gets its pending checks back. Adding a job whose id exists is a
-   * no-op, so this only fills in what a lost Redis or a crash between commit and schedule dropped.
+   * no-op, so this fills in what a lost Redis or a crash between commit and schedule dropped,
+   * and replaces checks that finished without marking their stage (failed through an outage).
    */
   async reconcile(): Promise<number> {
     const rows = (await this.db.query(
       `SELECT * FROM alerts WHERE status = ANY($1) AND deadlines <> '{}'::jsonb`,
       [OPEN_ALERT_STATUSES as readonly string[]],
     )) as AlertSlaRow[];
-    for (const row of rows) await this.effects.scheduleSla(stageTimes(row));
+    for (const row of rows) await this.effects.rescheduleSla(stageTimes(row));
     return rows.length;
+  }
+
+  /**
+   * The guarantee behind the delayed jobs: finds, in the database itself, open alerts with a
+   * stage whose deadline passed more than `graceSeconds` ago and is neither met nor marked
+   * overdue, and checks each. Whatever happened to the queue (jobs failed, removed, lost with
+   * Redis), a deadline fires within one sweep period of the database answering again. A check
+   * is idempotent (row lock + overdue mark), so a sweep racing the job, or another
+   * alert-service's sweep, changes nothing twice.
+   */
+  async sweep(
+    graceSeconds = 2,
+    limit = 500,
+  ): Promise<{ alertId: string; stage: SlaStage; outcome: SlaCheckOutcome }[]> {
+    const due = (await this.db.query(
+      `SELECT a.id AS "alertId", d.key AS stage
+         FROM alerts a CROSS JOIN LATERAL jsonb_each_text(a.deadlines) d
+        WHERE a.status = ANY($1)
+          AND d.value::timestamptz <= now() - make_interval(secs => $2)
+          AND NOT (d.key = ANY(a.overdue_stages))
+          AND (CASE d.key WHEN 'acknowledge' THEN a.acknowledged_at WHEN 'dispatch' THEN a.dispatched_at
+                          WHEN 'accept' THEN a.accepted_at WHEN 'arrive' THEN a.arrived_at
+                          WHEN 'resolve' THEN a.resolved_at END) IS NULL
+        ORDER BY d.value::timestamptz
+        LIMIT $3`,
+      [OPEN_ALERT_STATUSES as readonly string[], graceSeconds, limit],
+    )) as { alertId: string; stage: SlaStage }[];
+    const fired: { alertId: string; stage: SlaStage; outcome: SlaCheckOutcome }[] = [];
+    for (const d of due) fired.push({ ...d, outcome: await this.check(d) });
+    return fired;
   }
 }

@@ -37,7 +37,29 @@ export class RedisIoAdapter extends IoAdapter {
         callback(null, isAllowedSocketOrigin(req.headers.origin, req.headers.host, origins)),
     } as ServerOptions) as Server;
     server.adapter(createAdapter(this.pub, this.sub, { key: socketIoKey(this.prefix) }));
+    this.resyncAfterRedisOutage(server);
     return server;
+  }
+
+  /**
+   * Pushes published while this node's subscription was down are gone (pub/sub keeps nothing),
+   * and a console cannot see the hole: once the subscription is back, every socket's connection is
+   * closed, so each console reconnects and syncs from its last seq out of the database
+   * (what it does after any reconnect). Closed before any new push is delivered, so no console
+   * moves its last seq past a change it missed.
+   */
+  private resyncAfterRedisOutage(server: Server): void {
+    let interrupted = false;
+    this.sub.on('close', () => {
+      interrupted = true;
+    });
+    this.sub.on('ready', () => {
+      if (!interrupted) return;
+      interrupted = false;
+      // Closed at the transport, not with a disconnect packet: "io server disconnect" would tell
+      // the client not to reconnect, a dropped connection makes it reconnect at once.
+      for (const socket of server.of('/').sockets.values()) socket.conn.close();
+    });
   }
 
   override async dispose(): Promise<void> {
