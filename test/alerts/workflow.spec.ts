@@ -6,6 +6,7 @@ import type {
   SyncResult,
   UnitView,
 } from '@xueliang/contracts';
+import { Client } from 'pg';
 import { bodyOf, login, type Session } from '../support/api';
 import {
   addCamera,
@@ -312,6 +313,52 @@ describe('the alert loop over REST and socket.io', () => {
       cs.emit('sync', { since: start.lastSeq }, resolve),
     );
     expect(countyMissed.changes.some((c) => c.message.alert.cameraId === other)).toBe(true);
+  });
+
+  it('a sync also returns a change that committed after a higher-numbered one was pushed', async () => {
+    // Seqs are taken inside transactions: change A gets the lower seq but commits last. A console
+    // that already holds B's seq (its push arrived) and whose push of A was lost must still get A.
+    const alert = await raise('提交顺序');
+    const path = (
+      await stack.pg.query<{ path: string }>('SELECT region_path AS path FROM alerts WHERE id = $1', [
+        alert.id,
+      ])
+    ).rows[0].path;
+    const insert =
+      'INSERT INTO alert_changes (alert_id, event, region_path, payload) VALUES ($1, $2, $3, $4) RETURNING seq::text AS seq';
+    const late = new Client({ connectionString: stack.api.databaseUrl });
+    await late.connect();
+    try {
+      await late.query('BEGIN');
+      const a = (
+        await late.query<{ seq: string }>(insert, [
+          alert.id,
+          'alert.updated',
+          path,
+          { ...alert, version: 90 },
+        ])
+      ).rows[0].seq;
+      const b = (
+        await stack.pg.query<{ seq: string }>(insert, [
+          alert.id,
+          'alert.updated',
+          path,
+          { ...alert, version: 91 },
+        ])
+      ).rows[0].seq;
+      expect(BigInt(a)).toBeLessThan(BigInt(b));
+      const socket = await connect(stack.api.url, duty.accessToken);
+      const sync = (since: string): Promise<SyncResult> =>
+        new Promise((resolve) => socket.emit('sync', { since }, resolve));
+      expect((await sync(b)).changes.map((c) => c.message.seq)).not.toContain(a);
+      await late.query('COMMIT');
+      const again = await sync(b);
+      expect(again.changes.map((c) => c.message.seq)).toContain(a);
+      expect(again.lastSeq).toBe(b);
+      socket.disconnect();
+    } finally {
+      await late.end();
+    }
   });
 
   it('a socket without a valid token is refused', async () => {

@@ -38,6 +38,17 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 export const SYNC_LIMIT = 500;
 
 /**
+ * Seqs are taken inside the writing transactions, so a change can commit after a higher-numbered
+ * one was already pushed. If its own push is lost (Redis died, the socket was away), a sync
+ * "after my highest seq" could never return it. So a sync also replays the changes just below
+ * `since` that were written within SYNC_LOOKBACK_SECONDS of it (at most SYNC_LOOKBACK_ROWS of
+ * them, fewer than SYNC_LIMIT so a sync always makes progress); consoles merge by alert version,
+ * so a replayed change they already hold is a no-op.
+ */
+export const SYNC_LOOKBACK_ROWS = 200;
+export const SYNC_LOOKBACK_SECONDS = 60;
+
+/**
  * Live push. The handshake carries `auth: { token }` (the REST access token); the socket joins
  * the room of the user's home region, and alert changes are emitted to the rooms of the
  * alert's region and every ancestor, so a township sees its own, the county sees all.
@@ -117,9 +128,15 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection {
       return { changes: [], truncated: false, lastSeq: row.seq };
     }
     const rows = (await this.db.query(
-      `SELECT seq::text AS seq, event, payload FROM alert_changes
-        WHERE seq > $1 AND region_path LIKE $2 ORDER BY seq LIMIT $3`,
-      [since, `${escapeLike(user.regionPath)}%`, SYNC_LIMIT + 1],
+      `WITH below AS (
+         SELECT seq, at FROM alert_changes WHERE seq <= $1 ORDER BY seq DESC LIMIT $4
+       ), replay_from AS (
+         SELECT COALESCE(MIN(b.seq) - 1, $1::bigint) AS seq FROM below b
+          WHERE b.at >= (SELECT at FROM below ORDER BY seq DESC LIMIT 1) - make_interval(secs => $5)
+       )
+       SELECT c.seq::text AS seq, c.event, c.payload FROM alert_changes c, replay_from r
+        WHERE c.seq > r.seq AND c.region_path LIKE $2 ORDER BY c.seq LIMIT $3`,
+      [since, `${escapeLike(user.regionPath)}%`, SYNC_LIMIT + 1, SYNC_LOOKBACK_ROWS, SYNC_LOOKBACK_SECONDS],
     )) as { seq: string; event: 'alert.created' | 'alert.updated'; payload: AlertView }[];
     const truncated = rows.length > SYNC_LIMIT;
     const kept = truncated ? rows.slice(0, SYNC_LIMIT) : rows;
@@ -127,6 +144,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection {
       event: r.event,
       message: { seq: r.seq, alert: r.payload } satisfies AlertChangeMessage,
     }));
-    return { changes, truncated, lastSeq: kept.length ? kept[kept.length - 1].seq : since };
+    const last = kept.length ? kept[kept.length - 1].seq : since;
+    return { changes, truncated, lastSeq: BigInt(last) > BigInt(since) ? last : since };
   }
 }
