@@ -246,7 +246,7 @@ describe('an api process killed with SIGKILL while three consoles are connected'
       `SELECT count(*) AS n FROM alerts WHERE camera_id = ANY($1::uuid[]) AND event_count <> 1`,
       [cameras],
     );
-    // The figures docs/RELIABILITY.stack.md reports.
+    // The figures docs/RELIABILITY.md reports.
     console.log(
       `api SIGKILL: events offered ${EVENTS}, alerts created ${created.length}, ` +
         `missed live pushes (recovered by sync) ${consoles.map((c) => created.length - c.pushed.size).join('/')}, ` +

@@ -217,7 +217,7 @@ describe('api during a Redis outage', () => {
     process.kill(api!.pid!, 'SIGTERM');
     if (!(await exited))
       throw new Error(`api still running ${SHUTDOWN_GRACE_MS} ms after SIGTERM\n${output}`);
-    // The figures docs/RELIABILITY.stack.md reports.
+    // The figures docs/RELIABILITY.md reports.
     console.log(
       `redis SIGKILL under the api: ${answers.length} requests all answered 503 within ${allAnsweredMs} ms; ` +
         `events accepted again ${recoveredMs} ms after redis-server started again; ` +

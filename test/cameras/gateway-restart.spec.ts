@@ -162,7 +162,7 @@ describe('a viewer recovers with the same playlist URL when its gateway dies', (
     kill(restarted);
     await until(async () => ((await leaseHolder(camera.id)) === 'gw-b' ? true : undefined), 30_000);
     await playable(url, 'after gw-b took over');
-    // The figures docs/RELIABILITY.stack.md reports (LEASE_TTL_MS is 1.5 s here, 15 s by default).
+    // The figures docs/RELIABILITY.md reports (LEASE_TTL_MS is 1.5 s here, 15 s by default).
     console.log(
       `gateway SIGKILL: same URL plays ${restartMs} ms after the kill when restarted (incl. process start), ` +
         `${Date.now() - secondKillAt} ms after the kill when the other gateway takes over`,

@@ -187,7 +187,7 @@ describe('console: live video, camera events and health from the simulator (head
       async () => (await player.getAttribute('data-state')) === 'playing' && (await time()) > atKill + 8,
       120_000,
     );
-    // Figures for docs/RELIABILITY.stack.md: how long the picture was gone, and whether the tile
+    // Figures for docs/RELIABILITY.md: how long the picture was gone, and whether the tile
     // needed a new live session (it should not: hls.js's retries of the same URL are enough).
     console.log(
       `wall tile after gateway restart: new video ${Date.now() - killedAt} ms after the kill, ` +

@@ -242,7 +242,7 @@ interface Run {
     await waitUntil(() => log().includes('launcher   | redis: restarted'), 60000, `redis back:\n${log()}`);
     expect(log()).toContain('launcher   | redis: stopped unexpectedly: exited with SIGKILL');
     await signInWorks('after the redis restart');
-    // The figures docs/RELIABILITY.stack.md reports.
+    // The figures docs/RELIABILITY.md reports.
     console.log(
       `npm start, data service SIGKILL: sign-in works again ${pgRecoveredMs} ms after postgres was killed, ` +
         `${Date.now() - redisKilledAt} ms after redis was killed`,
