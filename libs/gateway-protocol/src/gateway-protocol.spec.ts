@@ -24,7 +24,11 @@ describe('gateway protocol', () => {
   it.each([
     ['probe', gatewayRoutes.probe.path({}), '/internal/probe'],
     ['ptz', gatewayRoutes.ptz.path({ id: 'c1' }), '/internal/cameras/c1/ptz'],
-    ['ensure', gatewayRoutes.ensureStream.path({ id: 'c1', stream: 'sub' }), '/internal/cameras/c1/streams/sub'],
+    [
+      'ensure',
+      gatewayRoutes.ensureStream.path({ id: 'c1', stream: 'sub' }),
+      '/internal/cameras/c1/streams/sub',
+    ],
     [
       'hls file',
       gatewayRoutes.hlsFile.path({ id: 'c1', stream: 'main', file: 'seg_00001.ts' }),
