@@ -18,8 +18,8 @@ import { CamerasService } from './cameras.service';
 /** Calls no fake expected: recorded as well as thrown, since a `.catch()` in the service may swallow the throw. */
 const unexpected: string[] = [];
 afterEach(() => {
-  expect(unexpected).toEqual([]);
-  unexpected.length = 0;
+  const seen = unexpected.splice(0);
+  expect(seen).toEqual([]);
 });
 
 /** A fake that answers only what the test gave it: any other call fails the test by name. */
@@ -51,8 +51,10 @@ function gatewayAnswering(answers: Partial<Record<RouteName, () => unknown>>): {
   const answer = (route: unknown, params: Record<string, string>, init?: { json?: unknown }): unknown => {
     const name = (Object.keys(gatewayRoutes) as RouteName[]).find((k) => gatewayRoutes[k] === route);
     const reply = name && answers[name];
-    if (!name || !reply)
+    if (!name || !reply) {
+      unexpected.push(`gateway route ${name ?? String(route)}`);
       throw new Error(`gateway route ${name ?? String(route)} was called but not expected`);
+    }
     calls.push({ route: name, params, ...(init?.json !== undefined ? { json: init.json } : {}) });
     return reply();
   };
