@@ -17,7 +17,7 @@ module.exports = {
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': ['@swc/jest', swc] },
   moduleNameMapper: {
-    '^@xueliang/(contracts|db|queue|alerts|auth|platform)$': '<rootDir>/libs/$1/src',
+    '^@xueliang/(contracts|db|queue|alerts|auth|platform|gateway-protocol)$': '<rootDir>/libs/$1/src',
   },
   testMatch: [
     '<rootDir>/apps/*/src/**/*.spec.ts',

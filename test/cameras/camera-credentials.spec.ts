@@ -7,7 +7,7 @@ import { createLogger } from '@xueliang/platform';
 import { DataSource } from 'typeorm';
 import type { CameraFleet } from '../../apps/camera-sim/src/fleet';
 import { digestChallenge, NonceBook, verifyAuthorization } from '../../apps/camera-sim/src/digest';
-import { gatewayInternalToken } from '../../apps/api/src/live-video/gateway-client.service';
+import { internalToken as gatewayInternalToken } from '@xueliang/gateway-protocol';
 import { login, Session } from '../support/api';
 import { createTestDatabase, createTestRedisPrefix, testEnv } from '../support/database';
 import { TEST_CREDENTIAL_KEY } from '../support/env';

@@ -5,6 +5,7 @@ import type { DataSource } from 'typeorm';
 import type { CameraFleet } from '../../apps/camera-sim/src/fleet';
 import type { LiveSession } from '@xueliang/contracts';
 import { AuditEntry, Camera } from '@xueliang/db';
+import { leaseKey } from '@xueliang/gateway-protocol';
 import { createRedis, findFreePort } from '@xueliang/platform';
 import { login, startApi, type TestApi } from '../support/api';
 import { TEST_REDIS_URL } from '../support/database';
@@ -126,7 +127,7 @@ describe('a viewer recovers with the same playlist URL when its gateway dies', (
   }
 
   const leaseHolder = (cameraId: string): Promise<string | null> =>
-    redis.get(`${api.redisPrefix}:lease:camera:${cameraId}`);
+    redis.get(leaseKey(api.redisPrefix, cameraId));
 
   it('after a restart of the gateway, and after the other gateway takes the camera over', async () => {
     // A retried attempt starts from no gateway, on ports of its own.

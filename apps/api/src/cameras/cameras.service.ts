@@ -6,9 +6,6 @@ import {
   NotFoundException,
   UnprocessableEntityException,
 } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { Redis } from 'ioredis';
-import { DataSource } from 'typeorm';
 import {
   onvifDeviceChanged,
   PROBE_ERROR_CODES,
@@ -23,35 +20,13 @@ import {
   type RegisterCamera,
   type UpdateCamera,
 } from '@xueliang/contracts';
-import { assertVisible, assertWritable, AuthUser, escapeLike, scopeToRegion } from '@xueliang/auth';
-import { auditAction, Camera, CredentialCipher, Region } from '@xueliang/db';
-import { InjectRedis, loadConfig } from '@xueliang/platform';
+import { assertVisible, assertWritable, AuthUser } from '@xueliang/auth';
+import { Camera, CredentialCipher, Region } from '@xueliang/db';
+import { gatewayRoutes, type ProbeResult, type ProbeTarget } from '@xueliang/gateway-protocol';
+import { loadConfig } from '@xueliang/platform';
 import { RegionsService } from '../regions/regions.service';
 import { GatewayClient } from '../live-video/gateway-client.service';
-
-/** What the gateway's probe returns (apps/camera-gateway/src/onvif/onvif-probe.adapter.ts). */
-interface ProbeResult {
-  manufacturer: string | null;
-  model: string | null;
-  serialNumber: string | null;
-  firmware: string | null;
-  main: { profileToken: string; rtspUri: string };
-  sub: { profileToken: string; rtspUri: string } | null;
-  snapshotUri: string | null;
-  videoCodec: string | null;
-  ptz: boolean;
-  events: boolean;
-}
-
-/** What /internal/probe takes; with cameraId, a password left out is that camera's stored one. */
-interface ProbeTarget {
-  onvifAddress: string;
-  username: string;
-  password?: string;
-  cameraId?: string;
-}
-
-type CameraWithRegion = Camera & { region: Region };
+import { type AuditedBy, CamerasRepository, type CameraWithRegion } from './cameras.repository';
 
 const clip = (s: string | null, n = 64): string | null => (s === null ? null : s.slice(0, n));
 
@@ -112,54 +87,43 @@ function passwordRequired(): BadRequestException {
   });
 }
 
-/** Camera register and operations; everything that touches a camera goes through a gateway. */
+/** The signed-in user acting from `ip`, as the repository audits it. */
+function by(user: AuthUser, ip: string): AuditedBy {
+  return { actor: user, ip };
+}
+
+/**
+ * Camera register and operations: who may do what to which camera. Rows and audit entries go
+ * through CamerasRepository, everything that touches a camera through a gateway (GatewayClient).
+ */
 @Injectable()
 export class CamerasService {
   private readonly cipher = new CredentialCipher(loadConfig().CREDENTIAL_KEY);
-  private readonly prefix = loadConfig().REDIS_PREFIX;
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
-    @InjectRedis() private readonly redis: Redis,
+    private readonly cameras: CamerasRepository,
     private readonly regions: RegionsService,
     private readonly gateways: GatewayClient,
   ) {}
 
   async list(user: AuthUser, q: CameraListQuery): Promise<CameraView[]> {
-    const qb = this.db
-      .getRepository(Camera)
-      .createQueryBuilder('c')
-      .innerJoinAndMapOne('c.region', Region, 'r', 'r.id = c.regionId');
-    scopeToRegion(qb, user, 'c.regionPath');
-    if (q.regionId) {
-      const region = await this.regions.findVisible(user, q.regionId);
-      qb.andWhere('c.regionPath LIKE :sub', { sub: `${escapeLike(region.path)}%` });
-    }
-    if (q.status) qb.andWhere('c.status = :status', { status: q.status });
-    if (q.q) qb.andWhere('c.name ILIKE :q', { q: `%${escapeLike(q.q)}%` });
-    if (q.bbox) {
-      const [minLon, minLat, maxLon, maxLat] = q.bbox.split(',').map(Number);
-      qb.andWhere('c.lon BETWEEN :minLon AND :maxLon AND c.lat BETWEEN :minLat AND :maxLat', {
-        minLon,
-        minLat,
-        maxLon,
-        maxLat,
-      });
-    }
-    const rows = (await qb.orderBy('c.name', 'ASC').take(q.limit).getMany()) as CameraWithRegion[];
+    const subtreePath = q.regionId ? (await this.regions.findVisible(user, q.regionId)).path : undefined;
+    const [minLon, minLat, maxLon, maxLat] = q.bbox ? q.bbox.split(',').map(Number) : [];
+    const rows = await this.cameras.list(user, {
+      subtreePath,
+      status: q.status,
+      nameContains: q.q,
+      bbox: q.bbox ? { minLon: minLon!, minLat: minLat!, maxLon: maxLon!, maxLat: maxLat! } : undefined,
+      limit: q.limit,
+    });
     return rows.map((c) => toCameraView(c, c.region));
   }
 
   async findVisible(user: AuthUser, id: string): Promise<CameraWithRegion> {
-    const c = await this.db
-      .getRepository(Camera)
-      .createQueryBuilder('c')
-      .innerJoinAndMapOne('c.region', Region, 'r', 'r.id = c.regionId')
-      .where('c.id = :id', { id })
-      .getOne();
+    const c = await this.cameras.findWithRegion(id);
     if (!c) throw new NotFoundException('camera not found');
     assertVisible(user, c.regionPath, 'camera');
-    return c as CameraWithRegion;
+    return c;
   }
 
   async get(user: AuthUser, id: string): Promise<CameraDetailView> {
@@ -171,7 +135,7 @@ export class CamerasService {
   async register(user: AuthUser, input: RegisterCamera, ip: string): Promise<CameraDetailView> {
     const region = await this.regions.findVisible(user, input.regionId);
     assertWritable(user, region.path);
-    if (await this.db.getRepository(Camera).existsBy({ onvifAddress: input.onvifAddress })) {
+    if (await this.cameras.existsAtAddress(input.onvifAddress)) {
       throw new ConflictException('a camera with this ONVIF address is already registered');
     }
     const probe = await this.probe({
@@ -184,33 +148,32 @@ export class CamerasService {
       input.name ??
       discovered ??
       ([probe.manufacturer, probe.model].filter(Boolean).join(' ') || input.onvifAddress);
-    return this.db.transaction(async (tx) => {
-      const camera = await tx.save(
-        tx.create(Camera, {
-          name: name.slice(0, 100),
-          regionId: region.id,
-          regionPath: region.path,
-          lon: input.location.lon,
-          lat: input.location.lat,
-          onvifAddress: input.onvifAddress,
-          username: input.username,
-          passwordEncrypted: this.cipher.encrypt(input.password),
-          ...probedColumns(probe),
-          // The probe just talked to it.
-          status: 'online',
-          statusChangedAt: new Date(),
-          lastSeenAt: new Date(),
-        }),
-      );
-      await auditAction(tx, user, ip, {
+    const camera = await this.cameras.create(
+      {
+        name: name.slice(0, 100),
+        regionId: region.id,
+        regionPath: region.path,
+        lon: input.location.lon,
+        lat: input.location.lat,
+        onvifAddress: input.onvifAddress,
+        username: input.username,
+        passwordEncrypted: this.cipher.encrypt(input.password),
+        ...probedColumns(probe),
+        // The probe just talked to it.
+        status: 'online',
+        statusChangedAt: new Date(),
+        lastSeenAt: new Date(),
+      },
+      by(user, ip),
+      (created) => ({
         action: 'camera.register',
         targetType: 'camera',
-        targetId: camera.id,
+        targetId: created.id,
         regionId: region.id,
-        detail: { name: camera.name, onvifAddress: camera.onvifAddress, model: camera.model },
-      });
-      return toCameraDetail(camera, region);
-    });
+        detail: { name: created.name, onvifAddress: created.onvifAddress, model: created.model },
+      }),
+    );
+    return toCameraDetail(camera, region);
   }
 
   /**
@@ -231,10 +194,7 @@ export class CamerasService {
     const usernameChanged = input.username !== undefined && input.username !== camera.username;
     // The stored password is not readable here, so any password sent is a change.
     const reconnect = addressChanged || usernameChanged || input.password !== undefined;
-    if (
-      addressChanged &&
-      (await this.db.getRepository(Camera).existsBy({ onvifAddress: input.onvifAddress }))
-    ) {
+    if (addressChanged && (await this.cameras.existsAtAddress(input.onvifAddress!))) {
       throw new ConflictException('onvifAddress: a camera with this ONVIF address is already registered');
     }
     // The stored password goes only where it was entered for: pointing the camera at another
@@ -279,25 +239,20 @@ export class CamerasService {
       Object.assign(changes, probedColumns(probe));
     }
     Object.assign(camera, changes);
-    const view = await this.db.transaction(async (tx) => {
-      if (Object.keys(changes).length) await tx.update(Camera, { id: camera.id }, changes);
-      await auditAction(tx, user, ip, {
-        action: 'camera.update',
-        targetType: 'camera',
-        targetId: camera.id,
-        regionId: camera.regionId,
-        // Field names only: a password never reaches the audit log.
-        detail: { fields: Object.keys(input), ...(probe ? { probed: true } : {}) },
-      });
-      return toCameraDetail(camera, region);
+    await this.cameras.update(camera.id, changes, by(user, ip), {
+      action: 'camera.update',
+      targetType: 'camera',
+      targetId: camera.id,
+      regionId: camera.regionId,
+      // Field names only: a password never reaches the audit log.
+      detail: { fields: Object.keys(input), ...(probe ? { probed: true } : {}) },
     });
+    const view = toCameraDetail(camera, region);
     if (probe) {
       // The gateway holding the camera still uses the old address or credentials: its streams
       // stop (the next viewer starts afresh) and its event subscription is made again. Should
       // this call be lost, the gateway's periodic re-read of the record catches up.
-      await this.gateways
-        .call(`/internal/cameras/${id}/reconnect`, { method: 'POST', cameraId: id })
-        .catch(() => undefined);
+      await this.gateways.call(gatewayRoutes.reconnect, { id }, { cameraId: id }).catch(() => undefined);
     }
     return view;
   }
@@ -305,31 +260,23 @@ export class CamerasService {
   async remove(user: AuthUser, id: string, ip: string): Promise<void> {
     const camera = await this.findVisible(user, id);
     assertWritable(user, camera.regionPath, 'camera');
-    await this.db.transaction(async (tx) => {
-      await tx.delete(Camera, { id });
-      await auditAction(tx, user, ip, {
-        action: 'camera.delete',
-        targetType: 'camera',
-        targetId: id,
-        regionId: camera.regionId,
-        detail: { name: camera.name, onvifAddress: camera.onvifAddress },
-      });
+    await this.cameras.remove(id, by(user, ip), {
+      action: 'camera.delete',
+      targetType: 'camera',
+      targetId: id,
+      regionId: camera.regionId,
+      detail: { name: camera.name, onvifAddress: camera.onvifAddress },
     });
-    // Its live streams stop now rather than at the idle timeout; the lease lapses by itself.
-    await this.gateways
-      .call(`/internal/cameras/${id}/streams`, { method: 'DELETE', cameraId: id })
-      .catch(() => undefined);
+    // Its live streams stop now rather than at the idle timeout; the lease lapses by itself, so a
+    // lost call costs only the idle timeout.
+    await this.gateways.call(gatewayRoutes.stopStreams, { id }, { cameraId: id }).catch(() => undefined);
   }
 
   async ptz(user: AuthUser, id: string, cmd: PtzCommand, ip: string): Promise<{ presetToken?: string }> {
     const camera = await this.findVisible(user, id);
     if (!camera.ptz) throw new ConflictException('camera has no PTZ');
-    const result = await this.gateways.json<{ presetToken?: string }>(`/internal/cameras/${id}/ptz`, {
-      method: 'POST',
-      json: cmd,
-      cameraId: id,
-    });
-    await auditAction(this.db.manager, user, ip, {
+    const result = await this.gateways.ask(gatewayRoutes.ptz, { id }, { json: cmd, cameraId: id });
+    await this.cameras.audit(by(user, ip), {
       action: 'camera.ptz',
       targetType: 'camera',
       targetId: id,
@@ -342,16 +289,17 @@ export class CamerasService {
   async presets(user: AuthUser, id: string): Promise<PtzPresetView[]> {
     const camera = await this.findVisible(user, id);
     if (!camera.ptz) throw new ConflictException('camera has no PTZ');
-    return this.gateways.json<PtzPresetView[]>(`/internal/cameras/${id}/presets`, { cameraId: id });
+    return this.gateways.ask(gatewayRoutes.presets, { id }, { cameraId: id });
   }
 
   async snapshot(user: AuthUser, id: string, ip: string): Promise<Buffer> {
     const camera = await this.findVisible(user, id);
-    const reply = await this.gateways.call(`/internal/cameras/${id}/snapshot`, {
-      cameraId: id,
-      timeoutMs: 20_000,
-    });
-    await auditAction(this.db.manager, user, ip, {
+    const reply = await this.gateways.call(
+      gatewayRoutes.snapshot,
+      { id },
+      { cameraId: id, timeoutMs: 20_000 },
+    );
+    await this.cameras.audit(by(user, ip), {
       action: 'camera.snapshot',
       targetType: 'camera',
       targetId: id,
@@ -361,47 +309,16 @@ export class CamerasService {
   }
 
   async startDiscovery(user: AuthUser, ip: string): Promise<DiscoveryScanView> {
-    await this.gateways.call('/internal/discovery', { method: 'POST' });
-    await auditAction(this.db.manager, user, ip, {
-      action: 'camera.discovery',
-      targetType: 'camera',
-    });
+    await this.gateways.ask(gatewayRoutes.startDiscovery, {});
+    await this.cameras.audit(by(user, ip), { action: 'camera.discovery', targetType: 'camera' });
     return this.discovered();
   }
 
-  /** The latest scan (kept in Redis by the gateway that ran it) joined with the register. */
+  /** The latest scan (any gateway reports it) joined with the register. */
   async discovered(): Promise<DiscoveryScanView> {
-    const [devices, scanning, startedAt] = await Promise.all([
-      this.redis.hgetall(`${this.prefix}:discovery:devices`),
-      this.redis.exists(`${this.prefix}:discovery:scanning`),
-      this.redis.get(`${this.prefix}:discovery:started-at`),
-    ]);
-    const found = Object.values(devices).flatMap((v) => {
-      try {
-        return [
-          JSON.parse(v) as {
-            urn: string;
-            xaddr: string;
-            name: string | null;
-            hardware: string | null;
-            scopes: string[];
-          },
-        ];
-      } catch {
-        return [];
-      }
-    });
-    const addresses = found.map((d) => d.xaddr);
-    const registered = addresses.length
-      ? await this.db
-          .getRepository(Camera)
-          .createQueryBuilder('c')
-          .select(['c.id', 'c.onvifAddress'])
-          .where('c.onvifAddress IN (:...addresses)', { addresses })
-          .getMany()
-      : [];
-    const byAddress = new Map(registered.map((c) => [c.onvifAddress, c.id]));
-    const items: DiscoveredDevice[] = found
+    const scan = await this.gateways.ask(gatewayRoutes.discovery, {});
+    const byAddress = await this.cameras.idsByAddress(scan.devices.map((d) => d.xaddr));
+    const items: DiscoveredDevice[] = scan.devices
       .map((d) => ({
         xaddr: d.xaddr,
         urn: d.urn,
@@ -411,29 +328,18 @@ export class CamerasService {
         registeredCameraId: byAddress.get(d.xaddr) ?? null,
       }))
       .sort((a, b) => a.xaddr.localeCompare(b.xaddr));
-    return { scanning: scanning === 1, startedAt, items };
+    return { scanning: scan.scanning, startedAt: scan.startedAt, items };
   }
 
   /** The registration probe, through any live gateway; its failures are 422s with a probe error code. */
   private probe(target: ProbeTarget): Promise<ProbeResult> {
-    return this.gateways.json<ProbeResult>('/internal/probe', {
-      method: 'POST',
-      json: target,
-      timeoutMs: 60_000,
-    });
+    return this.gateways.ask(gatewayRoutes.probe, {}, { json: target, timeoutMs: 60_000 });
   }
 
+  /** The name WS-Discovery reported for this address, if a scan found it: a default, never required. */
   private async discoveredName(xaddr: string): Promise<string | undefined> {
-    const all = await this.redis.hvals(`${this.prefix}:discovery:devices`).catch(() => []);
-    for (const v of all) {
-      try {
-        const d = JSON.parse(v) as { xaddr: string; name: string | null };
-        if (d.xaddr === xaddr && d.name) return d.name;
-      } catch {
-        // ignore malformed entries
-      }
-    }
-    return undefined;
+    const scan = await this.gateways.ask(gatewayRoutes.discovery, {}).catch(() => undefined);
+    return scan?.devices.find((d) => d.xaddr === xaddr && d.name)?.name ?? undefined;
   }
 }
 

@@ -1,15 +1,22 @@
-import { createHmac } from 'node:crypto';
-import { HttpException, Injectable, ServiceUnavailableException } from '@nestjs/common';
+import {
+  BadGatewayException,
+  HttpException,
+  Injectable,
+  Logger,
+  ServiceUnavailableException,
+} from '@nestjs/common';
 import type { Redis } from 'ioredis';
+import type { z } from 'zod';
+import {
+  gatewayKey,
+  gatewayKeyPattern,
+  type GatewayRoute,
+  INTERNAL_TOKEN_HEADER,
+  internalToken,
+  leaseKey,
+  type RouteParams,
+} from '@xueliang/gateway-protocol';
 import { InjectRedis, loadConfig, redactCredentials } from '@xueliang/platform';
-
-/** Same derivation as apps/camera-gateway/src/internal/internal-token.ts (a spec checks they agree). */
-export function gatewayInternalToken(jwtSecret: string): string {
-  return createHmac('sha256', jwtSecret).update('xueliang:camera-gateway:internal:v1').digest('base64url');
-}
-
-const leaseKey = (prefix: string, cameraId: string): string => `${prefix}:lease:camera:${cameraId}`;
-const gatewayKey = (prefix: string, id: string): string => `${prefix}:gateway:${id}`;
 
 export interface GatewayReply {
   status: number;
@@ -17,15 +24,24 @@ export interface GatewayReply {
   body: Buffer;
 }
 
+export interface GatewayCallOptions {
+  json?: unknown;
+  /** Route to the gateway holding this camera's lease (else any live gateway). */
+  cameraId?: string;
+  timeoutMs?: number;
+}
+
 /**
- * The api's side of the internal gateway API: finds the gateway that holds a camera's lease
- * (Redis), or any live gateway for camera-less work, and calls it with the internal token.
- * Gateway errors (422 probe failures, 503 capacity…) pass through with their message and code.
+ * The api's side of the internal gateway API (@xueliang/gateway-protocol): finds the gateway that
+ * holds a camera's lease, or any live gateway for camera-less work, and calls a protocol route with
+ * the internal token. Gateway errors (422 probe failures, 503 capacity…) pass through with their
+ * message and code; an answer that does not match the protocol's schema is a 502.
  */
 @Injectable()
 export class GatewayClient {
+  private readonly log = new Logger('gateway-client');
   private readonly config = loadConfig();
-  private readonly token = gatewayInternalToken(this.config.JWT_SECRET);
+  private readonly token = internalToken(this.config.JWT_SECRET);
 
   constructor(@InjectRedis() private readonly redis: Redis) {}
 
@@ -33,6 +49,8 @@ export class GatewayClient {
   async urlFor(cameraId?: string): Promise<string> {
     const prefix = this.config.REDIS_PREFIX;
     if (cameraId) {
+      // The lease owner is read, not asked for: routing every request through another gateway
+      // first would double each hop. Only the protocol lib knows the key format.
       const owner = await this.redis.get(leaseKey(prefix, cameraId));
       const url = owner ? await this.redis.get(gatewayKey(prefix, owner)) : null;
       if (url) return url;
@@ -40,7 +58,7 @@ export class GatewayClient {
     const live: string[] = [];
     let cursor = '0';
     do {
-      const [next, keys] = await this.redis.scan(cursor, 'MATCH', `${prefix}:gateway:*`, 'COUNT', 200);
+      const [next, keys] = await this.redis.scan(cursor, 'MATCH', gatewayKeyPattern(prefix), 'COUNT', 200);
       cursor = next;
       live.push(...keys);
     } while (cursor !== '0' && live.length < 50);
@@ -51,35 +69,54 @@ export class GatewayClient {
     throw new ServiceUnavailableException('no camera gateway is running');
   }
 
-  async call(
-    path: string,
-    init: { method?: string; json?: unknown; cameraId?: string; timeoutMs?: number } = {},
+  /** Calls a route and reads its answer with the route's schema. */
+  async ask<P extends string, S extends z.ZodType>(
+    route: GatewayRoute<P, S>,
+    params: Record<RouteParams<P>, string>,
+    init: GatewayCallOptions = {},
+  ): Promise<z.infer<S>> {
+    const reply = await this.call(route, params, init);
+    let body: unknown;
+    try {
+      body = JSON.parse(reply.body.toString('utf8'));
+    } catch {
+      body = undefined;
+    }
+    const parsed = route.answer.safeParse(body);
+    if (!parsed.success) {
+      // The gateway broke the protocol (a version skew, a bug): the operator needs the route and
+      // the fields, never the body (it may quote camera addresses with credentials).
+      const fields = parsed.error.issues.map((i) => i.path.join('.') || '(body)').join(', ');
+      this.log.error(`malformed answer from gateway ${route.method} ${route.pattern}: ${fields}`);
+      throw new BadGatewayException('camera gateway gave a malformed answer');
+    }
+    return parsed.data;
+  }
+
+  /** Calls a route; a 4xx/5xx from the gateway is thrown as the HttpException it stands for. */
+  async call<P extends string>(
+    route: GatewayRoute<P, z.ZodType | null>,
+    params: Record<RouteParams<P>, string>,
+    init: GatewayCallOptions = {},
   ): Promise<GatewayReply> {
-    const reply = await this.raw(path, init);
+    const reply = await this.raw(route, params, init);
     if (reply.status >= 400) throw gatewayError(reply);
     return reply;
   }
 
-  async json<T>(
-    path: string,
-    init: { method?: string; json?: unknown; cameraId?: string; timeoutMs?: number } = {},
-  ): Promise<T> {
-    const reply = await this.call(path, init);
-    return JSON.parse(reply.body.toString('utf8')) as T;
-  }
-
   /** Like call() but hands back 4xx/5xx replies instead of throwing (the HLS proxy maps them itself). */
-  async raw(
-    path: string,
-    init: { method?: string; json?: unknown; cameraId?: string; timeoutMs?: number; baseUrl?: string } = {},
+  async raw<P extends string>(
+    route: GatewayRoute<P, z.ZodType | null>,
+    params: Record<RouteParams<P>, string>,
+    init: GatewayCallOptions & { baseUrl?: string } = {},
   ): Promise<GatewayReply> {
     const base = init.baseUrl ?? (await this.urlFor(init.cameraId));
-    const headers: Record<string, string> = { 'x-internal-token': this.token };
+    const headers: Record<string, string> = { [INTERNAL_TOKEN_HEADER]: this.token };
     if (init.json !== undefined) headers['content-type'] = 'application/json';
     let res: Response;
     try {
-      res = await fetch(`${base}${path}`, {
-        method: init.method ?? 'GET',
+      res = await fetch(`${base}${route.path(params)}`, {
+        method: route.method,
         headers,
         body: init.json === undefined ? undefined : JSON.stringify(init.json),
         signal: AbortSignal.timeout(init.timeoutMs ?? 30_000),

@@ -12,6 +12,7 @@ import { DataSource } from 'typeorm';
 import { StreamKindSchema, type LiveSession, type StreamKind } from '@xueliang/contracts';
 import { assertVisible, AuthUser } from '@xueliang/auth';
 import { auditAction, Camera } from '@xueliang/db';
+import { gatewayRoutes, hlsContentType, isHlsFile, PLAYLIST } from '@xueliang/gateway-protocol';
 import { loadConfig } from '@xueliang/platform';
 import { GatewayClient, gatewayError, GatewayReply } from './gateway-client.service';
 import { HlsTokens, rewritePlaylist } from './hls-token';
@@ -21,8 +22,6 @@ function tokenTtlMs(): number {
   const v = Number(process.env.LIVE_TOKEN_TTL_S ?? 600);
   return (Number.isFinite(v) && v > 0 ? v : 600) * 1000;
 }
-
-const FILE = /^(index\.m3u8|seg_\d{1,12}\.ts)$/;
 
 /**
  * Live sessions: check and audit the viewer, have the owning gateway ensure the stream, hand out
@@ -53,7 +52,7 @@ export class LiveVideoService {
     const expiresAt = new Date(Date.now() + tokenTtlMs());
     const token = this.tokens.sign(cameraId, stream, expiresAt);
     return {
-      hlsUrl: `/api/hls/${cameraId}/${stream}/index.m3u8?token=${encodeURIComponent(token)}`,
+      hlsUrl: `/api/hls/${cameraId}/${stream}/${PLAYLIST}?token=${encodeURIComponent(token)}`,
       expiresAt: expiresAt.toISOString(),
       stream,
     };
@@ -61,9 +60,10 @@ export class LiveVideoService {
 
   /** The stream runs on the gateway holding the lease; a lease that moved meanwhile gets one retry. */
   private async ensure(cameraId: string, stream: StreamKind): Promise<void> {
-    const path = `/internal/cameras/${cameraId}/streams/${stream}`;
-    const first = await this.gateways.raw(path, { method: 'POST', cameraId, timeoutMs: 30_000 });
-    if (first.status === 409) await this.gateways.call(path, { method: 'POST', cameraId, timeoutMs: 30_000 });
+    const route = gatewayRoutes.ensureStream;
+    const params = { id: cameraId, stream };
+    const first = await this.gateways.raw(route, params, { cameraId, timeoutMs: 30_000 });
+    if (first.status === 409) await this.gateways.call(route, params, { cameraId, timeoutMs: 30_000 });
     else if (first.status >= 400) throw gatewayError(first);
   }
 
@@ -91,28 +91,29 @@ export class LiveVideoService {
     if (verdict === 'missing') throw new UnauthorizedException('live video token required');
     if (verdict === 'invalid') throw new UnauthorizedException('live video token invalid');
     if (verdict === 'expired') throw new ForbiddenException('live video token expired');
-    if (!FILE.test(file)) throw new NotFoundException('no such file');
-    const path = `/internal/hls/${cameraId}/${stream}/${file}`;
-    let reply: GatewayReply = await this.gateways.raw(path, { cameraId, timeoutMs: 10_000 });
+    if (!isHlsFile(file)) throw new NotFoundException('no such file');
+    const route = gatewayRoutes.hlsFile;
+    const params = { id: cameraId, stream, file };
+    let reply: GatewayReply = await this.gateways.raw(route, params, { cameraId, timeoutMs: 10_000 });
     const kind = StreamKindSchema.safeParse(stream);
-    if (reply.status === 404 && file === 'index.m3u8' && kind.success) {
+    if (reply.status === 404 && file === PLAYLIST && kind.success) {
       // The stream is not running where the camera's lease points: its gateway restarted, another
       // gateway took the camera over, or it idled out. The token proves a session that was checked
       // and audited, so start the stream again and the player's own retries recover, same URL.
       this.log.log(`restarting ${cameraId}/${stream} on demand for a token holder`);
       await this.ensureForViewer(cameraId, kind.data);
-      reply = await this.gateways.raw(path, { cameraId, timeoutMs: 10_000 });
+      reply = await this.gateways.raw(route, params, { cameraId, timeoutMs: 10_000 });
     }
     if (reply.status === 404) throw new NotFoundException('stream not running; request a new live session');
     // 5xx, not 4xx: hls.js retries a 5xx with the same URL but gives up at once on a 4xx.
     if (reply.status >= 400) throw new ServiceUnavailableException('stream unavailable, retry');
-    if (file === 'index.m3u8') {
+    if (file === PLAYLIST) {
       return {
-        contentType: 'application/vnd.apple.mpegurl',
+        contentType: hlsContentType(file),
         cacheControl: 'no-cache',
         body: Buffer.from(rewritePlaylist(reply.body.toString('utf8'), token ?? '')),
       };
     }
-    return { contentType: 'video/mp2t', cacheControl: 'private, max-age=60', body: reply.body };
+    return { contentType: hlsContentType(file), cacheControl: 'private, max-age=60', body: reply.body };
   }
 }

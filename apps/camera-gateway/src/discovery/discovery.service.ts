@@ -2,6 +2,7 @@ import dgram from 'node:dgram';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { InjectRedis, loadConfig } from '@xueliang/platform';
+import { discoveryKeys, DiscoveredOnvifDeviceSchema, type DiscoveryScan } from '@xueliang/gateway-protocol';
 import { GATEWAY_SETTINGS, GatewaySettings } from '../gateway.config';
 import {
   parseProbeMatches,
@@ -11,15 +12,6 @@ import {
   WSD_MULTICAST,
   WSD_PORT,
 } from './ws-discovery';
-
-/** Redis keys of the latest scan; the api lists them (any gateway may have run the scan). */
-export function discoveryKeys(prefix: string): { devices: string; scanning: string; startedAt: string } {
-  return {
-    devices: `${prefix}:discovery:devices`,
-    scanning: `${prefix}:discovery:scanning`,
-    startedAt: `${prefix}:discovery:started-at`,
-  };
-}
 
 const RESULT_TTL_S = 24 * 3600;
 
@@ -53,6 +45,25 @@ export class DiscoveryService {
       void this.current.catch((err: unknown) => this.log.warn(`scan failed: ${(err as Error).message}`));
     }
     return { startedAt: (await this.redis.get(this.keys.startedAt)) ?? new Date().toISOString(), windowMs };
+  }
+
+  /** The latest scan, whichever gateway ran it (the results are shared in Redis). */
+  async latest(): Promise<DiscoveryScan> {
+    const [devices, scanning, startedAt] = await Promise.all([
+      this.redis.hgetall(this.keys.devices),
+      this.redis.exists(this.keys.scanning),
+      this.redis.get(this.keys.startedAt),
+    ]);
+    const found = Object.values(devices).flatMap((v) => {
+      try {
+        const parsed = DiscoveredOnvifDeviceSchema.safeParse(JSON.parse(v));
+        return parsed.success ? [parsed.data] : [];
+      } catch {
+        // A malformed entry is skipped: the next scan replaces it.
+        return [];
+      }
+    });
+    return { scanning: scanning === 1, startedAt, devices: found };
   }
 
   private scan(windowMs: number): Promise<ProbeMatch[]> {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { DiscoveredOnvifDevice } from '@xueliang/gateway-protocol';
 import { asArray, path, parseSoap, text } from '../onvif/soap-response';
 
 export const WSD_MULTICAST = '239.255.255.250';
@@ -17,13 +18,8 @@ export function probeMessage(messageId = `urn:uuid:${randomUUID()}`): string {
   );
 }
 
-export interface ProbeMatch {
-  urn: string;
-  xaddr: string;
-  scopes: string[];
-  name: string | null;
-  hardware: string | null;
-}
+/** One device that answered; the shape the api reads back is protocol (gateway-protocol). */
+export type ProbeMatch = DiscoveredOnvifDevice;
 
 function scopeValue(scopes: string[], kind: string): string | null {
   const prefix = `onvif://www.onvif.org/${kind}/`;

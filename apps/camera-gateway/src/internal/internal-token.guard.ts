@@ -2,7 +2,7 @@ import { CanActivate, ExecutionContext, Injectable, UnauthorizedException } from
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { loadConfig } from '@xueliang/platform';
-import { INTERNAL_TOKEN_HEADER, internalToken, isInternalTokenValid } from './internal-token';
+import { INTERNAL_TOKEN_HEADER, internalToken, isInternalTokenValid } from '@xueliang/gateway-protocol';
 
 /** Every gateway route but health needs the api's internal token; browsers never hold it. */
 @Injectable()

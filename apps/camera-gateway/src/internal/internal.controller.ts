@@ -13,9 +13,8 @@ import {
   Res,
 } from '@nestjs/common';
 import type { Response } from 'express';
-import { z } from 'zod';
+import type { z } from 'zod';
 import {
-  OnvifAddressSchema,
   onvifDeviceChanged,
   PtzCommandSchema,
   StreamKindSchema,
@@ -23,6 +22,16 @@ import {
   type PtzPresetView,
   type StreamKind,
 } from '@xueliang/contracts';
+import {
+  type DiscoveryScan,
+  type DiscoveryStarted,
+  gatewayRoutes as routes,
+  hlsContentType,
+  PLAYLIST,
+  type ProbeResult,
+  ProbeTargetSchema,
+  type StreamInfo,
+} from '@xueliang/gateway-protocol';
 import { valid } from '@xueliang/platform';
 import { Inject } from '@nestjs/common';
 import { CameraControl } from '../cameras/camera-control.service';
@@ -32,17 +41,8 @@ import { PullPoints } from '../events/pull-point.service';
 import { GATEWAY_SETTINGS, GatewaySettings } from '../gateway.config';
 import { CameraHealth } from '../health/camera-health.service';
 import { CameraLeases } from '../leases/camera-leases.service';
-import { OnvifProbe, ProbeResult } from '../onvif/onvif-probe.adapter';
-import { PLAYLIST } from '../streams/ffmpeg-args';
-import { StreamInfo, StreamManager } from '../streams/stream-manager.service';
-
-const ProbeSchema = z.object({
-  onvifAddress: OnvifAddressSchema,
-  username: z.string().max(64).default(''),
-  password: z.string().max(128).optional(),
-  /** An edit of a registered camera: a password left out is that camera's stored one. */
-  cameraId: z.uuid().optional(),
-});
+import { OnvifProbe } from '../onvif/onvif-probe.adapter';
+import { StreamManager } from '../streams/stream-manager.service';
 
 class StreamPipe {
   transform(v: unknown): StreamKind {
@@ -52,8 +52,11 @@ class StreamPipe {
   }
 }
 
-/** The api's view of a gateway: called with the internal token only. */
-@Controller('internal')
+/**
+ * The api's view of a gateway: called with the internal token only. Routes, request and answer
+ * shapes are @xueliang/gateway-protocol's, which the api builds its calls from.
+ */
+@Controller()
 export class InternalController {
   constructor(
     @Inject(GATEWAY_SETTINGS) private readonly settings: GatewaySettings,
@@ -67,8 +70,10 @@ export class InternalController {
     private readonly pullPoints: PullPoints,
   ) {}
 
-  @Post('probe')
-  async probeCamera(@Body(valid(ProbeSchema)) body: z.infer<typeof ProbeSchema>): Promise<ProbeResult> {
+  @Post(routes.probe.pattern)
+  async probeCamera(
+    @Body(valid(ProbeTargetSchema)) body: z.infer<typeof ProbeTargetSchema>,
+  ): Promise<ProbeResult> {
     // The stored password is decrypted here, never in the api, and goes only to the device it
     // was entered for: another host or port must come with its own password (the api asks too).
     let password = body.password ?? '';
@@ -87,12 +92,18 @@ export class InternalController {
     );
   }
 
-  @Post('discovery')
-  startDiscovery(): Promise<{ startedAt: string; windowMs: number }> {
+  @Post(routes.startDiscovery.pattern)
+  startDiscovery(): Promise<DiscoveryStarted> {
     return this.discovery.start();
   }
 
-  @Post('cameras/:id/ptz')
+  /** The latest scan, for the api to join with the register (it never reads the gateways' Redis keys). */
+  @Get(routes.discovery.pattern)
+  latestDiscovery(): Promise<DiscoveryScan> {
+    return this.discovery.latest();
+  }
+
+  @Post(routes.ptz.pattern)
   async ptz(
     @Param('id', ParseUUIDPipe) id: string,
     @Body(valid(PtzCommandSchema)) cmd: PtzCommand,
@@ -100,12 +111,12 @@ export class InternalController {
     return this.control.ptz(id, cmd);
   }
 
-  @Get('cameras/:id/presets')
+  @Get(routes.presets.pattern)
   presets(@Param('id', ParseUUIDPipe) id: string): Promise<PtzPresetView[]> {
     return this.control.presets(id);
   }
 
-  @Get('cameras/:id/snapshot')
+  @Get(routes.snapshot.pattern)
   async snapshot(@Param('id', ParseUUIDPipe) id: string, @Res() res: Response): Promise<void> {
     const jpeg = await this.control.snapshot(id);
     res.setHeader('content-type', 'image/jpeg');
@@ -114,7 +125,7 @@ export class InternalController {
   }
 
   /** Ensures the stream runs here and its playlist is playable. */
-  @Post('cameras/:id/streams/:stream')
+  @Post(routes.ensureStream.pattern)
   async ensureStream(
     @Param('id', ParseUUIDPipe) id: string,
     @Param('stream', StreamPipe) stream: StreamKind,
@@ -124,7 +135,7 @@ export class InternalController {
     return this.streams.ensure(id, stream);
   }
 
-  @Delete('cameras/:id/streams')
+  @Delete(routes.stopStreams.pattern)
   async stopStreams(@Param('id', ParseUUIDPipe) id: string): Promise<{ stopped: true }> {
     await this.streams.stopCamera(id);
     return { stopped: true };
@@ -135,7 +146,7 @@ export class InternalController {
    * stop, so the next viewer uses the new ones, and the health poller and the event subscription
    * take the new values now. A gateway that does not hold the camera has nothing to do.
    */
-  @Post('cameras/:id/reconnect')
+  @Post(routes.reconnect.pattern)
   @HttpCode(200)
   async reconnect(@Param('id', ParseUUIDPipe) id: string): Promise<{ reconnected: true }> {
     await this.streams.stopCamera(id);
@@ -144,12 +155,12 @@ export class InternalController {
     return { reconnected: true };
   }
 
-  @Get('streams')
+  @Get(routes.streams.pattern)
   list(): StreamInfo[] {
     return this.streams.list();
   }
 
-  @Get('hls/:id/:stream/:file')
+  @Get(routes.hlsFile.pattern)
   async hls(
     @Param('id', ParseUUIDPipe) id: string,
     @Param('stream', StreamPipe) stream: StreamKind,
@@ -158,7 +169,7 @@ export class InternalController {
   ): Promise<void> {
     const data = await this.streams.readFile(id, stream, file);
     if (!data) throw new NotFoundException('no such playlist or segment');
-    res.setHeader('content-type', file === PLAYLIST ? 'application/vnd.apple.mpegurl' : 'video/mp2t');
+    res.setHeader('content-type', hlsContentType(file));
     res.setHeader('cache-control', file === PLAYLIST ? 'no-cache' : 'max-age=60');
     res.end(data);
   }

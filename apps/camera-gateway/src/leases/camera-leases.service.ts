@@ -3,7 +3,8 @@ import type { Redis } from 'ioredis';
 import { InjectRedis, loadConfig } from '@xueliang/platform';
 import { CameraDirectory } from '../cameras/camera-directory.service';
 import { GATEWAY_SETTINGS, GatewaySettings } from '../gateway.config';
-import { fairShare, gatewayKey, gatewayKeyPattern, leaseKey, planLeases } from './lease-keys';
+import { gatewayKey, gatewayKeyPattern, leaseKey } from '@xueliang/gateway-protocol';
+import { fairShare, planLeases } from './lease-keys';
 
 export interface LeaseListener {
   acquired(cameraIds: string[]): void | Promise<void>;

@@ -1,16 +1,4 @@
-/** Redis keys of the camera ↔ gateway leases; the api reads the same keys to route requests. */
-export function leaseKey(prefix: string, cameraId: string): string {
-  return `${prefix}:lease:camera:${cameraId}`;
-}
-
-/** Heartbeat of one live gateway; its value is the gateway's internal URL. */
-export function gatewayKey(prefix: string, gatewayId: string): string {
-  return `${prefix}:gateway:${gatewayId}`;
-}
-
-export function gatewayKeyPattern(prefix: string): string {
-  return `${prefix}:gateway:*`;
-}
+// The Redis keys of leases and heartbeats are protocol: @xueliang/gateway-protocol spells them.
 
 /** Fair share of a fleet among live gateways (at least one camera each when there are cameras). */
 export function fairShare(cameras: number, gateways: number): number {

@@ -1,36 +1,15 @@
 import { isIP } from 'node:net';
 import { Injectable, Optional } from '@nestjs/common';
 import { Cam, CamProfile } from 'onvif';
+import type { ProbeResult } from '@xueliang/gateway-protocol';
 import { CameraNetworks, NO_ONVIF_DEVICE, resolveCameraHost } from './camera-networks';
 import { networkFailure, OnvifError, redactedFailure } from './onvif-error';
 
+/** The protocol's probe target once the gateway has resolved the password (a stored one, decrypted). */
 export interface ProbeTarget {
   onvifAddress: string;
   username: string;
   password: string;
-}
-
-export interface ProbedStream {
-  profileToken: string;
-  rtspUri: string;
-  width: number;
-  height: number;
-  codec: string | null;
-}
-
-/** What registration stores about a camera, from ONVIF. */
-export interface ProbeResult {
-  manufacturer: string | null;
-  model: string | null;
-  serialNumber: string | null;
-  firmware: string | null;
-  main: ProbedStream;
-  sub: ProbedStream | null;
-  snapshotUri: string | null;
-  /** Codec of the main stream, lower case: h264, h265, … */
-  videoCodec: string | null;
-  ptz: boolean;
-  events: boolean;
 }
 
 type Callback<T> = (err: Error | null, value?: T) => void;

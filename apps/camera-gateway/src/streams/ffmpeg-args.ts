@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { PLAYLIST, SEGMENT_FILENAME_TEMPLATE } from '@xueliang/gateway-protocol';
 import { redactCredentials } from '@xueliang/platform';
 
 /** Everything the HLS command depends on; the adapter runs what buildHlsCommand returns. */
@@ -21,8 +22,8 @@ export interface FfmpegCommand {
   output: string;
 }
 
-export const PLAYLIST = 'index.m3u8';
-export const SEGMENT_PATTERN = /^seg_\d{1,12}\.ts$/;
+// The file names are protocol (the api proxies them): @xueliang/gateway-protocol holds them.
+export { PLAYLIST, SEGMENT_PATTERN } from '@xueliang/gateway-protocol';
 
 /** Copy when the source is H.264 (or unknown: every sim and most field cameras are); transcode H.265 and others. */
 export function canCopy(sourceCodec: string | null): boolean {
@@ -81,7 +82,7 @@ export function buildHlsCommand(spec: HlsCommandSpec): FfmpegCommand {
     '-hls_start_number_source',
     'epoch',
     '-hls_segment_filename',
-    join(spec.outDir, 'seg_%05d.ts'),
+    join(spec.outDir, SEGMENT_FILENAME_TEMPLATE),
   ];
   return { input: spec.inputUrl, inputOptions, outputOptions, output: join(spec.outDir, PLAYLIST) };
 }

@@ -17,21 +17,13 @@ import { loadConfig } from '@xueliang/platform';
 import { CameraDirectory, CameraTarget } from '../cameras/camera-directory.service';
 import { GATEWAY_SETTINGS, GatewaySettings } from '../gateway.config';
 import { CameraLeases } from '../leases/camera-leases.service';
+import type { StreamInfo as GatewayStreamInfo } from '@xueliang/gateway-protocol';
 import { buildHlsCommand, PLAYLIST, redactUrl, SEGMENT_PATTERN, withCredentials } from './ffmpeg-args';
 import { FfmpegRun, FfmpegRunner } from './ffmpeg-runner.adapter';
 import { RingBuffer } from './ring-buffer';
 
-export interface StreamInfo {
-  cameraId: string;
-  stream: StreamKind;
-  pid: number | undefined;
-  restarts: number;
-  startedAt: string;
-  lastAccessAt: string;
-  transcoding: boolean;
-  lastExit: string | null;
-  stderr: string[];
-}
+/** What the internal API reports about a stream: protocol, so its type is gateway-protocol's. */
+export type StreamInfo = GatewayStreamInfo;
 
 /** Backoff before the n-th consecutive restart: base·2ⁿ, capped. */
 export function restartDelay(attempt: number, baseMs: number, maxMs: number): number {

@@ -1,0 +1,86 @@
+import { z } from 'zod';
+import { OnvifAddressSchema, StreamKindSchema } from '@xueliang/contracts';
+
+/**
+ * What crosses the api ↔ gateway boundary, as zod schemas: the gateway parses requests with them,
+ * the api parses answers with them (a malformed answer is the gateway's fault: 502, never a crash).
+ */
+
+/** POST probe: with cameraId, a password left out is that camera's stored one (the gateway decrypts it). */
+export const ProbeTargetSchema = z.object({
+  onvifAddress: OnvifAddressSchema,
+  username: z.string().max(64).default(''),
+  password: z.string().max(128).optional(),
+  /** An edit of a registered camera: a password left out is that camera's stored one. */
+  cameraId: z.uuid().optional(),
+});
+/** What the api sends (username may be left out). */
+export type ProbeTarget = z.input<typeof ProbeTargetSchema>;
+
+export const ProbedStreamSchema = z.object({
+  profileToken: z.string(),
+  rtspUri: z.string(),
+  width: z.number(),
+  height: z.number(),
+  codec: z.string().nullable(),
+});
+export type ProbedStream = z.infer<typeof ProbedStreamSchema>;
+
+/** What registration stores about a camera, from ONVIF. */
+export const ProbeResultSchema = z.object({
+  manufacturer: z.string().nullable(),
+  model: z.string().nullable(),
+  serialNumber: z.string().nullable(),
+  firmware: z.string().nullable(),
+  main: ProbedStreamSchema,
+  sub: ProbedStreamSchema.nullable(),
+  snapshotUri: z.string().nullable(),
+  /** Codec of the main stream, lower case: h264, h265, … */
+  videoCodec: z.string().nullable(),
+  ptz: z.boolean(),
+  events: z.boolean(),
+});
+export type ProbeResult = z.infer<typeof ProbeResultSchema>;
+
+export const PtzAnswerSchema = z.object({ presetToken: z.string().optional() });
+export type PtzAnswer = z.infer<typeof PtzAnswerSchema>;
+
+export const PtzPresetsSchema = z.array(z.object({ token: z.string(), name: z.string() }));
+
+export const DiscoveryStartedSchema = z.object({ startedAt: z.string(), windowMs: z.number() });
+export type DiscoveryStarted = z.infer<typeof DiscoveryStartedSchema>;
+
+/** One ONVIF device that answered a WS-Discovery probe. */
+export const DiscoveredOnvifDeviceSchema = z.object({
+  urn: z.string(),
+  xaddr: z.string(),
+  scopes: z.array(z.string()),
+  name: z.string().nullable(),
+  hardware: z.string().nullable(),
+});
+export type DiscoveredOnvifDevice = z.infer<typeof DiscoveredOnvifDeviceSchema>;
+
+/** The latest scan as the gateways keep it (the api joins it with the register). */
+export const DiscoveryScanSchema = z.object({
+  scanning: z.boolean(),
+  startedAt: z.string().nullable(),
+  devices: z.array(DiscoveredOnvifDeviceSchema),
+});
+export type DiscoveryScan = z.infer<typeof DiscoveryScanSchema>;
+
+/** One running stream on a gateway (diagnostics; the answer to an ensure). */
+export const StreamInfoSchema = z.object({
+  cameraId: z.string(),
+  stream: StreamKindSchema,
+  pid: z.number().optional(),
+  restarts: z.number(),
+  startedAt: z.string(),
+  lastAccessAt: z.string(),
+  transcoding: z.boolean(),
+  lastExit: z.string().nullable(),
+  stderr: z.array(z.string()),
+});
+export type StreamInfo = z.infer<typeof StreamInfoSchema>;
+
+export const StreamsStoppedSchema = z.object({ stopped: z.literal(true) });
+export const CameraReconnectedSchema = z.object({ reconnected: z.literal(true) });

@@ -1,0 +1,29 @@
+/**
+ * The Redis keys gateways coordinate through. Only the gateways write them; the api reads the
+ * lease and heartbeat keys to route a camera's request to the gateway holding it (asking a
+ * gateway over HTTP first would cost a hop per request). Nothing outside this lib spells a key.
+ */
+
+/** Which gateway holds a camera's lease; the value is the gateway's id. */
+export function leaseKey(prefix: string, cameraId: string): string {
+  return `${prefix}:lease:camera:${cameraId}`;
+}
+
+/** Heartbeat of one live gateway; its value is the gateway's internal URL. */
+export function gatewayKey(prefix: string, gatewayId: string): string {
+  return `${prefix}:gateway:${gatewayId}`;
+}
+
+/** SCAN pattern matching every live gateway's heartbeat key. */
+export function gatewayKeyPattern(prefix: string): string {
+  return `${prefix}:gateway:*`;
+}
+
+/** The latest WS-Discovery scan, shared by the gateways (any of them may have run it). */
+export function discoveryKeys(prefix: string): { devices: string; scanning: string; startedAt: string } {
+  return {
+    devices: `${prefix}:discovery:devices`,
+    scanning: `${prefix}:discovery:scanning`,
+    startedAt: `${prefix}:discovery:started-at`,
+  };
+}
