@@ -4,4 +4,5 @@
  * arithmetic with the scheduling of its checks. Queue plumbing stays in @xueliang/queue.
  */
 export * from './alert-log';
+export * from './escalation';
 export * from './sla-deadlines';

@@ -8,7 +8,12 @@ import type { AuthUser } from './auth-user';
  * prefix and the check is a string comparison the database can index.
  */
 export function inScope(user: AuthUser, regionPath: string): boolean {
-  return regionPath.startsWith(user.regionPath);
+  return inSubtreeOf(regionPath, user.regionPath);
+}
+
+/** Whether `regionPath` lies at or below `rootPath`: the in-memory twin of `inSubtree`. */
+export function inSubtreeOf(regionPath: string, rootPath: string): boolean {
+  return regionPath.startsWith(rootPath);
 }
 
 /** What a refused cross-region attempt was after; the api audits it (action `scope.denied`). */
@@ -63,7 +68,58 @@ export function scopeToRegion<T extends ObjectLiteral>(
   user: AuthUser,
   pathColumn = `${qb.alias}.regionPath`,
 ): SelectQueryBuilder<T> {
-  return qb.andWhere(`${pathColumn} LIKE :xlScopePath`, { xlScopePath: `${escapeLike(user.regionPath)}%` });
+  return whereInSubtree(qb, pathColumn, user.regionPath, 'xlScopePath');
+}
+
+/**
+ * For records whose region may be missing (the audit entries of failed sign-ins of unknown
+ * names): those are the business of the top of the tree, so a user there sees everything and
+ * anyone below sees their subtree only.
+ */
+export function scopeToRegionOrUnplaced<T extends ObjectLiteral>(
+  qb: SelectQueryBuilder<T>,
+  user: AuthUser,
+  pathColumn: string,
+): SelectQueryBuilder<T> {
+  return atTreeTop(user) ? qb : scopeToRegion(qb, user, pathColumn);
+}
+
+/** A path of one code ("620799.") is the county's: the root of the region tree. */
+function atTreeTop(user: AuthUser): boolean {
+  return user.regionPath.split('.').length <= 2;
+}
+
+/**
+ * Query-builder form of the subtree filter: `column` (a region path) lies at or below `path`.
+ * `param` names the bound pattern; give a second filter on the same query its own name.
+ */
+export function whereInSubtree<T extends ObjectLiteral>(
+  qb: SelectQueryBuilder<T>,
+  column: string,
+  path: string,
+  param = 'xlSubtree',
+): SelectQueryBuilder<T> {
+  return qb.andWhere(`${column} LIKE :${param}`, { [param]: subtreePattern(path) });
+}
+
+/** A subtree condition for raw SQL: the text to put in a WHERE and the value to bind at `$n`. */
+export interface SubtreeCondition {
+  sql: string;
+  param: string;
+}
+
+/**
+ * Raw-SQL form of the subtree filter: `column` (a region path, or an expression giving one)
+ * lies at or below `path`, with the pattern bound at placeholder `$n`. A prefix `LIKE` is what
+ * the `text_pattern_ops` indexes on the path columns serve.
+ */
+export function inSubtree(column: string, path: string, n: number): SubtreeCondition {
+  return { sql: `${column} LIKE $${n}`, param: subtreePattern(path) };
+}
+
+/** The `LIKE` pattern of everything at or below `path`: the path with its wildcards escaped, then `%`. */
+export function subtreePattern(path: string): string {
+  return `${escapeLike(path)}%`;
 }
 
 export function escapeLike(value: string): string {

@@ -1,7 +1,13 @@
 import type { DataSource } from 'typeorm';
 import { OPEN_ALERT_STATUSES, SlaStageSchema, type AlertStatus, type SlaStage } from '@xueliang/contracts';
 import { recordAudit } from '@xueliang/db';
-import { appendTimeline, recordAlertChange, stageSettled, type PendingAlertChange } from '@xueliang/alerts';
+import {
+  appendTimeline,
+  findParentRegion,
+  recordAlertChange,
+  stageSettled,
+  type PendingAlertChange,
+} from '@xueliang/alerts';
 import { UnrecoverableError } from 'bullmq';
 import type { AlertEffects, SlaSubject } from '../alert-effects';
 
@@ -79,12 +85,7 @@ export class SlaMonitor {
         'SELECT escalate FROM sla_policies WHERE alert_type = $1 AND priority = $2',
         [alert.type, alert.priority],
       )) as { escalate: boolean }[];
-      const [parent] = policy?.escalate
-        ? ((await tx.query(
-            `SELECT p.id, p.path, p.name FROM regions r JOIN regions p ON p.id = r.parent_id WHERE r.id = $1`,
-            [alert.region_id],
-          )) as { id: string; path: string; name: string }[])
-        : [];
+      const parent = policy?.escalate ? await findParentRegion(tx, alert.region_id) : null;
 
       await tx.query(
         `UPDATE alerts SET overdue_stages = array_append(overdue_stages, $2), version = version + 1, updated_at = now()

@@ -1,9 +1,10 @@
 import { Module } from '@nestjs/common';
 import { AlertsController } from './alerts.controller';
+import { AlertsRepository } from './alerts.repository';
 import { AlertsService } from './alerts.service';
 
 @Module({
   controllers: [AlertsController],
-  providers: [AlertsService],
+  providers: [AlertsService, AlertsRepository],
 })
 export class AlertsModule {}

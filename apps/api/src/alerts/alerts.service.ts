@@ -6,8 +6,6 @@ import {
   Injectable,
   NotFoundException,
 } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import {
   ALERT_STATUSES,
   decide,
@@ -24,118 +22,65 @@ import {
   type RaiseAlert,
   type RawEvent,
 } from '@xueliang/contracts';
-import { Alert, auditAction, Region } from '@xueliang/db';
-import {
-  assertVisible,
-  assertWritable,
-  escapeLike,
-  inScope,
-  scopeToRegion,
-  type AuthUser,
-} from '@xueliang/auth';
-import { appendTimeline, loadAlert, loadAlerts, loadTimeline, recordAlertChange } from '@xueliang/alerts';
+import { assertVisible, assertWritable, inScope, inSubtreeOf, type AuthUser } from '@xueliang/auth';
 import { AlertQueues } from '../intake/alert-queues';
 import { AlertPublisher } from '../live/alert-publisher';
-
-/** Columns a command may set; the UPDATE is built from these names only. */
-type Patch = Partial<
-  Record<
-    | 'status'
-    | 'acknowledged_at'
-    | 'dispatched_at'
-    | 'accepted_at'
-    | 'arrived_at'
-    | 'resolved_at'
-    | 'closed_at'
-    | 'assigned_unit_id'
-    | 'assigned_user_id'
-    | 'outcome'
-    | 'satisfaction'
-    | 'dismiss_reason'
-    | 'region_id'
-    | 'region_path'
-    | 'escalation_level',
-    string | number | Date | null
-  >
->;
+import { alertCommandChange, type AlertCommandContext, type DispatchTarget } from './alert-command-patch';
+import { AlertsRepository } from './alerts.repository';
 
 type AnyCommandBody = AlertCommandBody<AlertCommand> & Record<string, unknown>;
 
-interface Target {
-  unitId: string | null;
-  userId: string | null;
-  name: string;
-}
-
 const RAISE_WAIT_MS = 5000;
 
+/** The alert workflow's rules: who sees an alert, who may do what to it, and when it is stale. */
 @Injectable()
 export class AlertsService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly alerts: AlertsRepository,
     private readonly publisher: AlertPublisher,
     private readonly queues: AlertQueues,
   ) {}
 
   /** Keyset pages, newest first; the cursor is opaque to the console. */
   async list(user: AuthUser, q: AlertQuery): Promise<Page<AlertView>> {
-    const qb = this.db
-      .getRepository(Alert)
-      .createQueryBuilder('a')
-      .select('a.id', 'id')
-      .addSelect(`to_char(a.createdAt AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`, 'created');
-    scopeToRegion(qb, user);
+    let statuses: string[] | undefined;
     if (q.status) {
-      const statuses = q.status === 'open' ? [...OPEN_ALERT_STATUSES] : q.status.split(',');
+      statuses = q.status === 'open' ? [...OPEN_ALERT_STATUSES] : q.status.split(',');
       const unknown = statuses.filter((s) => !(ALERT_STATUSES as readonly string[]).includes(s));
       if (unknown.length) throw new BadRequestException(`status: unknown status ${unknown.join(', ')}`);
-      qb.andWhere('a.status IN (:...statuses)', { statuses });
     }
-    if (q.priority) qb.andWhere('a.priority = :priority', { priority: q.priority });
-    if (q.type) qb.andWhere('a.type = :type', { type: q.type });
-    if (q.source) qb.andWhere('a.source = :source', { source: q.source });
-    if (q.cameraId) qb.andWhere('a.cameraId = :cameraId', { cameraId: q.cameraId });
+    let subtreePath: string | undefined;
     if (q.regionId) {
-      const region = await this.db.getRepository(Region).findOneBy({ id: q.regionId });
+      const region = await this.alerts.region(q.regionId);
       if (!region) throw new NotFoundException('region not found');
       assertVisible(user, region.path, 'region');
-      qb.andWhere('a.regionPath LIKE :subtree', { subtree: `${escapeLike(region.path)}%` });
+      subtreePath = region.path;
     }
-    if (q.from) qb.andWhere('a.createdAt >= :from', { from: q.from });
-    if (q.to) qb.andWhere('a.createdAt < :to', { to: q.to });
-    if (q.q) {
-      qb.andWhere('(a.title ILIKE :text OR a.number ILIKE :text OR a.description ILIKE :text)', {
-        text: `%${escapeLike(q.q)}%`,
-      });
-    }
-    if (q.assignedToMe) qb.andWhere('a.assignedUserId = :me', { me: user.id });
-    if (q.overdue) qb.andWhere('cardinality(a.overdueStages) > 0');
-    if (q.cursor) {
-      const [at, id] = decodeCursor(q.cursor);
-      qb.andWhere('(a.createdAt, a.id) < (CAST(:cAt AS timestamptz), CAST(:cId AS uuid))', {
-        cAt: at,
-        cId: id,
-      });
-    }
-    const rows = await qb
-      .orderBy('a.createdAt', 'DESC')
-      .addOrderBy('a.id', 'DESC')
-      .limit(q.limit + 1)
-      .getRawMany<{ id: string; created: string }>();
+    const rows = await this.alerts.listPage({
+      scopePath: user.regionPath,
+      statuses,
+      priority: q.priority,
+      type: q.type,
+      source: q.source,
+      cameraId: q.cameraId,
+      subtreePath,
+      from: q.from,
+      to: q.to,
+      text: q.q || undefined,
+      assignedUserId: q.assignedToMe ? user.id : undefined,
+      overdue: Boolean(q.overdue),
+      after: q.cursor ? decodeCursor(q.cursor) : undefined,
+      limit: q.limit,
+    });
     const page = rows.slice(0, q.limit);
-    const items = (
-      await loadAlerts(
-        this.db,
-        page.map((r) => r.id),
-      )
-    ).map((l) => l.view);
+    const items = (await this.alerts.loadMany(page.map((r) => r.id))).map((l) => l.view);
     const last = page[page.length - 1];
     return { items, nextCursor: rows.length > q.limit && last ? encodeCursor(last.created, last.id) : null };
   }
 
   async get(user: AuthUser, id: string): Promise<AlertDetailView> {
     const view = await this.visible(user, id);
-    return { ...view, timeline: await loadTimeline(this.db, id) };
+    return { ...view, timeline: await this.alerts.timeline(id) };
   }
 
   /**
@@ -143,17 +88,13 @@ export class AlertsService {
    * waits briefly for the alert-service so the console can open the alert at once.
    */
   async raise(user: AuthUser, input: RaiseAlert): Promise<AlertView | QueuedEvent> {
-    const region = await this.db.getRepository(Region).findOneBy({ id: input.regionId });
+    const region = await this.alerts.region(input.regionId);
     if (!region) throw new NotFoundException('region not found');
     assertWritable(user, region.path);
     if (input.cameraId) {
-      const [camera] = (await this.db.query('SELECT region_path FROM cameras WHERE id = $1', [
-        input.cameraId,
-      ])) as {
-        region_path: string;
-      }[];
-      if (!camera) throw new NotFoundException('camera not found');
-      assertVisible(user, camera.region_path, 'camera');
+      const cameraPath = await this.alerts.cameraRegionPath(input.cameraId);
+      if (cameraPath === null) throw new NotFoundException('camera not found');
+      assertVisible(user, cameraPath, 'camera');
     }
     const event: RawEvent = {
       id: `manual:${randomUUID()}`,
@@ -172,11 +113,9 @@ export class AlertsService {
     await this.queues.enqueue(event);
     const deadline = Date.now() + RAISE_WAIT_MS;
     while (Date.now() < deadline) {
-      const [row] = (await this.db.query('SELECT alert_id FROM raw_events WHERE id = $1', [event.id])) as {
-        alert_id: string | null;
-      }[];
-      if (row?.alert_id) {
-        const loaded = await loadAlert(this.db, row.alert_id);
+      const alertId = await this.alerts.alertOfEvent(event.id);
+      if (alertId) {
+        const loaded = await this.alerts.load(alertId);
         if (loaded) return loaded.view;
       }
       await new Promise((r) => setTimeout(r, 50));
@@ -200,85 +139,26 @@ export class AlertsService {
     if (command !== 'comment' && version !== alert.version) throw stale(alert, version);
     if (!decision.ok) throw conflict(alert, 'illegal_transition', decision.message);
 
-    const now = new Date();
-    const patch: Patch = {};
-    let note: string | null = typeof body.note === 'string' ? body.note : null;
-    const data: Record<string, unknown> = {};
-    if (decision.to !== alert.status) patch.status = decision.to;
-    switch (command) {
-      case 'ack':
-        patch.acknowledged_at = alert.acknowledgedAt ?? now;
-        break;
-      case 'dispatch': {
-        const target = await this.dispatchTarget(user, alert, body);
-        patch.dispatched_at = alert.dispatchedAt ?? now;
-        patch.assigned_unit_id = target.unitId;
-        patch.assigned_user_id = target.userId;
-        Object.assign(data, { unitId: target.unitId, userId: target.userId, to: target.name });
-        note = note ?? `交办至 ${target.name}`;
-        break;
+    const ctx: AlertCommandContext = { to: decision.to, now: new Date() };
+    if (command === 'dispatch') ctx.target = await this.dispatchTarget(user, alert, body);
+    if (command === 'escalate') {
+      const parent = await this.alerts.parentRegion(alert.regionId);
+      if (!parent) {
+        throw conflict(
+          alert,
+          'illegal_transition',
+          `cannot escalate: ${alert.regionName} has no parent region`,
+        );
       }
-      case 'accept':
-        patch.accepted_at = alert.acceptedAt ?? now;
-        break;
-      case 'arrive':
-        patch.arrived_at = alert.arrivedAt ?? now;
-        break;
-      case 'resolve':
-        patch.resolved_at = now;
-        patch.outcome = String(body.outcome);
-        note = String(body.outcome);
-        break;
-      case 'follow-up':
-        patch.satisfaction = Number(body.satisfaction);
-        data.satisfaction = patch.satisfaction;
-        break;
-      case 'close':
-        patch.closed_at = now;
-        break;
-      case 'dismiss':
-        patch.dismiss_reason = String(body.reason);
-        note = String(body.reason);
-        break;
-      case 'reopen':
-        patch.resolved_at = null;
-        patch.outcome = null;
-        patch.satisfaction = null;
-        break;
-      case 'escalate': {
-        const [parent] = (await this.db.query(
-          `SELECT p.id, p.path, p.name FROM regions r JOIN regions p ON p.id = r.parent_id WHERE r.id = $1`,
-          [alert.regionId],
-        )) as { id: string; path: string; name: string }[];
-        if (!parent)
-          throw conflict(
-            alert,
-            'illegal_transition',
-            `cannot escalate: ${alert.regionName} has no parent region`,
-          );
-        patch.region_id = parent.id;
-        patch.region_path = parent.path;
-        patch.escalation_level = alert.escalationLevel + 1;
-        Object.assign(data, { fromRegionId: alert.regionId, toRegionId: parent.id });
-        note = note ? `上报至${parent.name}: ${note}` : `上报至${parent.name}`;
-        break;
-      }
-      case 'comment':
-        break;
+      ctx.parent = parent;
     }
+    const { patch, note, data } = alertCommandChange(command, alert, body, ctx);
 
-    const change = await this.db.transaction(async (tx) => {
-      if (command !== 'comment') {
-        const cols = Object.keys(patch) as (keyof Patch)[];
-        const sets = cols.map((c, i) => `${c} = $${i + 3}`);
-        const [, affected] = (await tx.query(
-          `UPDATE alerts SET ${[...sets, 'version = version + 1', 'updated_at = now()'].join(', ')}
-            WHERE id = $1 AND version = $2`,
-          [id, alert.version, ...cols.map((c) => patch[c])],
-        )) as [unknown, number];
-        if (affected !== 1) return null;
-      }
-      await appendTimeline(tx, {
+    const change = await this.alerts.apply({
+      alertId: id,
+      version: alert.version,
+      patch: command === 'comment' ? null : patch,
+      timeline: {
         alertId: id,
         actorId: user.id,
         actorName: user.displayName,
@@ -287,18 +167,19 @@ export class AlertsService {
         toStatus: decision.to,
         note,
         data: Object.keys(data).length ? data : null,
-      });
-      await auditAction(tx, user, ip, {
+      },
+      actor: user,
+      ip,
+      audit: {
         action: `alert.${command}`,
         targetType: 'alert',
         targetId: id,
         regionId: (patch.region_id as string | undefined) ?? alert.regionId,
         detail: { from: alert.status, to: decision.to, version: alert.version, ...data },
-      });
-      return recordAlertChange(tx, 'alert.updated', id);
+      },
     });
     if (!change) {
-      const current = await loadAlert(this.db, id);
+      const current = await this.alerts.load(id);
       throw stale(current?.view ?? alert, version);
     }
     await this.publisher.publish([change]);
@@ -316,7 +197,7 @@ export class AlertsService {
   }
 
   private async visible(user: AuthUser, id: string): Promise<AlertView> {
-    const loaded = await loadAlert(this.db, id);
+    const loaded = await this.alerts.load(id);
     if (!loaded) throw new NotFoundException('alert not found');
     assertVisible(user, loaded.view.regionPath, 'alert');
     return loaded.view;
@@ -326,24 +207,22 @@ export class AlertsService {
   private async isAssignedTo(user: AuthUser, alert: AlertView): Promise<boolean> {
     if (alert.assignedUserId === user.id) return true;
     if (!alert.assignedUnitId) return false;
-    const [unit] = (await this.db.query(
-      'SELECT r.path FROM response_units u JOIN regions r ON r.id = u.region_id WHERE u.id = $1',
-      [alert.assignedUnitId],
-    )) as { path: string }[];
+    const unit = await this.alerts.unit(alert.assignedUnitId);
     return Boolean(unit && inScope(user, unit.path));
   }
 
   /** The unit or responder must exist and sit inside the alert's region subtree or the dispatcher's scope. */
-  private async dispatchTarget(user: AuthUser, alert: AlertView, body: AnyCommandBody): Promise<Target> {
-    const reachable = (path: string): boolean => path.startsWith(alert.regionPath) || inScope(user, path);
+  private async dispatchTarget(
+    user: AuthUser,
+    alert: AlertView,
+    body: AnyCommandBody,
+  ): Promise<DispatchTarget> {
+    const reachable = (path: string): boolean => inSubtreeOf(path, alert.regionPath) || inScope(user, path);
     let unitId: string | null = null;
     let userId: string | null = null;
     const names: string[] = [];
     if (typeof body.unitId === 'string') {
-      const [unit] = (await this.db.query(
-        `SELECT u.id, u.name, u.disabled, r.path FROM response_units u JOIN regions r ON r.id = u.region_id WHERE u.id = $1`,
-        [body.unitId],
-      )) as { id: string; name: string; disabled: boolean; path: string }[];
+      const unit = await this.alerts.unit(body.unitId);
       if (!unit || unit.disabled) throw fieldError('unitId', 'no such active response unit');
       if (!reachable(unit.path))
         throw new ForbiddenException('unitId: the unit is outside the alert region and your region');
@@ -351,17 +230,14 @@ export class AlertsService {
       names.push(unit.name);
     }
     if (typeof body.userId === 'string') {
-      const [target] = (await this.db.query(
-        `SELECT u.id, u.display_name, u.disabled, u.roles, r.path FROM users u JOIN regions r ON r.id = u.region_id WHERE u.id = $1`,
-        [body.userId],
-      )) as { id: string; display_name: string; disabled: boolean; roles: string[]; path: string }[];
+      const target = await this.alerts.user(body.userId);
       if (!target || target.disabled || !target.roles.includes('responder')) {
         throw fieldError('userId', 'no such active responder');
       }
       if (!reachable(target.path))
         throw new ForbiddenException('userId: the responder is outside the alert region and your region');
       userId = target.id;
-      names.push(target.display_name);
+      names.push(target.displayName);
     }
     return { unitId, userId, name: names.join(' / ') };
   }

@@ -8,7 +8,7 @@ import {
   type RawEvent,
   type UpdateCheckpoint,
 } from '@xueliang/contracts';
-import { assertVisible, assertWritable, AuthUser, scopeToRegion } from '@xueliang/auth';
+import { assertVisible, assertWritable, AuthUser, inSubtreeOf, scopeToRegion } from '@xueliang/auth';
 import { auditAction, Checkpoint, Region } from '@xueliang/db';
 import { parseRequest } from '@xueliang/platform';
 import { AlertQueues } from '../intake/alert-queues';
@@ -47,7 +47,7 @@ export class CheckpointsService {
     const checkpoint = await this.db.getRepository(Checkpoint).findOneBy({ code: pass.checkpointCode });
     if (!checkpoint) throw new NotFoundException(`checkpointCode: no checkpoint ${pass.checkpointCode}`);
     const keyRegion = await this.db.getRepository(Region).findOneByOrFail({ id: key.regionId });
-    if (!checkpoint.regionPath.startsWith(keyRegion.path)) {
+    if (!inSubtreeOf(checkpoint.regionPath, keyRegion.path)) {
       throw new ForbiddenException(`the checkpoint is outside this key's region (${keyRegion.name})`);
     }
     await this.db

@@ -9,6 +9,7 @@ import {
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { RawEventSchema, type AcceptedEvent, type FailedEventView, type RawEvent } from '@xueliang/contracts';
+import { inSubtreeOf } from '@xueliang/auth';
 import {
   auditAction,
   hashIntegrationKey,
@@ -53,7 +54,7 @@ export class IntakeService {
     const keyRegion = await this.db.getRepository(Region).findOneByOrFail({ id: key.regionId });
     const path = await this.subjectPath(event);
     if (!path) throw new BadRequestException('regionId: no such region, camera or checkpoint');
-    if (!path.startsWith(keyRegion.path)) {
+    if (!inSubtreeOf(path, keyRegion.path)) {
       throw new ForbiddenException(`the event's region is outside this key's region (${keyRegion.name})`);
     }
     await this.queues.enqueue(event);

@@ -8,7 +8,7 @@ import type {
   IntegrationKeyView,
 } from '@xueliang/contracts';
 import { auditAction, IntegrationKey, newIntegrationKey, Region, storedKeyParts } from '@xueliang/db';
-import { assertVisible, assertWritable, type AuthUser } from '@xueliang/auth';
+import { assertVisible, assertWritable, inSubtree, type AuthUser } from '@xueliang/auth';
 
 /** API keys of outside systems: created by an admin, shown once, stored as sha256, revoked not deleted. */
 @Injectable()
@@ -16,10 +16,11 @@ export class IntegrationsService {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   async list(actor: AuthUser): Promise<IntegrationKeyView[]> {
+    const subtree = inSubtree('r.path', actor.regionPath, 1);
     const rows = (await this.db.query(
       `SELECT k.*, r.name AS region_name, r.path FROM integration_keys k JOIN regions r ON r.id = k.region_id
-        WHERE starts_with(r.path, $1) ORDER BY k.created_at DESC`,
-      [actor.regionPath],
+        WHERE ${subtree.sql} ORDER BY k.created_at DESC`,
+      [subtree.param],
     )) as Row[];
     return rows.map(toView);
   }

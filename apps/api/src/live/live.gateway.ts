@@ -20,7 +20,7 @@ import {
   type SyncRequest,
   type SyncResult,
 } from '@xueliang/contracts';
-import { escapeLike, SessionService, type AuthUser } from '@xueliang/auth';
+import { inSubtree, SessionService, type AuthUser } from '@xueliang/auth';
 
 interface SocketData {
   user?: AuthUser;
@@ -127,6 +127,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection {
       }[];
       return { changes: [], truncated: false, lastSeq: row.seq };
     }
+    const subtree = inSubtree('c.region_path', user.regionPath, 2);
     const rows = (await this.db.query(
       `WITH below AS (
          SELECT seq, at FROM alert_changes WHERE seq <= $1 ORDER BY seq DESC LIMIT $4
@@ -135,8 +136,8 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection {
           WHERE b.at >= (SELECT at FROM below ORDER BY seq DESC LIMIT 1) - make_interval(secs => $5)
        )
        SELECT c.seq::text AS seq, c.event, c.payload FROM alert_changes c, replay_from r
-        WHERE c.seq > r.seq AND c.region_path LIKE $2 ORDER BY c.seq LIMIT $3`,
-      [since, `${escapeLike(user.regionPath)}%`, SYNC_LIMIT + 1, SYNC_LOOKBACK_ROWS, SYNC_LOOKBACK_SECONDS],
+        WHERE c.seq > r.seq AND ${subtree.sql} ORDER BY c.seq LIMIT $3`,
+      [since, subtree.param, SYNC_LIMIT + 1, SYNC_LOOKBACK_ROWS, SYNC_LOOKBACK_SECONDS],
     )) as { seq: string; event: 'alert.created' | 'alert.updated'; payload: AlertView }[];
     const truncated = rows.length > SYNC_LIMIT;
     const kept = truncated ? rows.slice(0, SYNC_LIMIT) : rows;

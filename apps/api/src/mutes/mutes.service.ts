@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { AlertType, CreateMute, MuteView } from '@xueliang/contracts';
 import { AlertMute, auditAction } from '@xueliang/db';
-import { assertVisible, type AuthUser } from '@xueliang/auth';
+import { assertVisible, inSubtree, type AuthUser } from '@xueliang/auth';
 
 interface MuteRow {
   id: string;
@@ -29,11 +29,12 @@ export class MutesService {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   async list(actor: AuthUser, all: boolean): Promise<MuteView[]> {
+    const subtree = inSubtree('COALESCE(c.region_path, p.region_path)', actor.regionPath, 1);
     const rows = (await this.db.query(
-      `${SELECT_MUTES} WHERE starts_with(COALESCE(c.region_path, p.region_path), $1)
+      `${SELECT_MUTES} WHERE ${subtree.sql}
          ${all ? '' : 'AND m.cancelled_at IS NULL AND m.ends_at > now()'}
        ORDER BY m.created_at DESC LIMIT 500`,
-      [actor.regionPath],
+      [subtree.param],
     )) as MuteRow[];
     return rows.map(toView);
   }

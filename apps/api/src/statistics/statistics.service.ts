@@ -7,7 +7,7 @@ import {
   type StatisticsQuery,
   type StatisticsView,
 } from '@xueliang/contracts';
-import { assertVisible, escapeLike, type AuthUser } from '@xueliang/auth';
+import { assertVisible, inSubtree, type AuthUser } from '@xueliang/auth';
 
 const DEFAULT_DAYS = 30;
 
@@ -40,9 +40,9 @@ export class StatisticsService {
     ])) as { id: string; name: string; path: string }[];
     if (!region) throw new NotFoundException('region not found');
     assertVisible(user, region.path, 'region');
-    const scope = `${escapeLike(region.path)}%`;
-    const where = 'region_path LIKE $1 AND created_at >= $2 AND created_at < $3';
-    const params = [scope, from.toISOString(), to.toISOString()];
+    const subtree = inSubtree('region_path', region.path, 1);
+    const where = `${subtree.sql} AND created_at >= $2 AND created_at < $3`;
+    const params = [subtree.param, from.toISOString(), to.toISOString()];
 
     const networking = (await this.db.query(
       `SELECT r.id, r.name, count(c.id)::int AS total, (count(c.id) FILTER (WHERE c.status = 'online'))::int AS online
@@ -52,8 +52,8 @@ export class StatisticsService {
     )) as { id: string; name: string; total: number; online: number }[];
     const [cams] = (await this.db.query(
       `SELECT count(*)::int AS total, (count(*) FILTER (WHERE status = 'online'))::int AS online
-         FROM cameras WHERE region_path LIKE $1`,
-      [scope],
+         FROM cameras WHERE ${subtree.sql}`,
+      [subtree.param],
     )) as { total: number; online: number }[];
 
     const groups = async (column: 'type' | 'source' | 'status'): Promise<Record<string, number>> => {

@@ -4,7 +4,7 @@ import { hash } from '@node-rs/argon2';
 import { DataSource } from 'typeorm';
 import type { CreateUser, Role, UpdateUser, UserView } from '@xueliang/contracts';
 import { auditAction, Region, User } from '@xueliang/db';
-import { assertVisible, assertWritable, AuthUser, scopeToRegion } from '@xueliang/auth';
+import { assertVisible, assertWritable, AuthUser, scopeToRegion, whereInSubtree } from '@xueliang/auth';
 import { LiveSessions } from '../live/live-sessions';
 import { RegionsService } from '../regions/regions.service';
 
@@ -30,7 +30,7 @@ export class UsersService {
     if (filter.role) qb.andWhere(':role = ANY(u.roles)', { role: filter.role });
     if (filter.regionId) {
       const region = await this.regions.findVisible(actor, filter.regionId);
-      qb.andWhere('r.path LIKE :sub', { sub: `${region.path}%` });
+      whereInSubtree(qb, 'r.path', region.path);
     }
     const rows = await qb.orderBy('u.username', 'ASC').getMany();
     return rows.map((u) => toUserView(u, (u as User & { region: Region }).region));
