@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { CameraStatus } from '@xueliang/contracts';
-import { AuthUser, escapeLike, scopeToRegion } from '@xueliang/auth';
+import { AuthUser, escapeLike, scopeToRegion, whereInSubtree } from '@xueliang/auth';
 import { auditAction, type AuditActor, type AuditedAction, Camera, Region } from '@xueliang/db';
 
 export type CameraWithRegion = Camera & { region: Region };
@@ -38,8 +38,7 @@ export class CamerasRepository {
       .createQueryBuilder('c')
       .innerJoinAndMapOne('c.region', Region, 'r', 'r.id = c.regionId');
     scopeToRegion(qb, user, 'c.regionPath');
-    if (filter.subtreePath !== undefined)
-      qb.andWhere('c.regionPath LIKE :sub', { sub: `${escapeLike(filter.subtreePath)}%` });
+    if (filter.subtreePath !== undefined) whereInSubtree(qb, 'c.regionPath', filter.subtreePath, 'sub');
     if (filter.status) qb.andWhere('c.status = :status', { status: filter.status });
     if (filter.nameContains) qb.andWhere('c.name ILIKE :q', { q: `%${escapeLike(filter.nameContains)}%` });
     if (filter.bbox) {

@@ -13,6 +13,7 @@ import { loadConfig } from '@xueliang/platform';
 import type { GatewayClient, GatewayReply } from '../live-video/gateway-client.service';
 import type { RegionsService } from '../regions/regions.service';
 import type { AuditedBy, CamerasRepository, CameraWithRegion } from './cameras.repository';
+import { strictFake } from '../../../../test/support/strict-fake';
 import { CamerasService } from './cameras.service';
 
 /** Calls no fake expected: recorded as well as thrown, since a `.catch()` in the service may swallow the throw. */
@@ -24,15 +25,7 @@ afterEach(() => {
 
 /** A fake that answers only what the test gave it: any other call fails the test by name. */
 function strict<T extends object>(name: string, impl: Partial<T>): T {
-  return new Proxy(impl as T, {
-    get(target, prop, receiver) {
-      if (prop in target) return Reflect.get(target, prop, receiver) as unknown;
-      // Promise resolution and jest's pretty-printer probe these; they are not calls.
-      if (prop === 'then' || typeof prop === 'symbol' || prop === 'asymmetricMatch') return undefined;
-      unexpected.push(`${name}.${String(prop)}`);
-      throw new Error(`${name}.${String(prop)} was called but not expected`);
-    },
-  });
+  return strictFake(name, impl, unexpected);
 }
 
 type RouteName = keyof typeof gatewayRoutes;
