@@ -5,7 +5,7 @@ import type { Redis } from 'ioredis';
 import { Counter, Histogram } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import type { RawEvent } from '@xueliang/contracts';
-import { createDataSource } from '@xueliang/db';
+import { createDataSource, regionIdsOnPath } from '@xueliang/db';
 import { collectProcessMetrics, createRedis, metricsRegistry } from '@xueliang/platform';
 import { createSocketEmitter, QUEUES, RegionRooms, slaQueue, type SlaCheckJob } from '@xueliang/queue';
 import { RedisAlertEffects } from './alert-effects';
@@ -85,7 +85,7 @@ export class AlertService {
     this.sla = slaQueue(this.redis, o.redisPrefix);
     const effects = new RedisAlertEffects(
       createSocketEmitter(this.redis, o.redisPrefix),
-      new RegionRooms(this.db),
+      new RegionRooms((path) => regionIdsOnPath(this.db, path)),
       this.sla,
     );
     const intake = new RawEventIntake(this.db, effects);
