@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { io } from 'socket.io-client';
 import type { AlertView, SyncResult, UserView } from '@xueliang/contracts';
-import { findFreePort } from '@xueliang/platform';
+import { findFreePort } from '../../apps/launcher/src/launch';
 import { login } from '../support/api';
 import {
   addCamera,

@@ -2,7 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import { io } from 'socket.io-client';
 import type { SyncResult } from '@xueliang/contracts';
-import { findFreePort, startPrivateRedis, type RedisHandle } from '@xueliang/platform';
+import { findFreePort, startPrivateRedis, type RedisHandle } from '../../apps/launcher/src/launch';
 import { AlertService } from '../../apps/alert-service/src/alert-service';
 import type { LiveClient } from '../alerts/support';
 import { login } from '../support/api';

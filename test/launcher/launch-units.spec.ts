@@ -13,7 +13,7 @@ import {
   resolveRedis,
   resolveVarDir,
   secretsFile,
-} from '@xueliang/platform';
+} from '../../apps/launcher/src/launch';
 import { parseCameraCount } from '../../apps/launcher/src/seed';
 import { stackEnv } from '../../apps/launcher/src/stack-env';
 import { removeDir, tempVarDir } from './helpers';

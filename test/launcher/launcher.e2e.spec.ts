@@ -2,7 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
-import { findFreePort, pingRedis, StackSecrets } from '@xueliang/platform';
+import { findFreePort, pingRedis, StackSecrets } from '../../apps/launcher/src/launch';
 import { isAlive, listProcesses, ProcInfo, processTree, removeDir, tempVarDir, waitUntil } from './helpers';
 
 const REPO = resolve(__dirname, '../..');

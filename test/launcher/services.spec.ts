@@ -10,7 +10,7 @@ import {
   ServiceWatchdog,
   startPrivateRedis,
   whichOnPath,
-} from '@xueliang/platform';
+} from '../../apps/launcher/src/launch';
 import { migrateDatabase } from '@xueliang/db';
 import { isAlive, listProcesses, removeDir, tempVarDir, waitUntil } from './helpers';
 

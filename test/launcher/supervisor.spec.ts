@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ProcessSupervisor, ServiceWatchdog } from '@xueliang/platform';
+import { ProcessSupervisor, ServiceWatchdog } from '../../apps/launcher/src/launch';
 import { isAlive, listProcesses, processTree, removeDir, tempVarDir, waitUntil } from './helpers';
 
 /** A child that starts a grandchild (as an app starts ffmpeg) and reports both pids. */

@@ -1,15 +1,15 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Worker, type Job, type Queue } from 'bullmq';
+import { Worker, type Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { Counter, Histogram } from 'prom-client';
 import type { DataSource } from 'typeorm';
-import type { RawEvent } from '@xueliang/contracts';
-import { createDataSource } from '@xueliang/db';
+import { createDataSource, regionIdsOnPath } from '@xueliang/db';
 import { collectProcessMetrics, createRedis, metricsRegistry } from '@xueliang/platform';
 import { createSocketEmitter, QUEUES, RegionRooms, slaQueue, type SlaCheckJob } from '@xueliang/queue';
 import { RedisAlertEffects } from './alert-effects';
 import { createStatusServer } from './http/status-server';
+import { jobDispatchers } from './job-handlers';
 import { RawEventIntake } from './intake/raw-event-intake';
 import { OutageGate } from './outage-gate';
 import { processThroughOutages } from './process-through-outages';
@@ -85,11 +85,27 @@ export class AlertService {
     this.sla = slaQueue(this.redis, o.redisPrefix);
     const effects = new RedisAlertEffects(
       createSocketEmitter(this.redis, o.redisPrefix),
-      new RegionRooms(this.db),
+      new RegionRooms((path) => regionIdsOnPath(this.db, path)),
       this.sla,
     );
     const intake = new RawEventIntake(this.db, effects);
     const monitor = new SlaMonitor(this.db, effects);
+
+    // One handler per job type (JobPayloads); a missing one stops the boot here.
+    const dispatch = jobDispatchers({
+      'raw-event': async (job) => {
+        const end = eventSeconds.startTimer();
+        const result = await intake.handle(job.data);
+        end();
+        eventsTotal.inc({ outcome: result.outcome });
+        return result;
+      },
+      'sla-check': async (job) => {
+        const outcome = await monitor.check(job.data);
+        slaTotal.inc({ outcome });
+        return outcome;
+      },
+    });
 
     const scheduled = await monitor.reconcile();
     log(`alert-service: reconciled SLA checks of ${scheduled} open alerts`);
@@ -97,35 +113,21 @@ export class AlertService {
     // One gate for both workers: while PostgreSQL is away every job waits here, none fails.
     const gate = (this.gate = new OutageGate(() => this.db.query('SELECT 1'), { log }));
     this.workers.push(
-      new Worker<RawEvent>(
-        QUEUES.events,
-        processThroughOutages(gate, async (job: Job<RawEvent>) => {
-          if (job.name !== 'raw-event') throw new Error(`no handler for job ${job.name}`);
-          const end = eventSeconds.startTimer();
-          const result = await intake.handle(job.data);
-          end();
-          eventsTotal.inc({ outcome: result.outcome });
-          return result;
-        }),
-        {
-          connection: createRedis(o.redisUrl),
-          prefix: o.redisPrefix,
-          concurrency,
-          lockDuration: o.lockMs ?? 30_000,
-          stalledInterval: o.lockMs ?? 30_000,
-          // A Redis restart can outlast a lock; a job handed over a few times is not bad data.
-          maxStalledCount: 10,
-        },
-      ),
-      new Worker<SlaCheckJob>(
-        QUEUES.sla,
-        processThroughOutages(gate, async (job: Job<SlaCheckJob>) => {
-          const outcome = await monitor.check(job.data);
-          slaTotal.inc({ outcome });
-          return outcome;
-        }),
-        { connection: createRedis(o.redisUrl), prefix: o.redisPrefix, concurrency: 4, maxStalledCount: 10 },
-      ),
+      new Worker(QUEUES.events, processThroughOutages(gate, dispatch[QUEUES.events]), {
+        connection: createRedis(o.redisUrl),
+        prefix: o.redisPrefix,
+        concurrency,
+        lockDuration: o.lockMs ?? 30_000,
+        stalledInterval: o.lockMs ?? 30_000,
+        // A Redis restart can outlast a lock; a job handed over a few times is not bad data.
+        maxStalledCount: 10,
+      }),
+      new Worker(QUEUES.sla, processThroughOutages(gate, dispatch[QUEUES.sla]), {
+        connection: createRedis(o.redisUrl),
+        prefix: o.redisPrefix,
+        concurrency: 4,
+        maxStalledCount: 10,
+      }),
     );
     for (const w of this.workers) {
       w.on('failed', (job, err) => log(`alert-service: job ${job?.id} failed: ${err.message}`));

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { resolve } from 'node:path';
 import { migrateDatabase } from '@xueliang/db';
+import { loadConfig } from '@xueliang/platform';
 import {
   acquireLauncherLock,
   ChildRegistry,
@@ -8,7 +9,6 @@ import {
   ensureDir,
   findFreePort,
   isPortFree,
-  loadConfig,
   loadOrCreateSecrets,
   ProcessSupervisor,
   RedisHandle,
@@ -22,7 +22,7 @@ import {
   stdoutSink,
   stopLeftoverChildren,
   waitForHttp,
-} from '@xueliang/platform';
+} from './launch';
 import { appEntry, AppSpec, SERVICE_APPS, SIM_APP } from './apps';
 import { runDemoSeed } from './seed-hook';
 import { stackEnv } from './stack-env';

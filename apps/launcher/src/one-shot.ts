@@ -5,7 +5,7 @@ import {
   resolveDatabase,
   resolveVarDir,
   StackSecrets,
-} from '@xueliang/platform';
+} from './launch';
 
 export type OneShotSecrets = Pick<StackSecrets, 'CREDENTIAL_KEY'>;
 

@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { resolve } from 'node:path';
 import { migrateDatabase } from '@xueliang/db';
-import { httpStatus, loadConfig } from '@xueliang/platform';
+import { loadConfig } from '@xueliang/platform';
+import { httpStatus } from './launch';
 import { fail, withDatabase } from './one-shot';
 import { runDemoSeed } from './seed-hook';
 

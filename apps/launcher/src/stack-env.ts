@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
-import { loadConfig, StackSecrets } from '@xueliang/platform';
+import { loadConfig } from '@xueliang/platform';
+import { StackSecrets } from './launch';
 
 export interface StackEnvInput {
   databaseUrl: string;

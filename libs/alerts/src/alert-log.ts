@@ -8,7 +8,8 @@ import type {
   Priority,
   SlaStage,
 } from '@xueliang/contracts';
-import { publishToRegionPath, type Queryable, type RegionRooms, type SocketEmitter } from '@xueliang/queue';
+import type { Queryable } from '@xueliang/db';
+import { publishToRegionPath, type RegionRooms, type SocketEmitter } from '@xueliang/queue';
 
 /**
  * The alert read model and change log, shared by every process that changes alerts (the api's

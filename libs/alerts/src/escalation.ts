@@ -1,4 +1,4 @@
-import type { Queryable } from '@xueliang/queue';
+import type { Queryable } from '@xueliang/db';
 
 /** The region an escalation (逐级上报) moves an alert to. */
 export interface ParentRegion {

@@ -7,3 +7,4 @@ export * from './credential-cipher';
 export * from './audit';
 export * from './integration-keys';
 export * from './seed';
+export * from './region-tree';

@@ -5,6 +5,6 @@ export * from './redis.module';
 export * from './http/zod-validation.pipe';
 export * from './http/api-exception.filter';
 export * from './http/security-headers';
-export * from './launch';
+export * from './process-group';
 export * from './health';
 export * from './redact';

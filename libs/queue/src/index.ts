@@ -1,7 +1,7 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { RawEvent } from '@xueliang/contracts';
-import { QUEUES } from './queues';
+import { QUEUES, type QueueName } from './queues';
 import type { SlaCheckJob } from './sla';
 
 export * from './queues';
@@ -9,10 +9,21 @@ export * from './sla';
 export * from './transient-failure';
 export * from './socket-emitter';
 
-/** Job names and their payloads, one handler each. */
+/** Job names and their payloads, one handler each (the alert-service's JobHandlers). */
 export interface JobPayloads {
   'raw-event': RawEvent;
   'sla-check': SlaCheckJob;
+}
+export type JobName = keyof JobPayloads;
+
+/** The queue each job is added to; also the list of every job type a consumer must handle. */
+export const JOB_QUEUES: { readonly [N in JobName]: QueueName } = {
+  'raw-event': QUEUES.events,
+  'sla-check': QUEUES.sla,
+};
+
+export function isJobName(name: string): name is JobName {
+  return Object.hasOwn(JOB_QUEUES, name);
 }
 
 /** BullMQ uses ':' as its key separator and rejects it in custom job ids, so keys are mapped. */
@@ -37,5 +48,5 @@ export function eventsQueue(connection: Redis, prefix: string): Queue<RawEvent> 
 
 /** Adds a RawEvent with its idempotency key as job id: adding the same event twice is a no-op. */
 export async function enqueueRawEvent(queue: Queue<RawEvent>, event: RawEvent): Promise<void> {
-  await queue.add('raw-event', event, { jobId: jobIdFor(event.id) });
+  await queue.add('raw-event' satisfies JobName, event, { jobId: jobIdFor(event.id) });
 }

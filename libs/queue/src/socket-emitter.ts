@@ -2,11 +2,6 @@ import { Emitter } from '@socket.io/redis-emitter';
 import type { Redis } from 'ioredis';
 import { regionRoom, type ServerToClientEvents } from '@xueliang/contracts';
 
-/** Anything that runs SQL with positional parameters: a TypeORM DataSource or EntityManager, a pg Pool. */
-export interface Queryable {
-  query(sql: string, parameters?: unknown[]): Promise<unknown>;
-}
-
 export type SocketEmitter = Emitter<ServerToClientEvents>;
 export type SocketEventName = keyof ServerToClientEvents;
 
@@ -27,30 +22,22 @@ export function createSocketEmitter(redis: EmitterRedis, prefix: string): Socket
   return new Emitter<ServerToClientEvents>(redis, { key: socketIoKey(prefix) });
 }
 
-/**
- * Ids of the region at `path` and of every ancestor ("620799.620799001." → county and township).
- * Paths are materialised chains of codes, so an ancestor is any region whose path is a prefix.
- */
-export async function regionIdsOnPath(db: Queryable, path: string): Promise<string[]> {
-  const rows = (await db.query(`SELECT id FROM regions WHERE starts_with($1, path)`, [path])) as {
-    id: string;
-  }[];
-  return rows.map((r) => r.id);
-}
+/** Ids of the region at a path and of its ancestors (libs/db's `regionIdsOnPath` over a database). */
+export type RegionIdsOnPath = (path: string) => Promise<string[]>;
 
 /** Region ids per path, cached briefly: the tree changes rarely and every alert change needs it. */
 export class RegionRooms {
   private readonly cache = new Map<string, { ids: string[]; at: number }>();
 
   constructor(
-    private readonly db: Queryable,
+    private readonly idsOnPath: RegionIdsOnPath,
     private readonly ttlMs = 60_000,
   ) {}
 
   async roomsFor(path: string): Promise<string[]> {
     const hit = this.cache.get(path);
     if (hit && Date.now() - hit.at < this.ttlMs) return hit.ids.map(regionRoom);
-    const ids = await regionIdsOnPath(this.db, path);
+    const ids = await this.idsOnPath(path);
     if (this.cache.size > 5000) this.cache.clear();
     this.cache.set(path, { ids, at: Date.now() });
     return ids.map(regionRoom);

@@ -2,6 +2,7 @@ import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
+import { regionIdsOnPath } from '@xueliang/db';
 import { closeRedis, createRedis, loadConfig } from '@xueliang/platform';
 import { createSocketEmitter, RegionRooms, type EmitterRedis, type SocketEmitter } from '@xueliang/queue';
 import { publishAlertChanges, type PendingAlertChange } from '@xueliang/alerts';
@@ -32,7 +33,7 @@ export class AlertPublisher implements OnApplicationShutdown {
         }),
     };
     this.emitter = createSocketEmitter(queued, loadConfig().REDIS_PREFIX);
-    this.rooms = new RegionRooms(db);
+    this.rooms = new RegionRooms((path) => regionIdsOnPath(db, path));
   }
 
   publish(changes: PendingAlertChange[]): Promise<void> {

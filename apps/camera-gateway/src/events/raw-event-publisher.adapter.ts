@@ -4,6 +4,7 @@ import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { CameraStatusMessage, RawEvent, RawEventSchema } from '@xueliang/contracts';
+import { regionIdsOnPath } from '@xueliang/db';
 import { InjectRedis, loadConfig } from '@xueliang/platform';
 import {
   createSocketEmitter,
@@ -28,7 +29,7 @@ export class RawEventPublisher implements BeforeApplicationShutdown {
     const prefix = loadConfig().REDIS_PREFIX;
     this.queue = eventsQueue(redis, prefix);
     this.emitter = createSocketEmitter(redis, prefix);
-    this.rooms = new RegionRooms(db);
+    this.rooms = new RegionRooms((path) => regionIdsOnPath(db, path));
   }
 
   /** To the region's room and every ancestor's, like alerts. */

@@ -19,7 +19,7 @@ import { GATEWAY_SETTINGS, GatewaySettings } from '../gateway.config';
 import { CameraLeases } from '../leases/camera-leases.service';
 import type { StreamInfo as GatewayStreamInfo } from '@xueliang/gateway-protocol';
 import { buildHlsCommand, PLAYLIST, redactUrl, SEGMENT_PATTERN, withCredentials } from './ffmpeg-args';
-import { FfmpegRun, FfmpegRunner } from './ffmpeg-runner.adapter';
+import { FfmpegRun, FfmpegRunner, GROUP_FILE } from './ffmpeg-runner.adapter';
 import { RingBuffer } from './ring-buffer';
 
 /** What the internal API reports about a stream: protocol, so its type is gateway-protocol's. */
@@ -150,7 +150,7 @@ export class StreamManager implements OnModuleInit, OnApplicationShutdown {
       },
     });
     await this.ffmpeg.reapOrphans(this.gatewayDir).catch((err: unknown) => {
-      this.log.warn(`could not reap orphaned ffmpeg: ${(err as Error).message}`);
+      this.log.warn(`could not stop orphaned ffmpeg: ${(err as Error).message}`);
     });
     const every = Math.max(200, Math.min(1000, Math.floor(this.settings.STREAM_IDLE_MS / 4)));
     this.sweeper = setInterval(() => void this.sweepIdle(), every);
@@ -226,7 +226,11 @@ export class StreamManager implements OnModuleInit, OnApplicationShutdown {
       listSize: this.settings.HLS_LIST_SIZE,
       rtspTimeoutMs: this.settings.ONVIF_TIMEOUT_MS,
     });
-    return this.ffmpeg.start(cmd, (line) => session.stderr.push(redactUrl(line)));
+    return this.ffmpeg.start(
+      cmd,
+      (line) => session.stderr.push(redactUrl(line)),
+      join(session.dir, GROUP_FILE),
+    );
   }
 
   private async waitPlayable(session: StreamSession): Promise<void> {

@@ -47,16 +47,3 @@ export function findUp(start: string, relative: string): string | undefined {
     dir = parent;
   }
 }
-
-/** True while a process with this pid exists (signal 0 only checks). */
-export function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

@@ -1,6 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { createLinePrefixer, LineSink, stdoutSink } from './log-stream';
-import { signalGroup, stopProcessGroup } from './process-group';
+import { signalGroup, stopProcessGroup } from '@xueliang/platform';
 
 export interface ProcessSpec {
   name: string;

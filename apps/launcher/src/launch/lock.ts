@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isProcessAlive } from './paths';
+import { isProcessAlive } from '@xueliang/platform';
 
 /**
  * One launcher per var/ folder: a second `npm start` would fight the first over the

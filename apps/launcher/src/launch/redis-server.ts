@@ -3,9 +3,9 @@ import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { createLinePrefixer, LineSink, stdoutSink } from './log-stream';
-import { ensureDir, ExecutableLookup, isProcessAlive, sleep, whichOnPath } from './paths';
+import { isProcessAlive, sleep, stopProcessGroup } from '@xueliang/platform';
+import { ensureDir, ExecutableLookup, whichOnPath } from './paths';
 import { findFreePort, isPortFree } from './ports';
-import { stopProcessGroup } from './process-group';
 
 export const PREFERRED_REDIS_PORT = 6380;
 

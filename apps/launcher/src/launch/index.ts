@@ -6,7 +6,6 @@ export * from './log-stream';
 export * from './paths';
 export * from './ports';
 export * from './postgres';
-export * from './process-group';
 export * from './redis-server';
 export * from './secrets';
 export * from './supervisor';

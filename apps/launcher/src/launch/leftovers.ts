@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isGroupAlive, stopProcessGroup } from './process-group';
+import { isGroupAlive, stopProcessGroup } from '@xueliang/platform';
 
 /**
  * Child process groups of the running launcher, in var/children.json. A launcher killed with

@@ -1,5 +1,5 @@
 import { request } from 'node:http';
-import { sleep } from './paths';
+import { sleep } from '@xueliang/platform';
 
 /** Status of one GET, or undefined when nothing answers. */
 export function httpStatus(url: string, timeoutMs = 2000): Promise<number | undefined> {

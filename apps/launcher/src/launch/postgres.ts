@@ -4,11 +4,11 @@ import { arch, platform } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Client } from 'pg';
 import { createLinePrefixer, LineSink, stdoutSink } from './log-stream';
-import { ensureDir, findUp, isProcessAlive, sleep } from './paths';
+import { isProcessAlive, signalGroup, sleep, stopProcessGroup } from '@xueliang/platform';
+import { ensureDir, findUp } from './paths';
 import { findFreePort, isPortFree } from './ports';
 
 const portTaken = async (port: number): Promise<boolean> => !(await isPortFree(port));
-import { signalGroup, stopProcessGroup } from './process-group';
 
 export const PREFERRED_POSTGRES_PORT = 54329;
 export const DATABASE_NAME = 'xueliang';

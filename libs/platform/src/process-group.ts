@@ -1,5 +1,22 @@
 import { ChildProcess } from 'node:child_process';
-import { isProcessAlive, sleep } from './paths';
+
+/**
+ * Process and process-group signalling, shared by the launcher (its apps and services) and the
+ * camera gateway (its ffmpeg children): each leads a group of its own, which is what gets signalled.
+ */
+
+/** True while a process with this pid exists (signal 0 only checks). */
+export function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** True while any process of the group exists (the leader or any grandchild such as ffmpeg). */
 export function isGroupAlive(pgid: number): boolean {
