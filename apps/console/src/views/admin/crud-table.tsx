@@ -2,7 +2,15 @@ import { useState, type CSSProperties, type InputHTMLAttributes, type ReactNode 
 import type { RegionLevel, RegionView } from '@xueliang/contracts';
 import { useI18n } from '../../i18n/i18n-provider';
 import type { MessageKey } from '../../i18n/dictionary';
-import { CreateToolbar, DataTable, EnumSelect, Field, FormDialog, TextField } from '../common/form';
+import {
+  ConfirmButton,
+  CreateToolbar,
+  DataTable,
+  EnumSelect,
+  Field,
+  FormDialog,
+  TextField,
+} from '../common/form';
 import { RegionSelect } from '../common/region-select';
 
 /**
@@ -127,13 +135,11 @@ export function CrudTable<Row extends { id: string }, V extends FormValue>({
                   </button>
                 )}
                 {remove?.allowed(row) && (
-                  <button
-                    type="button"
-                    className="btn btn-small btn-danger"
-                    onClick={() => window.confirm(remove.confirm(row)) && onRemove?.(row)}
-                  >
-                    {t(remove.label)}
-                  </button>
+                  <ConfirmButton
+                    label={t(remove.label)}
+                    question={remove.confirm(row)}
+                    onConfirm={() => onRemove?.(row)}
+                  />
                 )}
               </td>
             )}

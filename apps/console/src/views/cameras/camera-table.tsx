@@ -2,7 +2,7 @@ import type { CameraView } from '@xueliang/contracts';
 import { formatDateTime } from '../../i18n/format';
 import { useI18n } from '../../i18n/i18n-provider';
 import type { MessageKey } from '../../i18n/dictionary';
-import { DataTable } from '../common/form';
+import { DataTable, EditDeleteCell } from '../common/form';
 import { statusReasonText } from './status-reason';
 
 /** The most rows drawn at once; the search narrows a larger fleet. */
@@ -91,28 +91,16 @@ export function CameraTable({
             {c.ptz ? ` · ${t('cameras.ptz')}` : ''}
           </td>
           <td className="muted">{formatDateTime(c.lastSeenAt, locale)}</td>
-          <td>
-            <div className="btn-row">
-              <button
-                type="button"
-                className="btn btn-small"
-                onClick={() => onEdit(c)}
-                data-testid="camera-edit"
-              >
-                {t('common.edit')}
-              </button>
-              <button type="button" className="btn btn-small" onClick={() => onMute(c)}>
-                {t('mute.action')}
-              </button>
-              <button
-                type="button"
-                className="btn btn-small btn-danger"
-                onClick={() => window.confirm(`${t('common.confirmDelete')} ${c.name}`) && onRemove(c)}
-              >
-                {t('common.delete')}
-              </button>
-            </div>
-          </td>
+          <EditDeleteCell
+            name={c.name}
+            onEdit={() => onEdit(c)}
+            onDelete={() => onRemove(c)}
+            editTestId="camera-edit"
+          >
+            <button type="button" className="btn btn-small" onClick={() => onMute(c)}>
+              {t('mute.action')}
+            </button>
+          </EditDeleteCell>
         </tr>
       ))}
     </DataTable>

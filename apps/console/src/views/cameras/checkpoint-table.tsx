@@ -1,6 +1,6 @@
 import type { CheckpointView } from '@xueliang/contracts';
 import { useI18n } from '../../i18n/i18n-provider';
-import { DataTable } from '../common/form';
+import { DataTable, EditDeleteCell } from '../common/form';
 
 /** Road checkpoints (卡口) with their road, direction and lanes; edit and delete per row. */
 export function CheckpointTable({
@@ -39,20 +39,7 @@ export function CheckpointTable({
           <td>{c.lanes}</td>
           <td>{c.regionName ?? regionName(c.regionId)}</td>
           <td>{c.status ?? '—'}</td>
-          <td>
-            <div className="btn-row">
-              <button type="button" className="btn btn-small" onClick={() => onEdit(c)}>
-                {t('common.edit')}
-              </button>
-              <button
-                type="button"
-                className="btn btn-small btn-danger"
-                onClick={() => window.confirm(`${t('common.confirmDelete')} ${c.name}`) && onRemove(c)}
-              >
-                {t('common.delete')}
-              </button>
-            </div>
-          </td>
+          <EditDeleteCell name={c.name} onEdit={() => onEdit(c)} onDelete={() => onRemove(c)} />
         </tr>
       ))}
     </DataTable>
