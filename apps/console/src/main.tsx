@@ -1,7 +1,14 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import 'ol/ol.css';
-import './styles.css';
+// One stylesheet per part of the console, in cascade order (theme first).
+import './styles/theme.css';
+import './styles/shell.css';
+import './styles/controls.css';
+import './styles/map-video.css';
+import './styles/alerts.css';
+import './styles/walls-tasks.css';
+import './styles/cameras-stats-admin.css';
 import { z } from 'zod';
 import { App } from './app';
 

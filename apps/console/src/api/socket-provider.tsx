@@ -1,24 +1,28 @@
 import { createContext, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { io, type Socket } from 'socket.io-client';
-import type {
-  AlertChangeMessage,
-  CameraStatusMessage,
-  ClientToServerEvents,
-  ServerToClientEvents,
-  SyncResult,
-} from '@xueliang/contracts';
+import type { ClientToServerEvents, ServerToClientEvents, SyncResult } from '@xueliang/contracts';
 import { useSession } from './session-provider';
 
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'offline';
 
+type ServerEventName = keyof ServerToClientEvents;
+/** Payload of each server event, read off the contracts' map so the two cannot drift apart. */
+type ServerPayloads = { [E in ServerEventName]: Parameters<ServerToClientEvents[E]>[0] };
+
 /** What consumers hear: the server's events, plus 'resync' when a sync was truncated (reload lists). */
-export interface ConsoleEvents {
-  'alert.created': AlertChangeMessage;
-  'alert.updated': AlertChangeMessage;
-  'camera.status': CameraStatusMessage;
-  resync: { reason: 'truncated' };
-}
+export type ConsoleEvents = ServerPayloads & { resync: { reason: 'truncated' } };
 type EventName = keyof ConsoleEvents;
+
+/**
+ * Every server event the provider relays. A Record, so an event added to the contracts' map is a
+ * compile error here until the console listens to it.
+ */
+const SERVER_EVENTS: Record<ServerEventName, true> = {
+  'alert.created': true,
+  'alert.updated': true,
+  'alert.overdue': true,
+  'camera.status': true,
+};
 type Listener<E extends EventName> = (payload: ConsoleEvents[E]) => void;
 
 interface SocketContextValue {
@@ -48,7 +52,8 @@ export function SocketProvider({ children }: { children: ReactNode }) {
 
   useEffect(() => {
     if (!token) return;
-    const emit = <E extends EventName>(event: E, payload: ConsoleEvents[E]) => {
+    // Listeners are stored untyped; subscribe() is where each is bound to its event's payload.
+    const emit = (event: EventName, payload: unknown) => {
       listeners.current.get(event)?.forEach((fn) => fn(payload));
     };
     const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io({
@@ -63,13 +68,14 @@ export function SocketProvider({ children }: { children: ReactNode }) {
     let everConnected = false;
     setState('connecting');
 
-    const onAlert = (event: 'alert.created' | 'alert.updated') => (message: AlertChangeMessage) => {
-      lastSeq.current = newerSeq(lastSeq.current, message.seq);
-      emit(event, message);
+    const relay = <E extends ServerEventName>(event: E, payload: ServerPayloads[E]) => {
+      // Alert messages carry the change-log sequence a reconnect resumes from.
+      if ('seq' in payload) lastSeq.current = newerSeq(lastSeq.current, payload.seq);
+      emit(event, payload);
     };
-    socket.on('alert.created', onAlert('alert.created'));
-    socket.on('alert.updated', onAlert('alert.updated'));
-    socket.on('camera.status', (m) => emit('camera.status', m));
+    for (const event of Object.keys(SERVER_EVENTS) as ServerEventName[]) {
+      socket.on(event, (payload: ServerPayloads[typeof event]) => relay(event, payload));
+    }
     socket.on('connect', () => {
       failures = 0;
       setState('connected');
@@ -82,7 +88,7 @@ export function SocketProvider({ children }: { children: ReactNode }) {
         .emit('sync', since ? { since } : {}, (err: Error | null, result?: SyncResult) => {
           if (err || !result) return;
           if (result.truncated && wasReconnect) emit('resync', { reason: 'truncated' });
-          for (const change of result.changes) onAlert(change.event)(change.message);
+          for (const change of result.changes) relay(change.event, change.message);
           lastSeq.current = newerSeq(lastSeq.current, result.lastSeq);
         });
     });

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { AlertChangeMessage, AlertStatus, AlertView } from '@xueliang/contracts';
+import type { AlertChangeMessage, AlertOverdueMessage, AlertStatus, AlertView } from '@xueliang/contracts';
 import { OPEN_ALERT_STATUSES } from '@xueliang/contracts';
+import { mergePushedAlert, pushedAlert } from '../alert-changes';
 import { ApiRequestError } from '../api/client';
 import { alertsApi, type AlertFilter } from '../api/endpoints';
 import { useSocketEvent } from './use-socket-event';
@@ -74,7 +75,7 @@ export function useAlertInbox(
   ctx: InboxContext,
   onArrival?: (alert: AlertView) => void,
 ): Inbox {
-  const [byId, setById] = useState<Map<string, AlertView>>(new Map());
+  const [byId, setById] = useState<ReadonlyMap<string, AlertView>>(new Map());
   const [cursor, setCursor] = useState<string | null>(null);
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<ApiRequestError | null>(null);
@@ -134,18 +135,10 @@ export function useAlertInbox(
   }, [error]);
 
   const merge = useCallback((created: boolean) => {
-    return (m: AlertChangeMessage) => {
-      const a = m.alert;
+    return (m: AlertChangeMessage | AlertOverdueMessage) => {
+      const a = pushedAlert(m);
       const matches = matchesFilter(a, filterRef.current, ctxRef.current);
-      setById((prev) => {
-        const have = prev.get(a.id);
-        if (have && have.version > a.version) return prev;
-        if (!matches && !have) return prev;
-        const next = new Map(prev);
-        if (matches) next.set(a.id, a);
-        else next.delete(a.id);
-        return next;
-      });
+      setById((prev) => mergePushedAlert(prev, a, matches));
       if (created && matches) {
         setFresh((prev) => new Set(prev).add(a.id));
         arrivalRef.current?.(a);
@@ -154,6 +147,8 @@ export function useAlertInbox(
   }, []);
   useSocketEvent('alert.created', merge(true));
   useSocketEvent('alert.updated', merge(false));
+  // The overdue badge shows the moment a deadline is missed, whichever push arrives first.
+  useSocketEvent('alert.overdue', merge(false));
   useSocketEvent('resync', () => setGeneration((g) => g + 1));
 
   const alerts = useMemo(() => [...byId.values()].sort(byNewest), [byId]);

@@ -1,6 +1,7 @@
 import { useCallback } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import type { AlertDetailView, AlertView } from '@xueliang/contracts';
+import { overdueAlert } from '../alert-changes';
 import { alertsApi } from '../api/endpoints';
 import { useSession, useUser } from '../api/session-provider';
 import { useAlertActions } from '../hooks/use-alert-actions';
@@ -34,9 +35,12 @@ export function AlertDetailPage() {
     [setData, reload],
   );
   const actions = useAlertActions(onChanged);
-  useSocketEvent('alert.updated', (m) => {
-    if (m.alert.id === id && detail.data && m.alert.version > detail.data.version) onChanged(m.alert);
-  });
+  const onPushed = (a: AlertView) => {
+    if (a.id === id && detail.data && a.version > detail.data.version) onChanged(a);
+  };
+  useSocketEvent('alert.updated', (m) => onPushed(m.alert));
+  // A missed deadline: the overdue badge and the escalation entry show at once.
+  useSocketEvent('alert.overdue', (m) => onPushed(overdueAlert(m)));
 
   const alert = detail.data;
   const canLive = hasRole('duty_officer', 'dispatcher', 'supervisor', 'technician');

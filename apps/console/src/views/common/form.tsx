@@ -176,3 +176,57 @@ export function CreateToolbar({
     </div>
   );
 }
+
+/** A small red button that acts only after the operator confirms `question` (delete, revoke). */
+export function ConfirmButton({
+  label,
+  question,
+  onConfirm,
+}: {
+  label: string;
+  question: string;
+  onConfirm(): void;
+}) {
+  return (
+    <button
+      type="button"
+      className="btn btn-small btn-danger"
+      onClick={() => window.confirm(question) && onConfirm()}
+    >
+      {label}
+    </button>
+  );
+}
+
+/** The last cell of a record's row: 编辑, any extra buttons, then 删除 after a confirmation. */
+export function EditDeleteCell({
+  name,
+  onEdit,
+  onDelete,
+  editTestId,
+  children,
+}: {
+  /** Named in the confirmation. */
+  name: string;
+  onEdit(): void;
+  onDelete(): void;
+  editTestId?: string;
+  children?: ReactNode;
+}) {
+  const { t } = useI18n();
+  return (
+    <td>
+      <div className="btn-row">
+        <button type="button" className="btn btn-small" onClick={onEdit} data-testid={editTestId}>
+          {t('common.edit')}
+        </button>
+        {children}
+        <ConfirmButton
+          label={t('common.delete')}
+          question={`${t('common.confirmDelete')} ${name}`}
+          onConfirm={onDelete}
+        />
+      </div>
+    </td>
+  );
+}
