@@ -4,6 +4,7 @@ import { createRedis } from '@xueliang/platform';
 import { QUEUES, slaJobId, slaQueue, type SlaCheckJob } from '@xueliang/queue';
 import { AlertService } from '../../apps/alert-service/src/alert-service';
 import { TEST_REDIS_URL } from '../support/database';
+import { failedJob } from '../support/wait';
 import { addCamera, AlertStack, cameraEvent, countRows, startAlertStack, until } from './support';
 
 /**
@@ -122,9 +123,7 @@ describe('deadlines fire even when their queued check is gone; bad data fails on
     const event = cameraEvent(camera, 'nul', { type: 'intrusion', title: 'bad\u0000title' });
     await stack.enqueue(event);
     const jobId = event.id.replace(/:/g, '|');
-    await until('event job failed', async () => (await stack.events.getJob(jobId))?.isFailed());
-    // Read again once failed: a job fetched just before it failed carries no failedReason yet.
-    const job = (await stack.events.getJob(jobId))!;
+    const job = await failedJob(stack.events, jobId);
     // The old code retried it with backoff for about a minute before parking it.
     expect(job.failedReason).not.toMatch(/ECONNREFUSED/);
     expect((await stack.events.getJob(job.id!))!.attemptsMade).toBeLessThanOrEqual(1);

@@ -1,5 +1,6 @@
 import type { AlertView, FailedEventView } from '@xueliang/contracts';
 import { bodyOf, login } from '../support/api';
+import { failedJob } from '../support/wait';
 import {
   addCamera,
   AlertStack,
@@ -130,10 +131,7 @@ describe('alert intake: queue → alert-service → PostgreSQL → socket.io', (
 
   it('an unknown camera fails with a reason naming the field', async () => {
     await stack.enqueue(cameraEvent('00000000-0000-4000-8000-00000000dead', 'ghost'));
-    const job = await until('ghost failed', async () => {
-      const j = await stack.events.getJob('cam|00000000-0000-4000-8000-00000000dead|motion|ghost');
-      return j && (await j.isFailed()) ? j : null;
-    });
+    const job = await failedJob(stack.events, 'cam|00000000-0000-4000-8000-00000000dead|motion|ghost');
     expect(job.failedReason).toMatch(/^cameraId: camera .* is not registered/);
   });
 

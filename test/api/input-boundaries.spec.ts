@@ -1,5 +1,6 @@
 import type { AlertView } from '@xueliang/contracts';
 import { bodyOf, call, login, type Session } from '../support/api';
+import { failedJob } from '../support/wait';
 import { jobIdFor } from '@xueliang/queue';
 import { addCamera, AlertStack, cameraEvent, Place, startAlertStack, until } from '../alerts/support';
 
@@ -220,10 +221,7 @@ describe('input boundaries: NUL bytes, lone surrogates, oversized and malformed 
     const bad = cameraEvent(camera, 'nul-title', { type: 'intrusion', title: NUL });
     await stack.enqueue(bad);
     const jobId = jobIdFor(bad.id);
-    const job = await until('bad job failed', async () => {
-      const j = await stack.events.getJob(jobId);
-      return j && (await j.isFailed()) ? j : null;
-    });
+    const job = await failedJob(stack.events, jobId);
     expect(job.attemptsMade).toBe(1);
     expect(job.failedReason).toMatch(/title: /);
     expect(job.failedReason).not.toContain('\u0000');

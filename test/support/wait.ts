@@ -34,3 +34,17 @@ export async function untilDefined<T>(
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/**
+ * Waits until a BullMQ job has failed and returns it as read after the failure: a job object
+ * fetched just before it failed carries no failedReason or final attempt count.
+ */
+export async function failedJob<J>(
+  queue: { getJob(id: string): Promise<J | undefined>; getJobState(id: string): Promise<string> },
+  id: string,
+): Promise<J> {
+  await until(`job ${id} failed`, async () => (await queue.getJobState(id)) === 'failed');
+  const job = await queue.getJob(id);
+  if (!job) throw new Error(`job ${id} vanished after failing`);
+  return job;
+}
