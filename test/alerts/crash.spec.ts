@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -8,6 +8,7 @@ import { createRedis } from '@xueliang/platform';
 import { eventsQueue, jobIdFor } from '@xueliang/queue';
 import { createTestDatabase, createTestRedisPrefix, TEST_REDIS_URL, testEnv } from '../support/database';
 import { addCamera, cameraEvent, countRows, places, until } from './support';
+import { buildApps } from '../support/build';
 
 const ROOT = resolve(__dirname, '../..');
 const MAIN = resolve(ROOT, 'dist/apps/alert-service/src/main.js');
@@ -52,24 +53,7 @@ describe('alert-service killed in the middle of 5,000 events', () => {
 
   beforeAll(async () => {
     // Only the alert-service and the libs it needs: other apps may be mid-edit in a shared tree.
-    const build = spawnSync(
-      'npx',
-      [
-        'swc',
-        'apps/alert-service',
-        'libs',
-        '-d',
-        'dist',
-        '--config-file',
-        '.swcrc',
-        '--ignore',
-        '**/*.spec.ts',
-        '--copy-files',
-        '--quiet',
-      ],
-      { cwd: ROOT, encoding: 'utf8' },
-    );
-    if (build.status !== 0) throw new Error(`build failed: ${build.stderr}`);
+    buildApps('alert-service');
     const databaseUrl = await createTestDatabase();
     const prefix = createTestRedisPrefix();
     env = {

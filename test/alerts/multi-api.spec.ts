@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { io } from 'socket.io-client';
@@ -16,6 +16,7 @@ import {
   startAlertStack,
   until,
 } from './support';
+import { buildApps } from '../support/build';
 
 const ROOT = resolve(__dirname, '../..');
 
@@ -145,24 +146,7 @@ describe('an api process killed with SIGKILL while three consoles are connected'
   let output = '';
 
   beforeAll(async () => {
-    const build = spawnSync(
-      'npx',
-      [
-        'swc',
-        'apps/api',
-        'libs',
-        '-d',
-        'dist',
-        '--config-file',
-        '.swcrc',
-        '--ignore',
-        '**/*.spec.ts',
-        '--copy-files',
-        '--quiet',
-      ],
-      { cwd: ROOT, encoding: 'utf8' },
-    );
-    if (build.status !== 0) throw new Error(`build failed: ${build.stderr}`);
+    buildApps('api');
     stack = await startAlertStack();
     const port = await findFreePort(25000 + (process.pid % 200) * 5);
     apiUrl = `http://127.0.0.1:${port}`;

@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import { io } from 'socket.io-client';
 import type { SyncResult } from '@xueliang/contracts';
@@ -9,6 +9,7 @@ import { login } from '../support/api';
 import { createTestDatabase, createTestRedisPrefix, testEnv } from '../support/database';
 import { removeDir, tempVarDir } from '../launcher/helpers';
 import { until } from '../support/wait';
+import { buildApps } from '../support/build';
 
 const ROOT = resolve(__dirname, '../..');
 const MAIN = resolve(ROOT, 'dist/apps/api/src/main.js');
@@ -47,24 +48,7 @@ describe('api during a Redis outage', () => {
   };
 
   beforeAll(async () => {
-    const build = spawnSync(
-      'npx',
-      [
-        'swc',
-        'apps/api',
-        'libs',
-        '-d',
-        'dist',
-        '--config-file',
-        '.swcrc',
-        '--ignore',
-        '**/*.spec.ts',
-        '--copy-files',
-        '--quiet',
-      ],
-      { cwd: ROOT, encoding: 'utf8' },
-    );
-    if (build.status !== 0) throw new Error(`build failed: ${build.stderr}`);
+    buildApps('api');
     varDir = tempVarDir('redis-outage');
     redisPort = await findFreePort(26380);
     await startRedis();

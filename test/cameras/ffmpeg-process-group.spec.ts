@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -6,6 +6,7 @@ import path from 'node:path';
 import { isGroupAlive } from '@xueliang/platform';
 import { FfmpegRunner } from '../../apps/camera-gateway/src/streams/ffmpeg-runner.adapter';
 import { until } from './support';
+import { buildApps } from '../support/build';
 
 const ROOT = path.resolve(__dirname, '../..');
 const RUNNER = path.resolve(ROOT, 'dist/apps/camera-gateway/src/streams/ffmpeg-runner.adapter.js');
@@ -52,24 +53,7 @@ describe("a gateway's ffmpeg children lead their own process groups and none out
   const children: ChildProcess[] = [];
 
   beforeAll(async () => {
-    const build = spawnSync(
-      'npx',
-      [
-        'swc',
-        'apps/camera-gateway',
-        'libs',
-        '-d',
-        'dist',
-        '--config-file',
-        '.swcrc',
-        '--ignore',
-        '**/*.spec.ts',
-        '--copy-files',
-        '--quiet',
-      ],
-      { cwd: ROOT, encoding: 'utf8' },
-    );
-    if (build.status !== 0) throw new Error(`build failed: ${build.stderr}`);
+    buildApps('camera-gateway');
     gatewayDir = await mkdtemp(path.join(os.tmpdir(), 'xl-gw-groups-'));
   }, 120_000);
 

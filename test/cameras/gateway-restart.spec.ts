@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
@@ -11,6 +11,7 @@ import { findFreePort } from '../../apps/launcher/src/launch';
 import { login, startApi, type TestApi } from '../support/api';
 import { TEST_REDIS_URL } from '../support/database';
 import { FAST_GATEWAY_ENV, insertSimCameras, openDb, startFleet, until } from './support';
+import { buildApps } from '../support/build';
 
 const ROOT = resolve(__dirname, '../..');
 const MAIN = resolve(ROOT, 'dist/apps/camera-gateway/src/main.js');
@@ -37,24 +38,7 @@ describe('a viewer recovers with the same playlist URL when its gateway dies', (
   let attempt = 0;
 
   beforeAll(async () => {
-    const build = spawnSync(
-      'npx',
-      [
-        'swc',
-        'apps/camera-gateway',
-        'libs',
-        '-d',
-        'dist',
-        '--config-file',
-        '.swcrc',
-        '--ignore',
-        '**/*.spec.ts',
-        '--copy-files',
-        '--quiet',
-      ],
-      { cwd: ROOT, encoding: 'utf8' },
-    );
-    if (build.status !== 0) throw new Error(`build failed: ${build.stderr}`);
+    buildApps('camera-gateway');
     fleet = await startFleet({ count: 2, ptzEvery: 0 });
     api = await startApi({ LIVE_TOKEN_TTL_S: '600' });
     db = await openDb(api.databaseUrl);

@@ -1,5 +1,5 @@
 import {
-  buildApps,
+  buildHarnessApps,
   EventLoad,
   loadEvent,
   reconnectReader,
@@ -24,7 +24,7 @@ describe('data services killed under load: nothing lost, nothing doubled, every 
   const figures: FaultFigures[] = [];
 
   beforeAll(async () => {
-    buildApps();
+    buildHarnessApps();
     stack = await startReliabilityStack();
   }, 180_000);
 

@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -14,6 +14,7 @@ import { addCamera, connect, places, type LiveClient, type Place } from '../aler
 import { login } from '../support/api';
 import { TEST_CREDENTIAL_KEY } from '../support/env';
 import { until } from '../support/wait';
+import { buildApps } from '../support/build';
 
 /**
  * The reliability harness: a PostgreSQL and a Redis of the test's own (never the machine's
@@ -25,27 +26,9 @@ import { until } from '../support/wait';
 const ROOT = resolve(__dirname, '../..');
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** Builds what the children run (api, alert-service, libs) with swc, like test/alerts/crash.spec.ts. */
-export function buildApps(): void {
-  const build = spawnSync(
-    'npx',
-    [
-      'swc',
-      'apps/api',
-      'apps/alert-service',
-      'libs',
-      '-d',
-      'dist',
-      '--config-file',
-      '.swcrc',
-      '--ignore',
-      '**/*.spec.ts',
-      '--copy-files',
-      '--quiet',
-    ],
-    { cwd: ROOT, encoding: 'utf8' },
-  );
-  if (build.status !== 0) throw new Error(`build failed: ${build.stderr}`);
+/** Builds what the children run (api, alert-service, libs). */
+export function buildHarnessApps(): void {
+  buildApps('api', 'alert-service');
 }
 
 function groupAlive(pid: number): boolean {

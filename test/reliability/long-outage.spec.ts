@@ -1,5 +1,5 @@
 import {
-  buildApps,
+  buildHarnessApps,
   EventLoad,
   loadEvent,
   reconnectReader,
@@ -24,7 +24,7 @@ const outageSeconds = Number(process.env.XL_RELIABILITY_OUTAGE_SECONDS ?? 120);
   let stack: ReliabilityStack;
 
   beforeAll(async () => {
-    buildApps();
+    buildHarnessApps();
     stack = await startReliabilityStack();
   }, 180_000);
   afterAll(async () => {
