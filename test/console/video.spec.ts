@@ -119,16 +119,14 @@ describe('console: live video, camera events and health from the simulator (head
     await context.close();
   });
 
-  it('a tile renews its live session before the token expires and recovers from a cut stream by itself', async () => {
-    // Short-lived live URLs, so the console has to ask again during the test (read per request).
-    process.env.LIVE_TOKEN_TTL_S = '45';
+  /** A one-tile wall playing `cam` as duty, with the times of its POST /live requests. */
+  async function oneTileWall(cam: Camera) {
     const { context, page } = await newPage(rig);
-    const liveRequests: string[] = [];
+    const liveRequests: number[] = [];
     page.on('request', (r) => {
-      if (r.method() === 'POST' && r.url().endsWith('/live')) liveRequests.push(r.url());
+      if (r.method() === 'POST' && r.url().endsWith('/live')) liveRequests.push(Date.now());
     });
     await loginAs(rig, page, 'duty');
-    const cam = cameras[3];
     await page.goto(`${rig.url}/walls?layout=1&cams=${cam.id}`);
     const player = page.locator('[data-testid=wall-tile] [data-testid=live-player]');
     const time = () =>
@@ -137,6 +135,14 @@ describe('console: live video, camera events and health from the simulator (head
         (v) => (v as unknown as { currentTime: number }).currentTime,
       );
     await until('playing', async () => (await player.getAttribute('data-state')) === 'playing', 90_000);
+    return { context, page, player, time, liveRequests };
+  }
+
+  it('a tile renews its live session before the token expires and recovers from a cut stream by itself', async () => {
+    // Short-lived live URLs, so the console has to ask again during the test (read per request).
+    process.env.LIVE_TOKEN_TTL_S = '45';
+    const { context, page, player, time, liveRequests } = await oneTileWall(cameras[3]);
+    const cam = cameras[3];
 
     // Renewal: a second POST /live comes before the first URL expires, and the picture goes on.
     await until('session renewed', () => liveRequests.length >= 2 || undefined, 60_000);
@@ -157,21 +163,7 @@ describe('console: live video, camera events and health from the simulator (head
   });
 
   it('a wall left alone plays again after its gateway is killed and restarted', async () => {
-    const { context, page } = await newPage(rig);
-    const liveRequests: number[] = [];
-    page.on('request', (r) => {
-      if (r.method() === 'POST' && r.url().endsWith('/live')) liveRequests.push(Date.now());
-    });
-    await loginAs(rig, page, 'duty');
-    const cam = cameras[0];
-    await page.goto(`${rig.url}/walls?layout=1&cams=${cam.id}`);
-    const player = page.locator('[data-testid=wall-tile] [data-testid=live-player]');
-    const time = () =>
-      page.$eval(
-        '[data-testid=wall-tile] video',
-        (v) => (v as unknown as { currentTime: number }).currentTime,
-      );
-    await until('playing', async () => (await player.getAttribute('data-state')) === 'playing', 90_000);
+    const { context, page, player, time, liveRequests } = await oneTileWall(cameras[0]);
 
     // The gateway goes away with its ffmpeg and comes back empty (same id, as a restart does).
     const { CameraLeases } = await import('../../apps/camera-gateway/src/leases/camera-leases.service');
