@@ -76,4 +76,38 @@ describe('loadConfig', () => {
       },
     );
   });
+
+  describe('alert-service workers (read by its main as they were before they joined the schema)', () => {
+    it('defaults to 8 jobs at once, a 30 s lock and a 30 s sweep', () => {
+      expect(loadConfig({})).toMatchObject({
+        ALERT_WORKER_CONCURRENCY: 8,
+        ALERT_WORKER_LOCK_MS: 30_000,
+        SLA_SWEEP_SECONDS: 30,
+      });
+    });
+
+    it('takes values in range', () => {
+      const config = loadConfig({
+        ALERT_WORKER_CONCURRENCY: '3',
+        ALERT_WORKER_LOCK_MS: '1000',
+        SLA_SWEEP_SECONDS: '1.5',
+      });
+      expect(config).toMatchObject({
+        ALERT_WORKER_CONCURRENCY: 3,
+        ALERT_WORKER_LOCK_MS: 1000,
+        SLA_SWEEP_SECONDS: 1.5,
+      });
+    });
+
+    it.each([
+      ['ALERT_WORKER_CONCURRENCY', ['0', '-2', '2.5', 'many', ''], 8],
+      ['ALERT_WORKER_LOCK_MS', ['999', '1500.5', 'long', ''], 30_000],
+      ['SLA_SWEEP_SECONDS', ['0.5', '0', 'Infinity', 'often', ''], 30],
+    ] as const)(
+      '%s out of range falls back to its default instead of stopping the service',
+      (key, values, fallback) => {
+        for (const value of values) expect(loadConfig({ [key]: value })[key]).toBe(fallback);
+      },
+    );
+  });
 });

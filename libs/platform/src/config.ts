@@ -63,6 +63,14 @@ const ConfigSchema = z.object({
   /** Refused cross-region requests by one user within the window that raise a 'system' alert. */
   SCOPE_PROBE_ALERT_THRESHOLD: z.coerce.number().int().positive().default(10),
   SCOPE_PROBE_WINDOW_SECONDS: z.coerce.number().int().positive().default(600),
+  // The alert-service's workers. A value out of range falls back to the default rather than
+  // stopping the service (as these settings always have).
+  /** Jobs each alert-service worker runs at once. */
+  ALERT_WORKER_CONCURRENCY: z.coerce.number().int().positive().catch(8),
+  /** BullMQ lock of a running job, ms (at least 1000). */
+  ALERT_WORKER_LOCK_MS: z.coerce.number().int().min(1000).catch(30_000),
+  /** How often the alert-service sweeps for deadlines missed in an outage, seconds (at least 1). */
+  SLA_SWEEP_SECONDS: z.coerce.number().min(1).catch(30),
 });
 export type AppConfig = z.infer<typeof ConfigSchema>;
 
