@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { isGroupAlive } from '@xueliang/platform';
+import { isGroupAlive, loadConfig } from '@xueliang/platform';
 import { FfmpegRunner } from '../../apps/camera-gateway/src/streams/ffmpeg-runner.adapter';
 import { until } from './support';
 import { buildApps } from '../support/build';
@@ -21,7 +21,7 @@ const { mkdirSync } = require('node:fs');
 const { join } = require('node:path');
 const { FfmpegRunner, GROUP_FILE } = require(${JSON.stringify(RUNNER)});
 const [gatewayDir, mode] = process.argv.slice(1);
-const runner = new FfmpegRunner();
+const runner = new FfmpegRunner({ FFMPEG_PATH: process.env.FFMPEG_PATH ?? 'ffmpeg' });
 const runs = ['cam-1-main', 'cam-2-sub'].map((name) => {
   const dir = join(gatewayDir, String(process.pid), name);
   mkdirSync(dir, { recursive: true });
@@ -100,7 +100,7 @@ describe("a gateway's ffmpeg children lead their own process groups and none out
     // Only the gateway died: its ffmpeg groups live on, writing into the dead gateway's directory.
     for (const pid of pids) expect(isGroupAlive(pid)).toBe(true);
 
-    expect(await new FfmpegRunner().reapOrphans(gatewayDir)).toBe(pids.length);
+    expect(await new FfmpegRunner(loadConfig()).reapOrphans(gatewayDir)).toBe(pids.length);
     await until(() => (pids.every((pid) => !isGroupAlive(pid)) ? true : undefined), 10_000).catch(
       () => undefined,
     );

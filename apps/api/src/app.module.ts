@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import type { Redis } from 'ioredis';
@@ -7,10 +7,12 @@ import { AuthModule } from '@xueliang/auth';
 import { dataSourceOptions } from '@xueliang/db';
 import {
   ApiExceptionFilter,
+  APP_CONFIG,
+  AppConfigModule,
+  type AppConfig,
   StorableTextPipe,
   databaseCheck,
   HealthModule,
-  loadConfig,
   REDIS,
   redisCheck,
   RequestRedisModule,
@@ -57,15 +59,11 @@ export const API_FEATURES = [
 @Module({
   imports: [
     TypeOrmModule.forRootAsync({
-      useFactory: () => dataSourceOptions({ url: loadConfig().DATABASE_URL, poolSize: 20 }),
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => dataSourceOptions({ url: config.DATABASE_URL, poolSize: 20 }),
     }),
     RequestRedisModule,
     AuthModule,
-    HealthModule.forRootAsync({
-      inject: [getDataSourceToken(), REDIS],
-      useFactory: (ds: DataSource, redis: Redis) => [databaseCheck(ds), redisCheck(redis)],
-      metricsToken: () => loadConfig().METRICS_TOKEN,
-    }),
     ...API_FEATURES,
   ],
   providers: [
@@ -73,4 +71,19 @@ export const API_FEATURES = [
     { provide: APP_PIPE, useClass: StorableTextPipe },
   ],
 })
-export class AppModule {}
+export class AppModule {
+  /** The api over the config its entry point parsed (APP_CONFIG for every provider). */
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        AppConfigModule.forRoot(config),
+        HealthModule.forRootAsync({
+          inject: [getDataSourceToken(), REDIS],
+          useFactory: (ds: DataSource, redis: Redis) => [databaseCheck(ds), redisCheck(redis)],
+          metricsToken: () => config.METRICS_TOKEN,
+        }),
+      ],
+    };
+  }
+}

@@ -4,18 +4,20 @@ import { INestApplication, LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
-import { createLogger, loadConfig, securityHeaders } from '@xueliang/platform';
+import { type AppConfig, createLogger, loadConfig, securityHeaders } from '@xueliang/platform';
 import { AppModule } from './app.module';
 import { RedisIoAdapter } from './live/redis-io.adapter';
 
 export interface ApiAppOptions {
   logger?: LoggerService | false;
+  /** The config the entry point parsed; else it is parsed here, once for this app. */
+  config?: AppConfig;
 }
 
 /** Builds the api application (routes, filters, static console) without listening; tests use it too. */
 export async function createApiApp(options: ApiAppOptions = {}): Promise<INestApplication> {
-  const config = loadConfig();
-  const app = await NestFactory.create<NestExpressApplication>(AppModule, {
+  const config = options.config ?? loadConfig();
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     logger: options.logger ?? createLogger(config.LOG_LEVEL),
     bodyParser: true,
   });

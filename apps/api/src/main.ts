@@ -4,7 +4,7 @@ import { createApiApp } from './bootstrap';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const app = await createApiApp();
+  const app = await createApiApp({ config });
   await app.listen(config.API_PORT, '0.0.0.0');
   console.log(`api listening on :${config.API_PORT}`);
 }

@@ -1,18 +1,21 @@
 import { INestApplication, LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { createLogger, loadConfig } from '@xueliang/platform';
+import { type AppConfig, createLogger, loadConfig } from '@xueliang/platform';
 import { CameraGatewayModule } from './camera-gateway.module';
+import { GATEWAY_SETTINGS, type GatewaySettings, loadGatewaySettings } from './gateway.config';
 import { CameraLeases } from './leases/camera-leases.service';
 import { StreamManager } from './streams/stream-manager.service';
 
 export interface GatewayAppOptions {
   logger?: LoggerService | false;
+  /** The config the entry point parsed; else it is parsed here, once for this app. */
+  config?: AppConfig;
 }
 
 /** The gateway app without listening; tests create several in one process. */
 export async function createGatewayApp(options: GatewayAppOptions = {}): Promise<INestApplication> {
-  const config = loadConfig();
-  const app = await NestFactory.create(CameraGatewayModule, {
+  const config = options.config ?? loadConfig();
+  const app = await NestFactory.create(CameraGatewayModule.forRoot(config, loadGatewaySettings()), {
     logger: options.logger ?? createLogger(config.LOG_LEVEL),
   });
   app.enableShutdownHooks();
@@ -32,7 +35,8 @@ export async function startGateway(
   await app.listen(port, host);
   const bound = (app.getHttpServer().address() as { port: number }).port;
   // An explicit GATEWAY_URL wins (gateways on other hosts); else the address we are bound to.
-  const publicUrl = url ?? (process.env.GATEWAY_URL ? loadConfig().GATEWAY_URL : `http://127.0.0.1:${bound}`);
+  const settings = app.get<GatewaySettings>(GATEWAY_SETTINGS);
+  const publicUrl = url ?? (settings.GATEWAY_URL || `http://127.0.0.1:${bound}`);
   const leases = app.get(CameraLeases);
   const streams = app.get(StreamManager);
   // Cameras with viewers are the last ones a gateway gives away when rebalancing.

@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { Redis } from 'ioredis';
@@ -6,9 +6,11 @@ import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '@xueliang/db';
 import {
   ApiExceptionFilter,
+  APP_CONFIG,
+  AppConfigModule,
+  type AppConfig,
   databaseCheck,
   HealthModule,
-  loadConfig,
   REDIS,
   redisCheck,
   RedisModule,
@@ -19,7 +21,7 @@ import { CameraMedia } from './cameras/camera-media.service';
 import { DiscoveryService } from './discovery/discovery.service';
 import { PullPoints } from './events/pull-point.service';
 import { RawEventPublisher } from './events/raw-event-publisher.adapter';
-import { GATEWAY_SETTINGS, GatewaySettings, loadGatewaySettings } from './gateway.config';
+import { GATEWAY_SETTINGS, GatewaySettings } from './gateway.config';
 import { GatewayMetrics } from './gateway-metrics';
 import { CameraHealth } from './health/camera-health.service';
 import { InternalController } from './internal/internal.controller';
@@ -35,18 +37,13 @@ import { StreamManager } from './streams/stream-manager.service';
 @Module({
   imports: [
     TypeOrmModule.forRootAsync({
-      useFactory: () => dataSourceOptions({ url: loadConfig().DATABASE_URL, poolSize: 10 }),
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => dataSourceOptions({ url: config.DATABASE_URL, poolSize: 10 }),
     }),
     RedisModule,
-    HealthModule.forRootAsync({
-      inject: [DataSource, REDIS],
-      useFactory: (ds: DataSource, redis: Redis) => [databaseCheck(ds), redisCheck(redis)],
-      metricsToken: () => loadConfig().METRICS_TOKEN,
-    }),
   ],
   controllers: [InternalController],
   providers: [
-    { provide: GATEWAY_SETTINGS, useFactory: () => loadGatewaySettings() },
     {
       provide: CameraNetworks,
       inject: [GATEWAY_SETTINGS],
@@ -70,4 +67,20 @@ import { StreamManager } from './streams/stream-manager.service';
     GatewayMetrics,
   ],
 })
-export class CameraGatewayModule {}
+export class CameraGatewayModule {
+  /** The gateway over the platform config and gateway settings its entry point parsed, once. */
+  static forRoot(config: AppConfig, settings: GatewaySettings): DynamicModule {
+    return {
+      module: CameraGatewayModule,
+      imports: [
+        AppConfigModule.forRoot(config),
+        HealthModule.forRootAsync({
+          inject: [DataSource, REDIS],
+          useFactory: (ds: DataSource, redis: Redis) => [databaseCheck(ds), redisCheck(redis)],
+          metricsToken: () => config.METRICS_TOKEN,
+        }),
+      ],
+      providers: [{ provide: GATEWAY_SETTINGS, useValue: settings }],
+    };
+  }
+}

@@ -22,4 +22,11 @@ describe('gateway settings: stream limits', () => {
     expect(load).toThrow(ConfigError);
     expect(load).toThrow(/MAX_TRANSCODES/);
   });
+
+  it('knows whether GATEWAY_URL was given (the platform default is not a choice): else the bound address is used', () => {
+    expect(loadGatewaySettings({}).GATEWAY_URL).toBeUndefined();
+    expect(loadGatewaySettings({ GATEWAY_URL: 'http://10.0.0.5:3020' }).GATEWAY_URL).toBe(
+      'http://10.0.0.5:3020',
+    );
+  });
 });

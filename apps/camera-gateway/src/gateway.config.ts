@@ -75,6 +75,12 @@ const GatewaySettingsSchema = z.object({
         ctx.addIssue({ code: 'custom', message: (e as Error).message });
       }
     }),
+  /**
+   * The URL the api reaches this gateway on, when given (gateways on other hosts); else the
+   * address it is bound to. Read here as given or not: the platform config's default for
+   * GATEWAY_URL is not a choice anyone made.
+   */
+  GATEWAY_URL: z.string().optional(),
   /** Turn background loops off (probe-only gateways, unit tests). */
   GATEWAY_BACKGROUND: z.enum(['true', 'false']).default('true'),
 });

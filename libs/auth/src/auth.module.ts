@@ -1,7 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
-import { loadConfig } from '@xueliang/platform';
+import { APP_CONFIG, type AppConfig } from '@xueliang/platform';
 import { RolesGuard, SessionGuard } from './guards';
 import { SessionService } from './session.service';
 
@@ -10,14 +10,12 @@ import { SessionService } from './session.service';
 @Module({
   imports: [
     JwtModule.registerAsync({
-      useFactory: () => {
-        const config = loadConfig();
-        return {
-          secret: config.JWT_SECRET,
-          signOptions: { expiresIn: config.JWT_TTL_SECONDS, algorithm: 'HS256' },
-          verifyOptions: { algorithms: ['HS256'] },
-        };
-      },
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => ({
+        secret: config.JWT_SECRET,
+        signOptions: { expiresIn: config.JWT_TTL_SECONDS, algorithm: 'HS256' },
+        verifyOptions: { algorithms: ['HS256'] },
+      }),
     }),
   ],
   providers: [

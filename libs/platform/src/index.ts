@@ -1,4 +1,5 @@
 export * from './config';
+export * from './config.module';
 export * from './redis';
 export * from './logger';
 export * from './redis.module';

@@ -1,6 +1,7 @@
 import { Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import { loadConfig } from './config';
+import type { AppConfig } from './config';
+import { APP_CONFIG } from './config.module';
 import { closeRedis, createRedis, createRequestRedis, redisReady } from './redis';
 
 export const REDIS = Symbol('REDIS');
@@ -18,7 +19,14 @@ class RedisCloser implements OnApplicationShutdown {
 
 @Global()
 @Module({
-  providers: [{ provide: REDIS, useFactory: () => createRedis(loadConfig().REDIS_URL) }, RedisCloser],
+  providers: [
+    {
+      provide: REDIS,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => createRedis(config.REDIS_URL),
+    },
+    RedisCloser,
+  ],
   exports: [REDIS],
 })
 export class RedisModule {}
@@ -33,8 +41,9 @@ export class RedisModule {}
   providers: [
     {
       provide: REDIS,
-      useFactory: async () => {
-        const redis = createRequestRedis(loadConfig().REDIS_URL);
+      inject: [APP_CONFIG],
+      useFactory: async (config: AppConfig) => {
+        const redis = createRequestRedis(config.REDIS_URL);
         await redisReady(redis);
         return redis;
       },
@@ -45,7 +54,7 @@ export class RedisModule {}
 })
 export class RequestRedisModule {}
 
-/** Prefixes a key with this deployment's REDIS_PREFIX. */
-export function redisKey(...parts: string[]): string {
-  return [loadConfig().REDIS_PREFIX, ...parts].join(':');
+/** Prefixes a key with this deployment's REDIS_PREFIX (`config.REDIS_PREFIX`). */
+export function redisKey(prefix: string, ...parts: string[]): string {
+  return [prefix, ...parts].join(':');
 }

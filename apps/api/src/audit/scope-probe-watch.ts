@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import type { RawEvent } from '@xueliang/contracts';
 import type { AuthUser } from '@xueliang/auth';
-import { InjectRedis, loadConfig, redisKey } from '@xueliang/platform';
+import { type AppConfig, InjectConfig, InjectRedis, redisKey } from '@xueliang/platform';
 import { AlertQueues } from '../intake/alert-queues';
 
 /**
@@ -18,13 +18,15 @@ import { AlertQueues } from '../intake/alert-queues';
 export class ScopeProbeWatch {
   private readonly threshold: number;
   private readonly windowSeconds: number;
+  private readonly prefix: string;
 
   constructor(
     @InjectRedis() private readonly redis: Redis,
     @InjectDataSource() private readonly db: DataSource,
     private readonly queues: AlertQueues,
+    @InjectConfig() config: AppConfig,
   ) {
-    const config = loadConfig();
+    this.prefix = config.REDIS_PREFIX;
     this.threshold = config.SCOPE_PROBE_ALERT_THRESHOLD;
     this.windowSeconds = config.SCOPE_PROBE_WINDOW_SECONDS;
   }
@@ -32,7 +34,7 @@ export class ScopeProbeWatch {
   /** Counts one refusal; the one that reaches the threshold raises the alert. */
   async noteDenial(user: AuthUser, ip: string | undefined): Promise<void> {
     const window = Math.floor(Date.now() / 1000 / this.windowSeconds);
-    const key = redisKey('scope-denied', user.id, String(window));
+    const key = redisKey(this.prefix, 'scope-denied', user.id, String(window));
     const replies = await this.redis
       .multi()
       .incr(key)

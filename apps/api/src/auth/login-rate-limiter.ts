@@ -1,6 +1,6 @@
 import { HttpException, HttpStatus, Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import { InjectRedis, loadConfig, redisKey } from '@xueliang/platform';
+import { type AppConfig, InjectConfig, InjectRedis, redisKey } from '@xueliang/platform';
 
 /** Counting window of the sign-in limits. */
 export const LOGIN_WINDOW_SECONDS = 60;
@@ -105,9 +105,16 @@ export class LoginThrottledException extends HttpException {
  */
 @Injectable()
 export class LoginRateLimiter {
-  readonly limits = loginLimits(loadConfig().LOGIN_RATE_LIMIT);
+  readonly limits: LoginLimits;
+  private readonly prefix: string;
 
-  constructor(@InjectRedis() private readonly redis: Redis) {}
+  constructor(
+    @InjectRedis() private readonly redis: Redis,
+    @InjectConfig() config: AppConfig,
+  ) {
+    this.limits = loginLimits(config.LOGIN_RATE_LIMIT);
+    this.prefix = config.REDIS_PREFIX;
+  }
 
   /** Takes a slot before the password is checked, or throws LoginThrottledException (429). */
   async reserve(username: string, address: string): Promise<LoginAttempt> {
@@ -153,12 +160,12 @@ export class LoginRateLimiter {
     // Usernames differing only in case share their counts; '|' never occurs in an address.
     const user = username.toLowerCase();
     return {
-      pair: redisKey('login', 'pair', `${address}|${user}`),
-      address: redisKey('login', 'addr', address),
-      user: redisKey('login', 'user', user),
-      known: redisKey('login', 'known', `${address}|${user}`),
-      pressure: redisKey('login', 'pressure', user),
-      attackFlag: redisKey('login', 'attack', user),
+      pair: redisKey(this.prefix, 'login', 'pair', `${address}|${user}`),
+      address: redisKey(this.prefix, 'login', 'addr', address),
+      user: redisKey(this.prefix, 'login', 'user', user),
+      known: redisKey(this.prefix, 'login', 'known', `${address}|${user}`),
+      pressure: redisKey(this.prefix, 'login', 'pressure', user),
+      attackFlag: redisKey(this.prefix, 'login', 'attack', user),
     };
   }
 }

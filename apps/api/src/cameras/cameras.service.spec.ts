@@ -124,7 +124,8 @@ const regionsOf = (...known: Region[]): RegionsService =>
     },
   });
 
-const cipher = new CredentialCipher(loadConfig().CREDENTIAL_KEY);
+const config = loadConfig();
+const cipher = new CredentialCipher(config.CREDENTIAL_KEY);
 const register = {
   regionId: township.id,
   onvifAddress: 'http://10.0.0.9/onvif/device_service',
@@ -140,6 +141,7 @@ describe('CamerasService rules', () => {
         strict<CamerasRepository>('cameras', {}),
         regionsOf(township, otherTownship),
         gatewayAnswering({}).client,
+        config,
       );
       await expect(
         service.register(user(township), { ...register, regionId: otherTownship.id }, '1.2.3.4'),
@@ -151,6 +153,7 @@ describe('CamerasService rules', () => {
         strict<CamerasRepository>('cameras', { existsAtAddress: async () => true }),
         regionsOf(township),
         gatewayAnswering({}).client,
+        config,
       );
       await expect(service.register(user(township), register, '1.2.3.4')).rejects.toBeInstanceOf(
         ConflictException,
@@ -182,6 +185,7 @@ describe('CamerasService rules', () => {
         }),
         regionsOf(township),
         gateway.client,
+        config,
       );
       const view = await service.register(user(township), { ...register, name }, '1.2.3.4');
 
@@ -219,6 +223,7 @@ describe('CamerasService rules', () => {
         }),
         regionsOf(township),
         gatewayAnswering({}).client,
+        config,
       );
       const view = await service.update(user(township), camera().id, { name: 'North gate' }, '1.2.3.4');
       expect(view.name).toBe('North gate');
@@ -230,6 +235,7 @@ describe('CamerasService rules', () => {
         repoWith(camera(), { existsAtAddress: async () => false }),
         regionsOf(township),
         gatewayAnswering({}).client,
+        config,
       );
       const err = await service
         .update(
@@ -259,6 +265,7 @@ describe('CamerasService rules', () => {
             throw rejected;
           },
         }).client,
+        config,
       );
       const err = await service.update(user(township), camera().id, edit, 'ip').catch((e: unknown) => e);
       expect(err).toBeInstanceOf(UnprocessableEntityException);
@@ -280,6 +287,7 @@ describe('CamerasService rules', () => {
         }),
         regionsOf(township),
         gateway.client,
+        config,
       );
       await service.update(user(township), camera().id, { password: 'new-pass' }, 'ip');
       expect(gateway.calls).toEqual([
@@ -305,6 +313,7 @@ describe('CamerasService rules', () => {
       strict<CamerasRepository>('cameras', { findWithRegion: async () => camera({}, otherTownship) }),
       regionsOf(township),
       gatewayAnswering({}).client,
+      config,
     );
     await expect(service.get(user(township), camera().id)).rejects.toBeInstanceOf(NotFoundException);
     // The county platform sees it.
@@ -316,6 +325,7 @@ describe('CamerasService rules', () => {
       strict<CamerasRepository>('cameras', { findWithRegion: async () => camera({ ptz: false }) }),
       regionsOf(township),
       gatewayAnswering({}).client,
+      config,
     );
     await expect(service.ptz(user(township), camera().id, { action: 'stop' }, 'ip')).rejects.toBeInstanceOf(
       ConflictException,
@@ -347,6 +357,7 @@ describe('CamerasService rules', () => {
           devices: [device('http://b'), device('http://a')],
         }),
       }).client,
+      config,
     );
     await expect(service.discovered()).resolves.toEqual({
       scanning: true,

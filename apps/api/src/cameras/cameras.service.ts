@@ -23,7 +23,7 @@ import {
 import { assertVisible, assertWritable, AuthUser } from '@xueliang/auth';
 import { Camera, CredentialCipher, Region } from '@xueliang/db';
 import { gatewayRoutes, type ProbeResult, type ProbeTarget } from '@xueliang/gateway-protocol';
-import { loadConfig } from '@xueliang/platform';
+import { type AppConfig, InjectConfig } from '@xueliang/platform';
 import { RegionsService } from '../regions/regions.service';
 import { GatewayClient } from '../live-video/gateway-client.service';
 import { type AuditedBy, CamerasRepository, type CameraWithRegion } from './cameras.repository';
@@ -98,13 +98,16 @@ function by(user: AuthUser, ip: string): AuditedBy {
  */
 @Injectable()
 export class CamerasService {
-  private readonly cipher = new CredentialCipher(loadConfig().CREDENTIAL_KEY);
+  private readonly cipher: CredentialCipher;
 
   constructor(
     private readonly cameras: CamerasRepository,
     private readonly regions: RegionsService,
     private readonly gateways: GatewayClient,
-  ) {}
+    @InjectConfig() config: AppConfig,
+  ) {
+    this.cipher = new CredentialCipher(config.CREDENTIAL_KEY);
+  }
 
   async list(user: AuthUser, q: CameraListQuery): Promise<CameraView[]> {
     const subtreePath = q.regionId ? (await this.regions.findVisible(user, q.regionId)).path : undefined;

@@ -1,12 +1,13 @@
 import { Controller, Get } from '@nestjs/common';
 import type { ConsoleConfig } from '@xueliang/contracts';
-import { loadConfig } from '@xueliang/platform';
+import { type AppConfig, InjectConfig } from '@xueliang/platform';
 
 @Controller('config')
 export class ConsoleConfigController {
+  constructor(@InjectConfig() private readonly config: AppConfig) {}
+
   @Get()
   get(): ConsoleConfig {
-    const config = loadConfig();
-    return { mapTileUrl: config.MAP_TILE_URL, timezone: config.TIMEZONE };
+    return { mapTileUrl: this.config.MAP_TILE_URL, timezone: this.config.TIMEZONE };
   }
 }

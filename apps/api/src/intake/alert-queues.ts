@@ -2,7 +2,7 @@ import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { RawEvent } from '@xueliang/contracts';
-import { loadConfig, REDIS } from '@xueliang/platform';
+import { type AppConfig, InjectConfig, REDIS } from '@xueliang/platform';
 import { enqueueRawEvent, eventsQueue, slaQueue, type SlaCheckJob } from '@xueliang/queue';
 import { cancelSettledSlaChecks, type StageTimes } from '@xueliang/alerts';
 
@@ -12,8 +12,8 @@ export class AlertQueues implements OnApplicationShutdown {
   readonly events: Queue<RawEvent>;
   readonly sla: Queue<SlaCheckJob>;
 
-  constructor(@Inject(REDIS) redis: Redis) {
-    const prefix = loadConfig().REDIS_PREFIX;
+  constructor(@Inject(REDIS) redis: Redis, @InjectConfig() config: AppConfig) {
+    const prefix = config.REDIS_PREFIX;
     this.events = eventsQueue(redis, prefix);
     this.sla = slaQueue(redis, prefix);
   }

@@ -43,7 +43,7 @@ describe('GatewayClient', () => {
   it('routes to the lease holder with the internal token and reads the answer with the route’s schema', async () => {
     const gateway = await gatewayAnswering('{"presetToken":"p1"}');
     try {
-      const client = new GatewayClient(redisRouting(gateway.url));
+      const client = new GatewayClient(redisRouting(gateway.url), loadConfig());
       await expect(
         client.ask(gatewayRoutes.ptz, { id: 'c1' }, { cameraId: 'c1', json: { action: 'stop' } }),
       ).resolves.toEqual({ presetToken: 'p1' });
@@ -63,7 +63,7 @@ describe('GatewayClient', () => {
     const logged = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
     const gateway = await gatewayAnswering(body);
     try {
-      const client = new GatewayClient(redisRouting(gateway.url));
+      const client = new GatewayClient(redisRouting(gateway.url), loadConfig());
       const err = await client
         .ask(gatewayRoutes.ptz, { id: 'c1' }, { cameraId: 'c1', json: { action: 'stop' } })
         .catch((e: unknown) => e);

@@ -16,7 +16,7 @@ import {
   leaseKey,
   type RouteParams,
 } from '@xueliang/gateway-protocol';
-import { InjectRedis, loadConfig, redactCredentials } from '@xueliang/platform';
+import { type AppConfig, InjectConfig, InjectRedis, redactCredentials } from '@xueliang/platform';
 
 export interface GatewayReply {
   status: number;
@@ -40,10 +40,14 @@ export interface GatewayCallOptions {
 @Injectable()
 export class GatewayClient {
   private readonly log = new Logger('gateway-client');
-  private readonly config = loadConfig();
-  private readonly token = internalToken(this.config.JWT_SECRET);
+  private readonly token: string;
 
-  constructor(@InjectRedis() private readonly redis: Redis) {}
+  constructor(
+    @InjectRedis() private readonly redis: Redis,
+    @InjectConfig() private readonly config: AppConfig,
+  ) {
+    this.token = internalToken(config.JWT_SECRET);
+  }
 
   /** URL of the gateway holding the camera, else any live gateway (it claims the camera on demand). */
   async urlFor(cameraId?: string): Promise<string> {

@@ -13,11 +13,15 @@ import { StreamKindSchema, type LiveSession, type StreamKind } from '@xueliang/c
 import { assertVisible, AuthUser } from '@xueliang/auth';
 import { auditAction, Camera } from '@xueliang/db';
 import { gatewayRoutes, hlsContentType, isHlsFile, PLAYLIST } from '@xueliang/gateway-protocol';
-import { loadConfig } from '@xueliang/platform';
+import { type AppConfig, InjectConfig } from '@xueliang/platform';
 import { GatewayClient, gatewayError, GatewayReply } from './gateway-client.service';
 import { HlsTokens, rewritePlaylist } from './hls-token';
 
-/** How long a live URL stays valid; the console asks again before it runs out. Env: LIVE_TOKEN_TTL_S. */
+/**
+ * How long a live URL stays valid; the console asks again before it runs out. Env: LIVE_TOKEN_TTL_S.
+ * Read per request on purpose, not from APP_CONFIG: test/console/video.spec.ts shortens it while
+ * the api runs, so that the console has to renew its session during the test.
+ */
 function tokenTtlMs(): number {
   const v = Number(process.env.LIVE_TOKEN_TTL_S ?? 600);
   return (Number.isFinite(v) && v > 0 ? v : 600) * 1000;
@@ -30,12 +34,15 @@ function tokenTtlMs(): number {
 @Injectable()
 export class LiveVideoService {
   private readonly log = new Logger('live-video');
-  private readonly tokens = new HlsTokens(loadConfig().JWT_SECRET);
+  private readonly tokens: HlsTokens;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly gateways: GatewayClient,
-  ) {}
+    @InjectConfig() config: AppConfig,
+  ) {
+    this.tokens = new HlsTokens(config.JWT_SECRET);
+  }
 
   async start(user: AuthUser, cameraId: string, stream: StreamKind, ip: string | null): Promise<LiveSession> {
     const camera = await this.db.getRepository(Camera).findOneBy({ id: cameraId });

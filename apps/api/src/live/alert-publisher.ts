@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { regionIdsOnPath } from '@xueliang/db';
-import { closeRedis, createRedis, loadConfig } from '@xueliang/platform';
+import { type AppConfig, closeRedis, createRedis, InjectConfig } from '@xueliang/platform';
 import { createSocketEmitter, RegionRooms, type EmitterRedis, type SocketEmitter } from '@xueliang/queue';
 import { publishAlertChanges, type PendingAlertChange } from '@xueliang/alerts';
 
@@ -19,11 +19,12 @@ import { publishAlertChanges, type PendingAlertChange } from '@xueliang/alerts';
 @Injectable()
 export class AlertPublisher implements OnApplicationShutdown {
   private readonly log = new Logger('alert-publisher');
-  private readonly redis: Redis = createRedis(loadConfig().REDIS_URL);
+  private readonly redis: Redis;
   private readonly emitter: SocketEmitter;
   private readonly rooms: RegionRooms;
 
-  constructor(@InjectDataSource() db: DataSource) {
+  constructor(@InjectDataSource() db: DataSource, @InjectConfig() config: AppConfig) {
+    this.redis = createRedis(config.REDIS_URL);
     const queued: EmitterRedis = {
       publish: (channel: string, message: string | Buffer) =>
         this.redis.publish(channel, message).catch((error: Error) => {
@@ -32,7 +33,7 @@ export class AlertPublisher implements OnApplicationShutdown {
           return 0;
         }),
     };
-    this.emitter = createSocketEmitter(queued, loadConfig().REDIS_PREFIX);
+    this.emitter = createSocketEmitter(queued, config.REDIS_PREFIX);
     this.rooms = new RegionRooms((path) => regionIdsOnPath(db, path));
   }
 

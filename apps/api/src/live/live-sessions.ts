@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { userRoom } from '@xueliang/contracts';
-import { loadConfig, REDIS } from '@xueliang/platform';
+import { type AppConfig, InjectConfig, REDIS } from '@xueliang/platform';
 import { createSocketEmitter, type SocketEmitter } from '@xueliang/queue';
 
 /**
@@ -13,8 +13,8 @@ import { createSocketEmitter, type SocketEmitter } from '@xueliang/queue';
 export class LiveSessions {
   private readonly emitter: SocketEmitter;
 
-  constructor(@Inject(REDIS) redis: Redis) {
-    this.emitter = createSocketEmitter(redis, loadConfig().REDIS_PREFIX);
+  constructor(@Inject(REDIS) redis: Redis, @InjectConfig() config: AppConfig) {
+    this.emitter = createSocketEmitter(redis, config.REDIS_PREFIX);
   }
 
   end(userId: string): void {

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { CameraStatus } from '@xueliang/contracts';
 import { Camera, CredentialCipher } from '@xueliang/db';
-import { loadConfig } from '@xueliang/platform';
+import { type AppConfig, InjectConfig } from '@xueliang/platform';
 
 /** What the gateway needs to talk to one camera; the password is decrypted only here. */
 export interface CameraTarget {
@@ -34,9 +34,14 @@ export function sameConnection(a: CameraTarget, b: CameraTarget): boolean {
 /** Reads and updates camera rows for the gateway (the api owns registration). */
 @Injectable()
 export class CameraDirectory {
-  private readonly cipher = new CredentialCipher(loadConfig().CREDENTIAL_KEY);
+  private readonly cipher: CredentialCipher;
 
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @InjectConfig() config: AppConfig,
+  ) {
+    this.cipher = new CredentialCipher(config.CREDENTIAL_KEY);
+  }
 
   async allIds(): Promise<string[]> {
     const rows = await this.db

@@ -1,7 +1,7 @@
 import dgram from 'node:dgram';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import { InjectRedis, loadConfig } from '@xueliang/platform';
+import { type AppConfig, InjectConfig, InjectRedis } from '@xueliang/platform';
 import { discoveryKeys, DiscoveredOnvifDeviceSchema, type DiscoveryScan } from '@xueliang/gateway-protocol';
 import { GATEWAY_SETTINGS, GatewaySettings } from '../gateway.config';
 import {
@@ -22,13 +22,16 @@ const RESULT_TTL_S = 24 * 3600;
 @Injectable()
 export class DiscoveryService {
   private readonly log = new Logger('discovery');
-  private readonly keys = discoveryKeys(loadConfig().REDIS_PREFIX);
+  private readonly keys: ReturnType<typeof discoveryKeys>;
   private current: Promise<ProbeMatch[]> | undefined;
 
   constructor(
     @Inject(GATEWAY_SETTINGS) private readonly settings: GatewaySettings,
     @InjectRedis() private readonly redis: Redis,
-  ) {}
+    @InjectConfig() config: AppConfig,
+  ) {
+    this.keys = discoveryKeys(config.REDIS_PREFIX);
+  }
 
   /** Starts a scan unless one is running; resolves with when it started and how long it runs. */
   async start(): Promise<{ startedAt: string; windowMs: number }> {

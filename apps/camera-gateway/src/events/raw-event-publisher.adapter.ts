@@ -5,7 +5,7 @@ import type { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { CameraStatusMessage, RawEvent, RawEventSchema } from '@xueliang/contracts';
 import { regionIdsOnPath } from '@xueliang/db';
-import { InjectRedis, loadConfig } from '@xueliang/platform';
+import { type AppConfig, InjectConfig, InjectRedis } from '@xueliang/platform';
 import {
   createSocketEmitter,
   enqueueRawEvent,
@@ -25,8 +25,12 @@ export class RawEventPublisher implements BeforeApplicationShutdown {
   private readonly emitter: SocketEmitter;
   private readonly rooms: RegionRooms;
 
-  constructor(@InjectRedis() redis: Redis, @InjectDataSource() db: DataSource) {
-    const prefix = loadConfig().REDIS_PREFIX;
+  constructor(
+    @InjectRedis() redis: Redis,
+    @InjectDataSource() db: DataSource,
+    @InjectConfig() config: AppConfig,
+  ) {
+    const prefix = config.REDIS_PREFIX;
     this.queue = eventsQueue(redis, prefix);
     this.emitter = createSocketEmitter(redis, prefix);
     this.rooms = new RegionRooms((path) => regionIdsOnPath(db, path));

@@ -1,15 +1,20 @@
 import { CanActivate, ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
-import { loadConfig } from '@xueliang/platform';
+import { type AppConfig, InjectConfig } from '@xueliang/platform';
 import { INTERNAL_TOKEN_HEADER, internalToken, isInternalTokenValid } from '@xueliang/gateway-protocol';
 
 /** Every gateway route but health needs the api's internal token; browsers never hold it. */
 @Injectable()
 export class InternalTokenGuard implements CanActivate {
-  private readonly expected = internalToken(loadConfig().JWT_SECRET);
+  private readonly expected: string;
 
-  constructor(private readonly reflector: Reflector) {}
+  constructor(
+    private readonly reflector: Reflector,
+    @InjectConfig() config: AppConfig,
+  ) {
+    this.expected = internalToken(config.JWT_SECRET);
+  }
 
   canActivate(context: ExecutionContext): boolean {
     if (context.getType() !== 'http') return true;

@@ -1,6 +1,6 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import { InjectRedis, loadConfig } from '@xueliang/platform';
+import { type AppConfig, InjectConfig, InjectRedis } from '@xueliang/platform';
 import { CameraDirectory } from '../cameras/camera-directory.service';
 import { GATEWAY_SETTINGS, GatewaySettings } from '../gateway.config';
 import { gatewayKey, gatewayKeyPattern, leaseKey } from '@xueliang/gateway-protocol';
@@ -23,8 +23,8 @@ const RELEASE_IF_MINE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return re
 @Injectable()
 export class CameraLeases implements BeforeApplicationShutdown {
   private readonly log = new Logger('leases');
-  private readonly prefix = loadConfig().REDIS_PREFIX;
-  readonly gatewayId = loadConfig().GATEWAY_ID;
+  private readonly prefix: string;
+  readonly gatewayId: string;
   private readonly owned = new Set<string>();
   private readonly listeners: LeaseListener[] = [];
   private timer: NodeJS.Timeout | undefined;
@@ -38,7 +38,11 @@ export class CameraLeases implements BeforeApplicationShutdown {
     @InjectRedis() private readonly redis: Redis,
     @Inject(GATEWAY_SETTINGS) private readonly settings: GatewaySettings,
     private readonly cameras: CameraDirectory,
-  ) {}
+    @InjectConfig() config: AppConfig,
+  ) {
+    this.prefix = config.REDIS_PREFIX;
+    this.gatewayId = config.GATEWAY_ID;
+  }
 
   listen(listener: LeaseListener): void {
     this.listeners.push(listener);

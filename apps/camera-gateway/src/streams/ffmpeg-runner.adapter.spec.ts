@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { isGroupAlive } from '@xueliang/platform';
+import { isGroupAlive, loadConfig } from '@xueliang/platform';
 import type { FfmpegCommand } from './ffmpeg-args';
 import { FfmpegRunner, GROUP_FILE } from './ffmpeg-runner.adapter';
 
@@ -25,7 +25,7 @@ function hlsCommand(dir: string): FfmpegCommand {
 
 describe('FfmpegRunner', () => {
   let root: string;
-  const runner = new FfmpegRunner();
+  const runner = new FfmpegRunner(loadConfig());
 
   beforeAll(async () => {
     root = await mkdtemp(path.join(os.tmpdir(), 'xl-ffmpeg-'));

@@ -6,8 +6,9 @@ import { join } from 'node:path';
 import { Injectable } from '@nestjs/common';
 import ffmpeg from 'fluent-ffmpeg';
 import {
+  type AppConfig,
+  InjectConfig,
   isProcessAlive,
-  loadConfig,
   redactCredentials,
   secretsInUrl,
   signalGroup,
@@ -89,7 +90,11 @@ function commandLine(pid: number): string | undefined {
  */
 @Injectable()
 export class FfmpegRunner {
-  private readonly ffmpegPath = loadConfig().FFMPEG_PATH;
+  private readonly ffmpegPath: string;
+
+  constructor(@InjectConfig() config: Pick<AppConfig, 'FFMPEG_PATH'>) {
+    this.ffmpegPath = config.FFMPEG_PATH;
+  }
 
   /**
    * `groupFile`: where to record the process group while it runs, so that a successor of a

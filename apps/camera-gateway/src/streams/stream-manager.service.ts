@@ -13,7 +13,7 @@ import {
   ServiceUnavailableException,
 } from '@nestjs/common';
 import type { LiveErrorCode, StreamKind } from '@xueliang/contracts';
-import { loadConfig } from '@xueliang/platform';
+import { type AppConfig, InjectConfig } from '@xueliang/platform';
 import { CameraDirectory, CameraTarget } from '../cameras/camera-directory.service';
 import { GATEWAY_SETTINGS, GatewaySettings } from '../gateway.config';
 import { CameraLeases } from '../leases/camera-leases.service';
@@ -134,10 +134,11 @@ export class StreamManager implements OnModuleInit, OnApplicationShutdown {
     private readonly cameras: CameraDirectory,
     private readonly ffmpeg: FfmpegRunner,
     private readonly leases: CameraLeases,
+    @InjectConfig() config: AppConfig,
   ) {
     // One dir per gateway process: a restarted gateway can tell its dead predecessor's streams
     // from those of another live gateway with the same id (tests run side by side).
-    this.gatewayDir = join(settings.HLS_DIR || join(tmpdir(), 'xueliang-hls'), loadConfig().GATEWAY_ID);
+    this.gatewayDir = join(settings.HLS_DIR || join(tmpdir(), 'xueliang-hls'), config.GATEWAY_ID);
     this.root = join(this.gatewayDir, String(process.pid));
   }
 

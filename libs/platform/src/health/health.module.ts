@@ -23,7 +23,7 @@ export interface HealthModuleAsyncOptions extends Pick<ModuleMetadata, 'imports'
   /** Builds the checks from injected providers, e.g. (ds: DataSource, redis: Redis) => [databaseCheck(ds), redisCheck(redis)]. */
   useFactory: (...deps: never[]) => ReadinessCheck[] | Promise<ReadinessCheck[]>;
   checkTimeoutMs?: number;
-  /** Read when the app is created (after the environment is set), e.g. () => loadConfig().METRICS_TOKEN. */
+  /** Read when the app is created, e.g. () => config.METRICS_TOKEN. */
   metricsToken?: () => string | undefined;
   registry?: Registry;
   defaultMetrics?: boolean;
