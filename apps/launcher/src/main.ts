@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { resolve } from 'node:path';
 import { migrateDatabase } from '@xueliang/db';
-import { loadConfig } from '@xueliang/platform';
+import { type AppConfig, loadConfig } from '@xueliang/platform';
 import {
   acquireLauncherLock,
   ChildRegistry,
@@ -81,7 +81,12 @@ async function startStack(): Promise<void> {
     if (entry) apps.push({ spec, entry });
     else say(`warning: ${spec.name} is not built (${spec.main} missing in dist/); skipping it`);
   }
-  await assertAppPortsFree(apps.map((a) => a.spec.name));
+  // Parsed once: the children's env below adds services and secrets, never other ports.
+  const config = loadConfig(process.env);
+  await assertAppPortsFree(
+    config,
+    apps.map((a) => a.spec.name),
+  );
 
   // Database and Redis come up in parallel; whichever succeeds is registered for shutdown.
   const [db, redis] = await Promise.allSettled([
@@ -121,7 +126,6 @@ async function startStack(): Promise<void> {
     secrets,
     repoRoot: REPO_ROOT,
   });
-  const config = loadConfig(env);
   const supervisor = new ProcessSupervisor({
     colour,
     onSpawn: (name, pid, spec) => registry.record(name, pid, spec.args[spec.args.length - 1] ?? name),
@@ -252,8 +256,7 @@ function banner(apiPort: number, elapsedMs: number): void {
 }
 
 /** The apps' ports are fixed (the console URL is known); a taken port is an error, not a silent clash. */
-async function assertAppPortsFree(appNames: string[]): Promise<void> {
-  const config = loadConfig(process.env);
+async function assertAppPortsFree(config: AppConfig, appNames: string[]): Promise<void> {
   const ports: Record<string, number> = {
     api: config.API_PORT,
     'alert-service': config.ALERT_SERVICE_PORT,
