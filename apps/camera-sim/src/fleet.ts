@@ -36,6 +36,7 @@ export interface FleetOptions {
   namePrefix?: string;
   /** Seed of names, serials, MACs and positions (default 1). */
   seed?: number;
+  /** Default `ffmpeg`; the sim's main passes FFMPEG_PATH (the fleet reads no environment). */
   ffmpegPath?: string;
   /** Where encoded clips and snapshots are cached across runs (default var/sim-cache). */
   cacheDir?: string;
@@ -77,7 +78,7 @@ export class CameraFleet {
       multicast: options.multicast ?? true,
       namePrefix: options.namePrefix ?? '',
       seed: options.seed ?? 1,
-      ffmpegPath: options.ffmpegPath ?? process.env.FFMPEG_PATH ?? 'ffmpeg',
+      ffmpegPath: options.ffmpegPath ?? 'ffmpeg',
       cacheDir: path.resolve(options.cacheDir ?? 'var/sim-cache'),
       encodeConcurrency: options.encodeConcurrency ?? Math.max(1, os.cpus().length - 1),
       log: options.log ?? (() => undefined),
