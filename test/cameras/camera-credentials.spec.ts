@@ -377,7 +377,7 @@ describe('camera credentials: never shown, never logged, never sent where they d
   describe('failure paths say what failed without the password', () => {
     it('snapshot and live view of a camera that is offline or whose password is out of date', async () => {
       // The health poller and the event subscription meet the stale password too.
-      await until(async () =>
+      await until('the wrong stored password to show as auth failed', async () =>
         (await db.getRepository(Camera).findOneByOrFail({ id: wrongStoredId })).statusReason === 'auth failed'
           ? true
           : undefined,

@@ -166,7 +166,7 @@ describe('camera register, probe errors, discovery, PTZ, snapshot', () => {
   it('discovers the fleet over WS-Discovery and marks what is registered', async () => {
     const start = await technician.call('/api/cameras/discovery', { method: 'POST' });
     expect(start.status).toBe(202);
-    const scan = await until(async () => {
+    const scan = await until('a finished discovery scan with three cameras', async () => {
       const s = (await (await technician.call('/api/cameras/discovery')).json()) as DiscoveryScanView;
       return !s.scanning && s.items.length >= 3 ? s : undefined;
     });
