@@ -1,3 +1,8 @@
+/*
+ * Over 400 lines on purpose: one property (a camera password is never shown, logged or sent
+ * where it does not belong) checked on every path, over one fleet, gateway and api started once
+ * in beforeAll; split into files, each would start that stack again.
+ */
 import http from 'node:http';
 import type net from 'node:net';
 import type { INestApplication } from '@nestjs/common';

@@ -1,3 +1,8 @@
+/*
+ * Over 400 lines on purpose: the camera register's routes (register, probe errors, discovery,
+ * PTZ, snapshot) over one fleet, gateway and api started once in beforeAll; split into files,
+ * each would start that stack again.
+ */
 import type { CameraFleet } from '../../apps/camera-sim/src/fleet';
 import type { CameraDetailView, CameraView, DiscoveryScanView, PtzPresetView } from '@xueliang/contracts';
 import { AuditEntry, CredentialCipher, Region } from '@xueliang/db';
