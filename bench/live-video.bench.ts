@@ -1,3 +1,8 @@
+/*
+ * Over 400 lines on purpose: one benchmark script whose five phases (listed below) run in order
+ * against one set-up and add to one JSON report; it reads top to bottom like the procedure in
+ * docs/PERFORMANCE.md. Split, the phases would only pass the set-up and the report around.
+ */
 /**
  * Live video benchmark (docs/PERFORMANCE.md, "Live video"). Self-contained: its own database on
  * the local PostgreSQL (TEST_PG_ADMIN_URL), its own Redis prefix, a simulated fleet, one gateway

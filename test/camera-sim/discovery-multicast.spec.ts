@@ -42,7 +42,7 @@ describe('camera-sim WS-Discovery over multicast', () => {
     await new Promise<void>((r) => prober.bind(0, () => r()));
     prober.setMulticastLoopback(true);
     prober.send(PROBE, fleet.discoveryPort!, GROUP);
-    await until(() => (got.length >= 3 ? true : undefined), 5000);
+    await until('three probe matches', () => (got.length >= 3 ? true : undefined), 5000);
     const all = got.join('\n');
     for (const c of fleet.cameras) expect(all).toContain(`<d:XAddrs>${c.xaddr}</d:XAddrs>`);
     expect(all).toContain('urn:uuid:99999999-2222-3333-4444-555555555555');
@@ -56,9 +56,9 @@ describe('camera-sim WS-Discovery over multicast', () => {
     listener.addMembership(GROUP);
     const cam = fleet.cameras[1]!;
     fleet.setOffline(cam.id);
-    await until(() => (got.some((m) => m.includes('/discovery/Bye')) ? true : undefined), 5000);
+    await until('the Bye', () => (got.some((m) => m.includes('/discovery/Bye')) ? true : undefined), 5000);
     fleet.setOnline(cam.id);
-    const hello = await until(() => got.find((m) => m.includes('/discovery/Hello')), 5000);
+    const hello = await until('the Hello', () => got.find((m) => m.includes('/discovery/Hello')), 5000);
     expect(hello).toContain(`<d:XAddrs>${cam.xaddr}</d:XAddrs>`);
     expect(got.find((m) => m.includes('/discovery/Bye'))).toContain(`urn:uuid:${cam.identity.uuid}`);
   });

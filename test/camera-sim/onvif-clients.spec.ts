@@ -114,14 +114,14 @@ describe('camera-sim with the onvif and node-onvif client libraries', () => {
     expect(cam.uri.ptz).toBeDefined();
     expect(cam.activeSource?.ptz?.token).toBe('PTZConfig_1');
     await call(cam, 'continuousMove', { x: 0.5, y: 0, zoom: 0 });
-    await until(() => (fleet.ptz(ptzCam())!.position.x > 0.05 ? true : undefined));
+    await until('the pan to start', () => (fleet.ptz(ptzCam())!.position.x > 0.05 ? true : undefined));
     await call(cam, 'stop', { panTilt: true, zoom: true });
     const stopped = fleet.ptz(ptzCam())!;
     expect(stopped.moving).toEqual({ panTilt: false, zoom: false });
     expect(stopped.position.x).toBeGreaterThan(0);
 
     await call(cam, 'absoluteMove', { x: -0.4, y: 0.3, zoom: 0.6 });
-    const status = await until(async () => {
+    const status = await until('the absolute move to finish', async () => {
       const s = await call<{
         position: { x: number; y: number; zoom: number };
         moveStatus: { panTilt: string; zoom: string };
@@ -135,7 +135,7 @@ describe('camera-sim with the onvif and node-onvif client libraries', () => {
     const token = String(presets['school-gate']!.$.token);
     await call(cam, 'absoluteMove', { x: 0, y: 0, zoom: 0 });
     await call(cam, 'gotoPreset', { preset: token });
-    await until(() => {
+    await until('the PTZ to stop moving', () => {
       const m = fleet.ptz(ptzCam())!.moving;
       return m.panTilt || m.zoom ? undefined : true;
     });
@@ -156,7 +156,9 @@ describe('camera-sim with the onvif and node-onvif client libraries', () => {
     expect(dev.getInformation().SerialNumber).toBe(fleet.camera(ptzCam())!.identity.serialNumber);
     const before = fleet.ptz(ptzCam())!.position.y;
     await dev.ptzMove({ speed: { x: 0, y: -0.5, z: 0 }, timeout: 5 });
-    await until(() => (fleet.ptz(ptzCam())!.position.y < before - 0.05 ? true : undefined));
+    await until('the tilt to start', () =>
+      fleet.ptz(ptzCam())!.position.y < before - 0.05 ? true : undefined,
+    );
     await dev.ptzStop();
     expect(fleet.ptz(ptzCam())!.moving.panTilt).toBe(false);
     // node-onvif fetches the snapshot with HTTP Digest.
@@ -217,7 +219,9 @@ describe('camera-sim with the onvif and node-onvif client libraries', () => {
     const pulled = call<{ notificationMessage: Record<string, unknown> }>(cam, 'pullMessages', {
       messageLimit: 5,
     });
-    await until(() => (fleet.camera('cam-003')!.events.size > 0 ? true : undefined));
+    await until('an event subscription on cam-003', () =>
+      fleet.camera('cam-003')!.events.size > 0 ? true : undefined,
+    );
     // Give the long poll a moment to be parked on the server before the event fires.
     await new Promise((r) => setTimeout(r, 200));
     const fired = await post('/cameras/cam-003/events', { topic: 'motion', state: true });
@@ -237,7 +241,9 @@ describe('camera-sim with the onvif and node-onvif client libraries', () => {
       removeAllListeners(ev: string): void;
     };
     const got = new Promise<string>((resolve) => cam.on('event', (msg) => resolve(JSON.stringify(msg))));
-    await until(() => (fleet.camera('cam-002')!.events.size > 0 ? true : undefined));
+    await until('an event subscription on cam-002', () =>
+      fleet.camera('cam-002')!.events.size > 0 ? true : undefined,
+    );
     await new Promise((r) => setTimeout(r, 200));
     await post('/cameras/cam-002/events', { topic: 'digital_input', state: false });
     const msg = await got;
@@ -276,7 +282,11 @@ describe('camera-sim with the onvif and node-onvif client libraries', () => {
     const withEvent = await pull();
     expect(withEvent.text).toContain('tns1:VideoSource/GlobalSceneChange/ImagingService');
     expect(withEvent.text).toContain('Name="State" Value="true"');
-    await until(async () => ((await pull()).status === 400 ? true : undefined), 10_000);
+    await until(
+      'the expired subscription to answer 400',
+      async () => ((await pull()).status === 400 ? true : undefined),
+      10_000,
+    );
   });
 
   it('WS-Discovery: a unicast Probe returns every camera with its XAddrs', async () => {
@@ -295,7 +305,7 @@ describe('camera-sim with the onvif and node-onvif client libraries', () => {
       `xmlns:dp0="http://www.onvif.org/ver10/network/wsdl">dp0:NetworkVideoTransmitter</d:Types></Probe></s:Body></s:Envelope>`;
     socket.send(probe, fleet.discoveryPort!, '127.0.0.1');
     try {
-      await until(() => (got.length >= 3 ? true : undefined), 5000);
+      await until('three probe matches', () => (got.length >= 3 ? true : undefined), 5000);
     } finally {
       socket.close();
     }

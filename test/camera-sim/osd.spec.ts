@@ -213,10 +213,16 @@ describe('OSD over RTSP: the picture shows the wall clock and the dome position'
       ...['-hide_banner', '-loglevel', 'error', '-rtsp_transport', 'tcp', '-i', url('cam-002')],
       ...['-c', 'copy', '-f', 'null', '-'],
     ]);
-    await until(async () => ((await fleet.streamClock('cam-002'))?.framesSent ?? 0) > 3 || undefined);
+    await until(
+      'frames sent on cam-002',
+      async () => ((await fleet.streamClock('cam-002'))?.framesSent ?? 0) > 3 || undefined,
+    );
     const target = { x: 0.25, y: -0.5, zoom: 0.4 };
     cam.ptz!.absoluteMove(target, { x: 1, y: 1, zoom: 1 });
-    await until(async () => (!cam.ptz!.moving().panTilt && !cam.ptz!.moving().zoom) || undefined);
+    await until(
+      'the PTZ move to finish',
+      async () => (!cam.ptz!.moving().panTilt && !cam.ptz!.moving().zoom) || undefined,
+    );
     const moved = Date.now();
     const pic = await grabLuma(url('cam-002'), 20, 640, 360);
     const shown = bandShows(pic, 640, linesBetween(moved - 1000, Date.now(), target));

@@ -259,7 +259,9 @@ describe('camera-sim RTSP wire protocol', () => {
     const url = fleet.camera('cam-002')!.rtspUrl('main');
     const before = (await fleet.streamClock('cam-002'))!;
     for (const c of others.splice(0)) c.socket.destroy();
-    await until(async () => ((await fleet.streamClock('cam-002'))?.clients === 0 ? true : undefined));
+    await until('cam-002 to have no clients', async () =>
+      (await fleet.streamClock('cam-002'))?.clients === 0 ? true : undefined,
+    );
     const idle = (await fleet.streamClock('cam-002'))!;
     expect(idle.rtpTimestamp).toBeGreaterThanOrEqual(before.rtpTimestamp);
 

@@ -55,7 +55,10 @@ describe('camera-sim RTSP', () => {
       ...['-hide_banner', '-loglevel', 'error', '-rtsp_transport', 'tcp', '-i', url('cam-001')],
       ...['-c', 'copy', '-f', 'null', '-'],
     ]);
-    await until(async () => ((await fleet.streamClock('cam-001'))?.framesSent ?? 0) > 20 || undefined);
+    await until(
+      'frames sent on cam-001',
+      async () => ((await fleet.streamClock('cam-001'))?.framesSent ?? 0) > 20 || undefined,
+    );
     const joined = await firstPackets();
     expect(joined[0]!.flags).toMatch(/^K/);
     // Timestamps run on one frame step (90 kHz / 15 fps) at a time through the burst into the live
@@ -113,7 +116,7 @@ describe('camera-sim RTSP', () => {
       new Promise((resolve) =>
         c.exitCode !== null ? resolve(c.exitCode) : c.on('close', (code) => resolve(code)),
       );
-    const clock = await until(async () => {
+    const clock = await until('two clients on cam-002', async () => {
       const c = await fleet.streamClock('cam-002');
       return c && c.clients === 2 && c.framesSent > 20 ? c : undefined;
     });

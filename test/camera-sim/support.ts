@@ -1,9 +1,9 @@
 import { spawn, ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { passwordDigest } from '../../apps/camera-sim/src/soap';
-import { untilDefined } from '../support/wait';
 
 export { FFMPEG, FFPROBE, SIM_CACHE_DIR as TEST_CACHE_DIR, startFleet } from '../support/sim-fleet';
+export { until } from '../support/wait';
 
 /** A SOAP request as ONVIF clients send it, WS-Security UsernameToken included when a password is given. */
 export function soapRequest(body: string, user?: string, password?: string): string {
@@ -60,9 +60,4 @@ export function spawnTracked(children: Set<ChildProcess>, cmd: string, args: str
   children.add(child);
   child.on('close', () => children.delete(child));
   return child;
-}
-
-/** The sim suites wait 15 s by default. */
-export function until<T>(fn: () => Promise<T | undefined> | T | undefined, timeoutMs = 15_000): Promise<T> {
-  return untilDefined(fn, timeoutMs);
 }

@@ -1,3 +1,8 @@
+/*
+ * Over 400 lines on purpose: one property (a camera password is never shown, logged or sent
+ * where it does not belong) checked on every path, over one fleet, gateway and api started once
+ * in beforeAll; split into files, each would start that stack again.
+ */
 import http from 'node:http';
 import type net from 'node:net';
 import type { INestApplication } from '@nestjs/common';
@@ -377,7 +382,7 @@ describe('camera credentials: never shown, never logged, never sent where they d
   describe('failure paths say what failed without the password', () => {
     it('snapshot and live view of a camera that is offline or whose password is out of date', async () => {
       // The health poller and the event subscription meet the stale password too.
-      await until(async () =>
+      await until('the wrong stored password to show as auth failed', async () =>
         (await db.getRepository(Camera).findOneByOrFail({ id: wrongStoredId })).statusReason === 'auth failed'
           ? true
           : undefined,

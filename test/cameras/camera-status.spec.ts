@@ -43,6 +43,7 @@ describe('camera.status pushes from the gateway to consoles', () => {
 
   it('reaches the township and the county when a camera goes offline and back', async () => {
     await until(
+      'every camera online',
       async () => (await db.getRepository(Camera).countBy({ status: 'online' })) === cameras.length,
     );
     const [county, township] = await Promise.all([login(api, 'duty'), login(api, 'duty_t1')]);
@@ -59,11 +60,15 @@ describe('camera.status pushes from the gateway to consoles', () => {
     const simId = fleet.list().find((c) => c.xaddr === cam.onvifAddress)!.id;
     fleet.setOffline(simId);
     for (const name of ['county', 'township']) {
-      const m = await until(() => seen[name]!.find((x) => x.cameraId === cam.id && x.status === 'offline'));
+      const m = await until('the offline status message', () =>
+        seen[name]!.find((x) => x.cameraId === cam.id && x.status === 'offline'),
+      );
       expect(m).toMatchObject({ regionId: cam.regionId });
       expect(m.reason).toBeTruthy();
     }
     fleet.setOnline(simId);
-    await until(() => seen.township!.find((x) => x.cameraId === cam.id && x.status === 'online'));
+    await until('the online status message in the township', () =>
+      seen.township!.find((x) => x.cameraId === cam.id && x.status === 'online'),
+    );
   });
 });

@@ -90,26 +90,26 @@ describe('camera edits re-create the gateway event subscription', () => {
     lastFired = Date.now();
     fleet.fireEvent(sim(i).id, 'motion', false);
     expect(fleet.fireEvent(sim(i).id, 'motion', true)).toBeGreaterThan(0);
-    return until(async () => (await motions(queue, cameraId)).at(before));
+    return until('the next motion job', async () => (await motions(queue, cameraId)).at(before));
   }
 
   it('after the new password is entered, motion reaches the events queue again', async () => {
     const cam = cameras[0]!;
     // The gateway holds the camera and keeps trying to subscribe with the old password.
-    await until(() => subscribed(cam.id) || undefined);
+    await until('the gateway to try subscribing', () => subscribed(cam.id) || undefined);
     expect(subscriptionsOn(0)).toBe(0);
     expect(fleet.fireEvent(sim(0).id, 'motion', true)).toBe(0);
 
     const res = await edit(cam.id, { password: sim(0).password });
     expect(res.status).toBe(200);
-    await until(() => subscriptionsOn(0) > 0 || undefined);
+    await until('a subscription on the first camera', () => subscriptionsOn(0) > 0 || undefined);
     const motion = await motionArrives(0, cam.id);
     expect(motion).toMatchObject({ source: 'camera', regionId: cam.regionId });
   });
 
   it('after a move to another address with its credentials, events come from the new camera only', async () => {
     const cam = cameras[1]!;
-    await until(() => subscriptionsOn(1) > 0 || undefined);
+    await until('a subscription on the second camera', () => subscriptionsOn(1) > 0 || undefined);
     await motionArrives(1, cam.id);
 
     const res = await edit(cam.id, {
@@ -119,7 +119,10 @@ describe('camera edits re-create the gateway event subscription', () => {
     });
     expect(res.status).toBe(200);
     // The old camera was unsubscribed from, the new one subscribed to.
-    await until(() => (subscriptionsOn(1) === 0 && subscriptionsOn(2) > 0) || undefined);
+    await until(
+      'the subscription moved to the third camera',
+      () => (subscriptionsOn(1) === 0 && subscriptionsOn(2) > 0) || undefined,
+    );
     const motion = await motionArrives(2, cam.id);
     expect(motion.id).toMatch(new RegExp(`^cam:${cam.id}:motion:`));
     expect(fleet.fireEvent(sim(1).id, 'motion', true)).toBe(0);
@@ -127,7 +130,7 @@ describe('camera edits re-create the gateway event subscription', () => {
 
   it('a record changed without the api telling the gateway is picked up by its periodic re-read', async () => {
     const cam = cameras[1]!;
-    await until(() => subscriptionsOn(2) > 0 || undefined);
+    await until('a subscription on the third camera', () => subscriptionsOn(2) > 0 || undefined);
     // Back to the second camera, written straight to the database: no reconnect call.
     await db.getRepository(Camera).update(
       { id: cam.id },
@@ -137,7 +140,11 @@ describe('camera edits re-create the gateway event subscription', () => {
         passwordEncrypted: cipher.encrypt(sim(1).password),
       },
     );
-    await until(() => (subscriptionsOn(2) === 0 && subscriptionsOn(1) > 0) || undefined, 20_000);
+    await until(
+      'the subscription back on the second camera',
+      () => (subscriptionsOn(2) === 0 && subscriptionsOn(1) > 0) || undefined,
+      20_000,
+    );
     await motionArrives(1, cam.id);
   });
 });

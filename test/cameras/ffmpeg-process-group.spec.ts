@@ -70,17 +70,23 @@ describe("a gateway's ffmpeg children lead their own process groups and none out
     children.push(child);
     let out = '';
     child.stdout!.on('data', (b: Buffer) => (out += b.toString()));
-    const pids = await until(() => (out.includes('\n') ? (JSON.parse(out) as number[]) : undefined), 20_000);
+    const pids = await until(
+      'the ffmpeg pids',
+      () => (out.includes('\n') ? (JSON.parse(out) as number[]) : undefined),
+      20_000,
+    );
     return { child, pids };
   }
 
   it('every ffmpeg is a group leader, apart from the gateway, and goes when the gateway exits', async () => {
     const { child, pids } = await startGateway('exit');
-    await until(() => (child.exitCode !== null ? true : undefined), 20_000);
+    await until('the gateway to exit', () => (child.exitCode !== null ? true : undefined), 20_000);
     // SIGKILL is sent on the way out; the groups are gone once the killed ffmpeg are reaped.
-    await until(() => (pids.every((pid) => !isGroupAlive(pid)) ? true : undefined), 10_000).catch(
-      () => undefined,
-    );
+    await until(
+      'every ffmpeg group gone',
+      () => (pids.every((pid) => !isGroupAlive(pid)) ? true : undefined),
+      10_000,
+    ).catch(() => undefined);
     for (const pid of pids) {
       // Each ffmpeg led a group of its own: the gateway (and its group) was elsewhere.
       expect(pid).not.toBe(child.pid);
@@ -101,9 +107,11 @@ describe("a gateway's ffmpeg children lead their own process groups and none out
     for (const pid of pids) expect(isGroupAlive(pid)).toBe(true);
 
     expect(await new FfmpegRunner(loadConfig()).reapOrphans(gatewayDir)).toBe(pids.length);
-    await until(() => (pids.every((pid) => !isGroupAlive(pid)) ? true : undefined), 10_000).catch(
-      () => undefined,
-    );
+    await until(
+      'every ffmpeg group gone',
+      () => (pids.every((pid) => !isGroupAlive(pid)) ? true : undefined),
+      10_000,
+    ).catch(() => undefined);
     for (const pid of pids) expect(isGroupAlive(pid)).toBe(false);
     expect(existsSync(path.join(gatewayDir, String(child.pid)))).toBe(false);
   });

@@ -48,6 +48,7 @@ describe('camera gateways: PullPoint events, health, leases', () => {
 
   it('brings every camera online from its health polls', async () => {
     await until(
+      'every camera online',
       async () => (await db.getRepository(Camera).countBy({ status: 'online' })) === cameras.length,
     );
     // First sightings are not recoveries: no camera_offline events.
@@ -57,9 +58,12 @@ describe('camera gateways: PullPoint events, health, leases', () => {
   it('puts a fired motion event on the events queue exactly once', async () => {
     const cam = cameras[0]!;
     const sim = simOf(cam);
-    await until(() => fleet.camera(sim.id)!.events.size > 0 || undefined);
+    await until(
+      'an event subscription on the camera',
+      () => fleet.camera(sim.id)!.events.size > 0 || undefined,
+    );
     fleet.fireEvent(sim.id, 'motion', true);
-    const motion = await until(async () =>
+    const motion = await until('the motion job', async () =>
       (await jobs(queue)).filter((e) => e.type === 'motion' && e.cameraId === cam.id).at(0),
     );
     expect(motion).toMatchObject({ source: 'camera', regionId: cam.regionId });
@@ -76,7 +80,7 @@ describe('camera gateways: PullPoint events, health, leases', () => {
   it('reports an offline camera once after the debounce, and its recovery', async () => {
     const cam = cameras[1]!;
     fleet.setOffline(simOf(cam).id);
-    const row = await until(async () => {
+    const row = await until('the camera offline', async () => {
       const c = await db.getRepository(Camera).findOneByOrFail({ id: cam.id });
       return c.status === 'offline' ? c : undefined;
     });
@@ -89,6 +93,7 @@ describe('camera gateways: PullPoint events, health, leases', () => {
 
     fleet.setOnline(simOf(cam).id);
     await until(
+      'the camera back online',
       async () =>
         (await db.getRepository(Camera).findOneByOrFail({ id: cam.id })).status === 'online' || undefined,
     );
@@ -96,8 +101,13 @@ describe('camera gateways: PullPoint events, health, leases', () => {
     expect(after.map((e) => e.recovered).sort()).toEqual([false, true]);
 
     // Its PullPoint comes back with it.
-    await until(() => fleet.fireEvent(simOf(cam).id, 'tampering', true) > 0 || undefined);
-    await until(async () => (await jobs(queue)).find((e) => e.type === 'tampering' && e.cameraId === cam.id));
+    await until(
+      'the tampering event delivered',
+      () => fleet.fireEvent(simOf(cam).id, 'tampering', true) > 0 || undefined,
+    );
+    await until('the tampering job', async () =>
+      (await jobs(queue)).find((e) => e.type === 'tampering' && e.cameraId === cam.id),
+    );
   });
 
   it('says "auth failed" when the stored credentials stop working', async () => {
@@ -108,15 +118,20 @@ describe('camera gateways: PullPoint events, health, leases', () => {
     await db
       .getRepository(Camera)
       .update({ id: cam.id }, { passwordEncrypted: cipher.encrypt('changed-on-the-camera') });
-    const row = await until(async () => {
-      const c = await db.getRepository(Camera).findOneByOrFail({ id: cam.id });
-      return c.status === 'offline' ? c : undefined;
-    }, 20_000);
+    const row = await until(
+      'the camera offline (auth failed)',
+      async () => {
+        const c = await db.getRepository(Camera).findOneByOrFail({ id: cam.id });
+        return c.status === 'offline' ? c : undefined;
+      },
+      20_000,
+    );
     expect(row.statusReason).toBe('auth failed');
     await db
       .getRepository(Camera)
       .update({ id: cam.id }, { passwordEncrypted: cipher.encrypt(simOf(cam).password) });
     await until(
+      'the camera back online',
       async () =>
         (await db.getRepository(Camera).findOneByOrFail({ id: cam.id })).status === 'online' || undefined,
       20_000,
@@ -127,7 +142,7 @@ describe('camera gateways: PullPoint events, health, leases', () => {
     const { CameraLeases } = await import('../../apps/camera-gateway/src/leases/camera-leases.service');
     gateways.push(await startTestGateway('gw-b'));
     const [a, b] = gateways.map((g) => g.app.get<CameraLeases>(CameraLeases));
-    await until(() => {
+    await until('the cameras split between both gateways', () => {
       const ia = a!.ownedIds();
       const ib = b!.ownedIds();
       const union = new Set([...ia, ...ib]);
@@ -142,6 +157,10 @@ describe('camera gateways: PullPoint events, health, leases', () => {
     await a!.stop(false);
     await gateways[0]!.close();
     gateways.shift();
-    await until(() => b!.ownedIds().length === cameras.length || undefined, 15_000);
+    await until(
+      'gw-b to hold every camera',
+      () => b!.ownedIds().length === cameras.length || undefined,
+      15_000,
+    );
   });
 });

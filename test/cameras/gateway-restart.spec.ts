@@ -79,11 +79,15 @@ describe('a viewer recovers with the same playlist URL when its gateway dies', (
     child.stderr!.on('data', keep);
     const gateway = { id, child, output: () => out };
     gateways.push(gateway);
-    await until(async () => {
-      if (child.exitCode !== null) throw new Error(`gateway ${id} exited:\n${out}`);
-      const res = await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined);
-      return res?.status === 200 || undefined;
-    }, 60_000);
+    await until(
+      'the gateway ready',
+      async () => {
+        if (child.exitCode !== null) throw new Error(`gateway ${id} exited:\n${out}`);
+        const res = await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined);
+        return res?.status === 200 || undefined;
+      },
+      60_000,
+    );
     return gateway;
   }
 
@@ -97,14 +101,18 @@ describe('a viewer recovers with the same playlist URL when its gateway dies', (
 
   /** Polls the playlist like a player until it lists a segment that can be fetched. */
   async function playable(url: string, label: string): Promise<void> {
-    await until(async () => {
-      const res = await fetch(url, { signal: AbortSignal.timeout(40_000) }).catch(() => undefined);
-      if (res?.status !== 200) return undefined;
-      const segment = (await res.text()).split('\n').find((l) => l && !l.startsWith('#'));
-      if (!segment) return undefined;
-      const seg = await fetch(new URL(segment, url));
-      return seg.status === 200 || undefined;
-    }, 60_000).catch((error: Error) => {
+    await until(
+      'a playable segment',
+      async () => {
+        const res = await fetch(url, { signal: AbortSignal.timeout(40_000) }).catch(() => undefined);
+        if (res?.status !== 200) return undefined;
+        const segment = (await res.text()).split('\n').find((l) => l && !l.startsWith('#'));
+        if (!segment) return undefined;
+        const seg = await fetch(new URL(segment, url));
+        return seg.status === 200 || undefined;
+      },
+      60_000,
+    ).catch((error: Error) => {
       throw new Error(
         `${label}: ${error.message}\n${gateways.map((g) => `${g.id}:\n${g.output()}`).join('\n')}`,
       );
@@ -123,13 +131,17 @@ describe('a viewer recovers with the same playlist URL when its gateway dies', (
     const camera = cameras[0]!;
     const viewer = await login(api, 'duty_t1');
     // The first request may meet the camera's lease still with a gateway of a failed attempt.
-    const session = await until(async () => {
-      const live = await viewer.call(`/api/cameras/${camera.id}/live`, {
-        method: 'POST',
-        json: { stream: 'sub' },
-      });
-      return live.status === 200 ? ((await live.json()) as LiveSession) : undefined;
-    }, 30_000);
+    const session = await until(
+      'a live session',
+      async () => {
+        const live = await viewer.call(`/api/cameras/${camera.id}/live`, {
+          method: 'POST',
+          json: { stream: 'sub' },
+        });
+        return live.status === 200 ? ((await live.json()) as LiveSession) : undefined;
+      },
+      30_000,
+    );
     const url = `${api.url}${session.hlsUrl}`;
     await playable(url, 'before any fault');
     expect(await leaseHolder(camera.id)).toBe('gw-a');
@@ -146,7 +158,11 @@ describe('a viewer recovers with the same playlist URL when its gateway dies', (
     await startGateway('gw-b');
     const secondKillAt = Date.now();
     kill(restarted);
-    await until(async () => ((await leaseHolder(camera.id)) === 'gw-b' ? true : undefined), 30_000);
+    await until(
+      'gw-b to hold the lease',
+      async () => ((await leaseHolder(camera.id)) === 'gw-b' ? true : undefined),
+      30_000,
+    );
     await playable(url, 'after gw-b took over');
     // The figures docs/RELIABILITY.md reports (LEASE_TTL_MS is 1.5 s here, 15 s by default).
     console.log(

@@ -148,7 +148,7 @@ describe('live video: ffmpeg RTSP → HLS behind signed tokens', () => {
   it('restarts a killed ffmpeg', async () => {
     const first = streams.get(cam().id, 'sub')!;
     process.kill(first.pid!, 'SIGKILL');
-    const next = await until(() => {
+    const next = await until('a restarted ffmpeg after SIGKILL', () => {
       // Keep the viewer "watching" so the idle sweeper leaves it alone.
       void fetch(`${api.url}${session.hlsUrl}`);
       const s = streams.get(cam().id, 'sub');
@@ -163,10 +163,14 @@ describe('live video: ffmpeg RTSP → HLS behind signed tokens', () => {
     const stopWatching = watch(`${api.url}${session.hlsUrl}`);
     try {
       process.kill(first.pid!, 'SIGSTOP');
-      const next = await until(() => {
-        const s = streams.get(cam().id, 'sub');
-        return s && s.pid && s.pid !== first.pid ? s : undefined;
-      }, 30_000);
+      const next = await until(
+        'a new ffmpeg after the stalled one',
+        () => {
+          const s = streams.get(cam().id, 'sub');
+          return s && s.pid && s.pid !== first.pid ? s : undefined;
+        },
+        30_000,
+      );
       expect(pidAlive(first.pid!)).toBe(false);
       expect(next.stderr.join('\n')).toMatch(/stalled/);
     } finally {
@@ -213,7 +217,7 @@ describe('live video: ffmpeg RTSP → HLS behind signed tokens', () => {
 
   it('transcodes an H.265 camera to H.264 (and only that one)', async () => {
     // Capacity is 2 and the idle sweep needs a moment: wait until the earlier streams are gone.
-    await until(() => streams.list().length === 0, 20_000);
+    await until('every live stream to idle out', () => streams.list().length === 0, 20_000);
     const h265 = cameras[2]!;
     expect(h265.videoCodec).toBe('h265');
     const res = await duty.call(`/api/cameras/${h265.id}/live`, { method: 'POST', json: { stream: 'sub' } });
@@ -234,7 +238,7 @@ describe('live video: ffmpeg RTSP → HLS behind signed tokens', () => {
     const [first, second] = [cameras[2]!, cameras[3]!];
     expect(second.videoCodec).toBe('h265');
     // Start from nothing: the previous test's stream stops once idle.
-    await until(() => streams.list().length === 0, 20_000);
+    await until('every live stream to idle out', () => streams.list().length === 0, 20_000);
     const live = (c: Camera, who: Session = duty) =>
       who.call(`/api/cameras/${c.id}/live`, { method: 'POST', json: { stream: 'sub' } });
 
@@ -267,7 +271,7 @@ describe('live video: ffmpeg RTSP → HLS behind signed tokens', () => {
     }
 
     // Once the first stops (idle: nobody watches it any more), the slot is free again.
-    await until(() => streams.list().length === 0, 20_000);
+    await until('every live stream to idle out', () => streams.list().length === 0, 20_000);
     const after = await live(second);
     expect(after.status).toBe(200);
     expect(streams.get(second.id, 'sub')?.transcoding).toBe(true);
@@ -277,13 +281,13 @@ describe('live video: ffmpeg RTSP → HLS behind signed tokens', () => {
   it('stops idle streams and leaves no ffmpeg behind', async () => {
     const pids = streams.list().map((s) => s.pid!);
     expect(pids.length).toBeGreaterThan(0);
-    await until(() => streams.list().length === 0, 20_000);
+    await until('every live stream to stop', () => streams.list().length === 0, 20_000);
     // SIGTERM → wait → SIGKILL: give the stop its grace period, then nothing may be left.
-    await until(() => pids.every((pid) => !pidAlive(pid)), 5_000);
+    await until('every ffmpeg to exit', () => pids.every((pid) => !pidAlive(pid)), 5_000);
     for (const pid of pids) expect(pidAlive(pid)).toBe(false);
     // A player still holding a valid token starts it again with its next playlist request (that
     // is how a viewer rides out a gateway restart); it idles out again once nobody asks.
     expect((await fetch(`${api.url}${session.hlsUrl}`)).status).toBe(200);
-    await until(() => streams.list().length === 0, 20_000);
+    await until('the restarted stream to idle out', () => streams.list().length === 0, 20_000);
   });
 });

@@ -1,3 +1,8 @@
+/*
+ * Over 400 lines on purpose: the camera register's routes (register, probe errors, discovery,
+ * PTZ, snapshot) over one fleet, gateway and api started once in beforeAll; split into files,
+ * each would start that stack again.
+ */
 import type { CameraFleet } from '../../apps/camera-sim/src/fleet';
 import type { CameraDetailView, CameraView, DiscoveryScanView, PtzPresetView } from '@xueliang/contracts';
 import { AuditEntry, CredentialCipher, Region } from '@xueliang/db';
@@ -166,7 +171,7 @@ describe('camera register, probe errors, discovery, PTZ, snapshot', () => {
   it('discovers the fleet over WS-Discovery and marks what is registered', async () => {
     const start = await technician.call('/api/cameras/discovery', { method: 'POST' });
     expect(start.status).toBe(202);
-    const scan = await until(async () => {
+    const scan = await until('a finished discovery scan with three cameras', async () => {
       const s = (await (await technician.call('/api/cameras/discovery')).json()) as DiscoveryScanView;
       return !s.scanning && s.items.length >= 3 ? s : undefined;
     });

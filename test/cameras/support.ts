@@ -9,7 +9,7 @@ import { TEST_CREDENTIAL_KEY } from '../support/env';
 import { FFMPEG } from '../support/sim-fleet';
 
 export { FFMPEG, FFPROBE, SIM_CACHE_DIR, startFleet } from '../support/sim-fleet';
-export { untilDefined as until } from '../support/wait';
+export { until } from '../support/wait';
 
 /** Short timings so suites run in seconds; no test asserts on them. */
 export const FAST_GATEWAY_ENV: NodeJS.ProcessEnv = {

@@ -6,7 +6,8 @@ import { DEMO_PASSWORD, seedDemoCounty } from '@xueliang/db';
 import { startApi, type TestApi } from '../support/api';
 import { TEST_CREDENTIAL_KEY } from '../support/env';
 import { startAlertStack, type AlertStack } from '../alerts/support';
-import { until as waitUntil } from '../support/wait';
+
+export { until } from '../support/wait';
 
 /** The checkout's root, also when this file runs compiled from dist/ (the console bench). */
 function repoRoot(): string {
@@ -102,11 +103,6 @@ export async function startAlertConsole(): Promise<AlertConsoleRig> {
 /** Placeholder cameras spread over every township (the seed's benchmark helper). */
 export async function seedCameras(databaseUrl: string, count: number): Promise<void> {
   await seedDemoCounty({ databaseUrl, credentialKey: TEST_CREDENTIAL_KEY, cameras: count });
-}
-
-/** The shared poll (test/support/wait.ts) with a browser-paced default bound of 20 s. */
-export function until<T>(label: string, probe: () => Promise<T> | T, ms = 20_000): Promise<NonNullable<T>> {
-  return waitUntil(label, probe, ms);
 }
 
 export async function newPage(

@@ -3,7 +3,8 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
 import { findFreePort, pingRedis, StackSecrets } from '../../apps/launcher/src/launch';
-import { isAlive, listProcesses, ProcInfo, processTree, removeDir, tempVarDir, waitUntil } from './helpers';
+import { isAlive, listProcesses, ProcInfo, processTree, removeDir, tempVarDir } from './helpers';
+import { until } from '../support/wait';
 
 const REPO = resolve(__dirname, '../..');
 const LAUNCHER = join(REPO, 'dist/apps/launcher/src/main.js');
@@ -89,23 +90,23 @@ interface Run {
   async function startThenStop(): Promise<{ output: string[]; processes: ProcInfo[]; code: number | null }> {
     run = start();
     const current = run;
-    await waitUntil(
+    await until(
+      `launcher startup; output so far:\n${current.output.join('\n')}`,
       () => current.output.some((l) => STARTED.test(l)) || current.child.exitCode !== null,
       90000,
-      `launcher startup; output so far:\n${current.output.join('\n')}`,
     );
     expect(current.child.exitCode).toBeNull();
     // One look at the process table can land while a child is being restarted; collect what
     // runs over a short window instead, until every built app has been seen.
     const seen = new Map<number, ProcInfo>();
     const collectRunning = () => stackProcesses(current.child.pid!).forEach((p) => seen.set(p.pid, p));
-    await waitUntil(
+    await until(
+      `every built app running; output so far:\n${current.output.join('\n')}`,
       () => {
         collectRunning();
         return BUILT_APPS.every((app) => [...seen.values()].some((p) => p.cmdline.includes(appMain(app))));
       },
       20000,
-      `every built app running; output so far:\n${current.output.join('\n')}`,
     ).catch(() => undefined);
     const processes = [...seen.values()];
     current.child.kill('SIGTERM');
@@ -124,7 +125,7 @@ interface Run {
     for (const app of BUILT_APPS) {
       expect([app, first.processes.some((p) => p.cmdline.includes(appMain(app)))]).toEqual([app, true]);
     }
-    await waitUntil(() => first.processes.every((p) => !isAlive(p.pid)), 5000, 'no leftover process');
+    await until('no leftover process', () => first.processes.every((p) => !isAlive(p.pid)), 5000);
     expect(first.processes.filter((p) => isAlive(p.pid))).toEqual([]);
 
     const secrets = readFileSync(join(dir, 'secrets.json'), 'utf8');
@@ -132,7 +133,7 @@ interface Run {
     expect(second.code).toBe(0);
     expect(second.output.join('\n')).not.toContain('initialising a new cluster');
     expect(readFileSync(join(dir, 'secrets.json'), 'utf8')).toBe(secrets);
-    await waitUntil(() => second.processes.every((p) => !isAlive(p.pid)), 5000, 'no leftover process');
+    await until('no leftover process', () => second.processes.every((p) => !isAlive(p.pid)), 5000);
     expect(existsSync(join(dir, 'launcher.pid'))).toBe(false);
   }, 240000);
 
@@ -141,12 +142,12 @@ interface Run {
     async () => {
       run = start();
       const current = run;
-      await waitUntil(
+      await until(
+        `the api's readiness; output so far:\n${current.output.join('\n')}`,
         () =>
           current.output.some((l) => /is ready in|not ready after/.test(l)) ||
           current.child.exitCode !== null,
         200000,
-        `the api's readiness; output so far:\n${current.output.join('\n')}`,
       );
       const text = current.output.join('\n');
       expect(text).toMatch(/is ready in/);
@@ -199,10 +200,10 @@ interface Run {
     run = start();
     const current = run;
     const log = (): string => current.output.join('\n');
-    await waitUntil(
+    await until(
+      `launcher startup; output so far:\n${log()}`,
       () => current.output.some((l) => STARTED.test(l)) || current.child.exitCode !== null,
       90000,
-      `launcher startup; output so far:\n${log()}`,
     );
     const api = `http://127.0.0.1:${env.API_PORT}`;
     /** A sign-in needs both: the user from PostgreSQL, the attempt counter in Redis. */
@@ -215,23 +216,16 @@ interface Run {
           signal: AbortSignal.timeout(10000),
         }).catch(() => undefined)
       )?.status ?? 0;
-    const signInWorks = async (what: string): Promise<void> => {
-      const end = Date.now() + 120000;
-      while ((await signIn()) !== 200) {
-        if (Date.now() > end) throw new Error(`no sign-in ${what}; output:\n${log()}`);
-        await new Promise((r) => setTimeout(r, 500));
-      }
-    };
+    const signInWorks = (what: string): Promise<unknown> =>
+      until(`a sign-in ${what}`, async () => (await signIn()) === 200, 120000).catch((error: Error) => {
+        throw new Error(`${error.message}; output:\n${log()}`);
+      });
     await signInWorks('after startup');
 
     const postmaster = Number(readFileSync(join(dir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]);
     const pgKilledAt = Date.now();
     process.kill(postmaster, 'SIGKILL');
-    await waitUntil(
-      () => log().includes('launcher   | postgres: restarted'),
-      90000,
-      `postgres back:\n${log()}`,
-    );
+    await until(`postgres back:\n${log()}`, () => log().includes('launcher   | postgres: restarted'), 90000);
     expect(log()).toContain('launcher   | postgres: stopped unexpectedly: postgres exited (SIGKILL)');
     await signInWorks('after the postgres restart');
     const pgRecoveredMs = Date.now() - pgKilledAt;
@@ -239,7 +233,7 @@ interface Run {
     const redisServer = Number(readFileSync(join(dir, 'redis', 'redis.pid'), 'utf8').trim());
     const redisKilledAt = Date.now();
     process.kill(redisServer, 'SIGKILL');
-    await waitUntil(() => log().includes('launcher   | redis: restarted'), 60000, `redis back:\n${log()}`);
+    await until(`redis back:\n${log()}`, () => log().includes('launcher   | redis: restarted'), 60000);
     expect(log()).toContain('launcher   | redis: stopped unexpectedly: exited with SIGKILL');
     await signInWorks('after the redis restart');
     // The figures docs/RELIABILITY.md reports.
@@ -257,10 +251,10 @@ interface Run {
   it('stops everything when its parent dies without passing a signal on (npm start killed)', async () => {
     run = start('shell');
     const current = run;
-    await waitUntil(
+    await until(
+      `launcher startup; output so far:\n${current.output.join('\n')}`,
       () => current.output.some((l) => STARTED.test(l)) || current.child.exitCode !== null,
       90000,
-      `launcher startup; output so far:\n${current.output.join('\n')}`,
     );
     const launcher = processTree(current.child.pid!).find(
       (p) => p.pid !== current.child.pid && p.cmdline.includes(LAUNCHER),
@@ -268,13 +262,9 @@ interface Run {
     expect(launcher).toBeDefined();
     const stack = stackProcesses(launcher!.pid);
     current.child.kill('SIGKILL');
-    await waitUntil(
-      () => !isAlive(launcher!.pid),
-      30000,
-      `launcher exit; output:\n${current.output.join('\n')}`,
-    );
+    await until(`launcher exit; output:\n${current.output.join('\n')}`, () => !isAlive(launcher!.pid), 30000);
     expect(current.output.join('\n')).toContain('parent process exited: stopping');
-    await waitUntil(() => stack.every((p) => !isAlive(p.pid)), 10000, 'no leftover process');
+    await until('no leftover process', () => stack.every((p) => !isAlive(p.pid)), 10000);
     expect(existsSync(join(dir, 'launcher.pid'))).toBe(false);
   }, 150000);
 });

@@ -12,7 +12,8 @@ import {
   whichOnPath,
 } from '../../apps/launcher/src/launch';
 import { migrateDatabase } from '@xueliang/db';
-import { isAlive, listProcesses, removeDir, tempVarDir, waitUntil } from './helpers';
+import { isAlive, listProcesses, removeDir, tempVarDir } from './helpers';
+import { until } from '../support/wait';
 
 /** Real redis-server and PostgreSQL processes, started and stopped by the launcher's code. */
 describe('private redis-server', () => {
@@ -110,10 +111,10 @@ describe('private redis-server', () => {
     const first = redis.pid!;
     try {
       process.kill(first, 'SIGKILL');
-      await waitUntil(
+      await until(
+        `a restart:\n${lines.join('\n')}`,
         () => lines.some((l) => l.includes('redis: restarted')),
         20000,
-        `a restart:\n${lines.join('\n')}`,
       );
       expect(redis.pid).not.toBe(first);
       expect(await pingRedis(port, '127.0.0.1', 1000, 'redis-secret')).toBe(true);
@@ -299,10 +300,10 @@ describe('embedded PostgreSQL', () => {
       await query('CREATE TABLE kept (n int); INSERT INTO kept VALUES (42)');
       const first = db.pid!;
       process.kill(first, 'SIGKILL');
-      await waitUntil(
+      await until(
+        `a restart:\n${lines.join('\n')}`,
         () => lines.some((l) => l.includes('postgres: restarted')),
         60000,
-        `a restart:\n${lines.join('\n')}`,
       );
       expect(db.pid).not.toBe(first);
       expect(await query('SELECT n FROM kept')).toEqual([{ n: 42 }]);

@@ -1,7 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ProcessSupervisor, ServiceWatchdog } from '../../apps/launcher/src/launch';
-import { isAlive, listProcesses, processTree, removeDir, tempVarDir, waitUntil } from './helpers';
+import { isAlive, listProcesses, processTree, removeDir, tempVarDir } from './helpers';
+import { until } from '../support/wait';
 
 /** A child that starts a grandchild (as an app starts ffmpeg) and reports both pids. */
 const PARENT_SCRIPT = `
@@ -33,7 +34,7 @@ describe('ProcessSupervisor', () => {
     const lines: string[] = [];
     supervisor = new ProcessSupervisor({ sink: (l) => lines.push(l), stopGraceMs: 3000 });
     supervisor.start({ name: 'dummy', command: process.execPath, args: [script] });
-    await waitUntil(() => pidsFrom(lines, 'dummy').length > 0, 10000, 'the dummy to report its pids');
+    await until('the dummy to report its pids', () => pidsFrom(lines, 'dummy').length > 0, 10000);
     const [[childPid, grandchildPid]] = pidsFrom(lines, 'dummy');
     expect(processTree(childPid).map((p) => p.pid)).toContain(grandchildPid);
 
@@ -52,7 +53,7 @@ describe('ProcessSupervisor', () => {
     const lines: string[] = [];
     supervisor = new ProcessSupervisor({ sink: (l) => lines.push(l), stopGraceMs: 500 });
     supervisor.start({ name: 'stubborn', command: process.execPath, args: [script] });
-    await waitUntil(() => pidsFrom(lines, 'stubborn').length > 0, 10000, 'the stubborn child');
+    await until('the stubborn child', () => pidsFrom(lines, 'stubborn').length > 0, 10000);
     const [[pid]] = pidsFrom(lines, 'stubborn');
     await supervisor.stopAll();
     expect(isAlive(pid)).toBe(false);
@@ -65,11 +66,7 @@ describe('ProcessSupervisor', () => {
     const lines: string[] = [];
     supervisor = new ProcessSupervisor({ sink: (l) => lines.push(l), initialBackoffMs: 50, maxRestarts: 2 });
     supervisor.start({ name: 'crashy', command: process.execPath, args: [script] });
-    await waitUntil(
-      () => lines.some((l) => l.includes('gave up after 2 restarts')),
-      15000,
-      'the restart limit',
-    );
+    await until('the restart limit', () => lines.some((l) => l.includes('gave up after 2 restarts')), 15000);
     expect(pidsFrom(lines, 'crashy')).toHaveLength(3);
     expect(lines.filter((l) => l.includes('exited unexpectedly (code 3)'))).toHaveLength(3);
     expect(lines.some((l) => l.includes('restarting in 0.1 s (restart 2/2)'))).toBe(true);
@@ -103,7 +100,7 @@ describe('ServiceWatchdog', () => {
       initialBackoffMs: 100,
     });
     fake.kill('postgres exited (SIGKILL)');
-    await waitUntil(() => lines.some((l) => l.endsWith('restarted (pid 4242)')), 5000, 'the restart');
+    await until('the restart', () => lines.some((l) => l.endsWith('restarted (pid 4242)')), 5000);
     await watchdog.stop();
     expect(fake.restarts()).toBe(3);
     expect(lines).toEqual([
@@ -126,7 +123,7 @@ describe('ServiceWatchdog', () => {
       maxRestarts: 2,
     });
     failing.kill('exited with SIGKILL');
-    await waitUntil(() => lines.some((l) => l.includes('gave up after 2 restarts')), 5000, 'the limit');
+    await until('the limit', () => lines.some((l) => l.includes('gave up after 2 restarts')), 5000);
     expect(failing.restarts()).toBe(2);
     await limited.stop();
 

@@ -8,10 +8,6 @@ import {
 } from './harness';
 import { runFault, type FaultFigures } from './fault-run';
 
-// One stack runs the faults in turn: a retry would start from a stack the failed try left
-// behind and measure something else. A failure here is reported as it happened.
-jest.retryTimes(0);
-
 /**
  * The data services killed under load (docs/RELIABILITY.md): Redis with SIGKILL and restarted
  * from its append-only file while a backlog waits in the queue, then PostgreSQL with SIGKILL

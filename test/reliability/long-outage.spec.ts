@@ -8,10 +8,6 @@ import {
 } from './harness';
 import { runFault } from './fault-run';
 
-// One stack runs the faults in turn: a retry would start from a stack the failed try left
-// behind and measure something else. A failure here is reported as it happened.
-jest.retryTimes(0);
-
 /**
  * PostgreSQL away for 2 minutes under load (docs/RELIABILITY.md). Opt-in, for CI time:
  * `npm run test:reliability` sets XL_RELIABILITY=1; XL_RELIABILITY_OUTAGE_SECONDS changes the

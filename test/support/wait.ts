@@ -3,7 +3,14 @@
  * of hanging; it is never a speed assertion.
  */
 
-/** Polls until the probe answers truthy; fails with the label after `ms`. */
+/**
+ * The one poll of the test suites. Calls `probe` every 50 ms until it answers truthy and resolves
+ * with that answer; after `ms` it rejects with "timed out waiting for <label>". A probe that
+ * throws ends the wait at once with its error (so a probe can fail fast, e.g. on a dead process).
+ *
+ * Truthy, not "defined": `false`, `0`, `''`, `null` and `undefined` all mean "not yet". A probe
+ * whose real answer may be 0 or '' returns a wrapper (`{ count }`) or its own boolean test.
+ */
 export async function until<T>(
   label: string,
   probe: () => Promise<T> | T,
@@ -15,23 +22,6 @@ export async function until<T>(
     if (value) return value as NonNullable<T>;
     if (Date.now() > end) throw new Error(`timed out waiting for ${label}`);
     await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-/**
- * The camera suites' form: done once `fn` answers anything but undefined or false (so 0 and ''
- * count as answers).
- */
-export async function untilDefined<T>(
-  fn: () => Promise<T | undefined | false> | T | undefined | false,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 100));
   }
 }
 

@@ -1,3 +1,8 @@
+/*
+ * Over 400 lines on purpose: one concern, the OSD band written in H.264 syntax. The SPS, PPS and
+ * slice-header readers and the band writer share one bit-exact model of the stream (field
+ * layouts, macroblock types); split apart, each half would have to know the other's fields.
+ */
 import { BitReader, BitWriter, stopBitIndex, toRbsp } from './bits';
 import { addEmulationPrevention, AccessUnit, nalType, ParsedClip } from './h26x';
 import { OSD_GLYPH_HEIGHT, renderOsdLine } from './osd-font';

