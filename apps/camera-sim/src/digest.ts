@@ -19,7 +19,7 @@ export function parseAuthParams(header: string): Record<string, string> {
   const out: Record<string, string> = {};
   const re = /([a-zA-Z0-9_-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]+))/g;
   let m: RegExpExecArray | null;
-  while ((m = re.exec(header))) out[m[1]!.toLowerCase()] = m[2] ?? m[3] ?? '';
+  while ((m = re.exec(header))) out[m[1].toLowerCase()] = m[2] ?? m[3] ?? '';
   return out;
 }
 

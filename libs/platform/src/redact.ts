@@ -69,7 +69,7 @@ export function redactCredentials(
 export function secretsInUrl(url: string): string[] {
   const m = /^[a-z][a-z0-9+.-]*:\/\/([^\s/?#]*)@/i.exec(url);
   if (!m) return [];
-  const userinfo = m[1]!;
+  const userinfo = m[1];
   const colon = userinfo.indexOf(':');
   if (colon < 0) return [];
   const raw = userinfo.slice(colon + 1);

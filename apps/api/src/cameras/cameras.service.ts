@@ -113,7 +113,7 @@ export class CamerasService {
       subtreePath,
       status: q.status,
       nameContains: q.q,
-      bbox: q.bbox ? { minLon: minLon!, minLat: minLat!, maxLon: maxLon!, maxLat: maxLat! } : undefined,
+      bbox: q.bbox ? { minLon: minLon, minLat: minLat, maxLon: maxLon, maxLat: maxLat } : undefined,
       limit: q.limit,
     });
     return rows.map((c) => toCameraView(c, c.region));

@@ -122,13 +122,15 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection {
     }
     const since = typeof body?.since === 'string' && /^\d{1,18}$/.test(body.since) ? body.since : null;
     if (since === null) {
-      const [row] = (await this.db.query('SELECT COALESCE(MAX(seq), 0)::text AS seq FROM alert_changes')) as {
-        seq: string;
-      }[];
+      const [row] = await this.db.query<{ seq: string }[]>(
+        'SELECT COALESCE(MAX(seq), 0)::text AS seq FROM alert_changes',
+      );
       return { changes: [], truncated: false, lastSeq: row.seq };
     }
     const subtree = inSubtree('c.region_path', user.regionPath, 2);
-    const rows = (await this.db.query(
+    const rows = await this.db.query<
+      { seq: string; event: 'alert.created' | 'alert.updated'; payload: AlertView }[]
+    >(
       `WITH below AS (
          SELECT seq, at FROM alert_changes WHERE seq <= $1 ORDER BY seq DESC LIMIT $4
        ), replay_from AS (
@@ -138,7 +140,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection {
        SELECT c.seq::text AS seq, c.event, c.payload FROM alert_changes c, replay_from r
         WHERE c.seq > r.seq AND ${subtree.sql} ORDER BY c.seq LIMIT $3`,
       [since, subtree.param, SYNC_LIMIT + 1, SYNC_LOOKBACK_ROWS, SYNC_LOOKBACK_SECONDS],
-    )) as { seq: string; event: 'alert.created' | 'alert.updated'; payload: AlertView }[];
+    );
     const truncated = rows.length > SYNC_LIMIT;
     const kept = truncated ? rows.slice(0, SYNC_LIMIT) : rows;
     const changes = kept.map((r) => ({

@@ -47,7 +47,7 @@ export function renderOsdLine(text: string, width: number): Uint8Array {
     if (g) {
       for (let y = 0; y < OSD_GLYPH_HEIGHT; y++) {
         for (let x = 0; x < OSD_GLYPH_WIDTH; x++) {
-          const c = g[y * OSD_GLYPH_WIDTH + x]!;
+          const c = g[y * OSD_GLYPH_WIDTH + x];
           if (c > 0)
             luma[y * width + x0 + x] =
               OSD_BLACK + Math.min(OSD_WHITE - OSD_BLACK, Math.round((c * (OSD_WHITE - OSD_BLACK)) / FULL));
