@@ -335,6 +335,7 @@ export class RtspServer {
 
   async stop(): Promise<void> {
     for (const c of [...this.conns]) c.close();
+    // A source whose start failed has nothing to halt (its failure reached the client that asked).
     for (const s of this.sources.values()) s.then((x) => x.halt()).catch(() => undefined);
     const server = this.server;
     this.server = undefined;

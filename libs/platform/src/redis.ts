@@ -79,6 +79,7 @@ export async function closeRedis(redis: Redis, timeoutMs = 2000): Promise<void> 
   const timeout = new Promise<void>((resolve) => {
     timer = setTimeout(resolve, timeoutMs);
   });
+  // A failed QUIT is handled like an unanswered one: the disconnect below ends the socket.
   await Promise.race([redis.quit().catch(() => undefined), timeout]).finally(() => clearTimeout(timer));
   // A QUIT that got no answer in time: drop the socket (a no-op when it already ended).
   redis.disconnect();

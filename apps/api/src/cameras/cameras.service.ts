@@ -336,7 +336,10 @@ export class CamerasService {
     return this.gateways.ask(gatewayRoutes.probe, {}, { json: target, timeoutMs: 60_000 });
   }
 
-  /** The name WS-Discovery reported for this address, if a scan found it: a default, never required. */
+  /**
+   * The name WS-Discovery reported for this address, if a scan found it: a default, never required,
+   * so a failed scan (no gateway, a timeout) only leaves the name empty.
+   */
   private async discoveredName(xaddr: string): Promise<string | undefined> {
     const scan = await this.gateways.ask(gatewayRoutes.discovery, {}).catch(() => undefined);
     return scan?.devices.find((d) => d.xaddr === xaddr && d.name)?.name ?? undefined;

@@ -101,6 +101,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection {
     socket.once('disconnect', () => clearTimeout(expiry));
     await socket.join([regionRoom(user.regionId), userRoom(user.id)]);
     // A revocation that landed between the handshake's check and the join missed this socket.
+    // A rejection is the refusal itself (revoked, expired, disabled): fail closed.
     if (!(await this.sessions.authenticate(socket.data.token).catch(() => undefined))) {
       socket.disconnect(true);
       return;
@@ -114,7 +115,8 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection {
     @ConnectedSocket() socket: LiveSocket,
     @MessageBody() body: SyncRequest | undefined,
   ): Promise<SyncResult> {
-    // The session is checked again, so a socket whose revocation signal was lost still stops here.
+    // The session is checked again, so a socket whose revocation signal was lost still stops here;
+    // a rejection is the refusal itself (fail closed).
     const user = await this.sessions.authenticate(socket.data.token).catch(() => undefined);
     if (!user) {
       socket.disconnect(true);

@@ -189,7 +189,11 @@ export class CameraLeases implements BeforeApplicationShutdown {
 
   // Before Redis connections close (RedisModule closes them in onApplicationShutdown).
   async beforeApplicationShutdown(): Promise<void> {
-    if (!this.stopped) await this.stop(true).catch(() => undefined);
+    // Shutdown goes on regardless: leases not released lapse by their TTL.
+    if (!this.stopped)
+      await this.stop(true).catch((err: unknown) =>
+        this.log.warn(`lease release failed: ${(err as Error).message}`),
+      );
   }
 }
 

@@ -255,6 +255,7 @@ export class StreamManager implements OnModuleInit, OnApplicationShutdown {
     const session = this.sessions.get(`${cameraId}/${stream}`);
     if (!session || session.stopping) return undefined;
     session.lastAccess = Date.now();
+    // A segment ffmpeg has already rotated out (or not yet written) is simply absent: a 404.
     return readFile(join(session.dir, file)).catch(() => undefined);
   }
 

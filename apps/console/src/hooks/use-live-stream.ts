@@ -175,6 +175,8 @@ export function useLiveStream(
       lastMove = Date.now();
       later(watchdog, 2000);
       video!.muted = true;
+      // play() rejects when a newer load or pause interrupts it; a stream that never plays is the
+      // watchdog's to notice, so the rejections below are dropped.
       if (Hls.isSupported()) {
         hls = new Hls(LOW_LATENCY_HLS);
         hls.on(Hls.Events.MANIFEST_PARSED, () => void video!.play().catch(() => undefined));
