@@ -1,13 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 
 /** RFC 2617 Digest as IP cameras implement it for RTSP and HTTP (MD5, optional qop=auth). */
-export const DIGEST_REALM = 'IP Camera(Xueliang-Sim)';
+const DIGEST_REALM = 'IP Camera(Xueliang-Sim)';
 
-export function md5(s: string): string {
+function md5(s: string): string {
   return createHash('md5').update(s).digest('hex');
 }
 
-export function newNonce(): string {
+function newNonce(): string {
   return randomBytes(16).toString('hex');
 }
 

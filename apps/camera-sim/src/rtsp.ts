@@ -33,7 +33,7 @@ const PUBLIC = 'OPTIONS, DESCRIBE, SETUP, TEARDOWN, PLAY, GET_PARAMETER, SET_PAR
 const SESSION_TIMEOUT_S = 60;
 const MAX_REQUEST_BYTES = 64 * 1024;
 
-export function parseRtspPath(url: string): { camId: string; kind: StreamKind; rest: string } | undefined {
+function parseRtspPath(url: string): { camId: string; kind: StreamKind; rest: string } | undefined {
   let pathname: string;
   try {
     pathname = new URL(url).pathname;

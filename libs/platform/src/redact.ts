@@ -10,7 +10,7 @@
  * And, given the secrets it knows (a camera's stored password), every occurrence of them, raw or
  * percent-encoded, wherever they stand: a device may echo a password in a form no pattern expects.
  */
-export const REDACTED = '***';
+const REDACTED = '***';
 
 const SECRET_PARAMS =
   'pass(?:word|wd)?|pwd|pw|secret|token|access_token|api_?key|auth|authorization|credentials?|signature|sig';

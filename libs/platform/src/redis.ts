@@ -9,7 +9,7 @@ export function createRedis(url: string, options: RedisOptions = {}): Redis {
 }
 
 /** How long one command may wait for Redis on a request path before it counts as an outage. */
-export const REQUEST_REDIS_COMMAND_TIMEOUT_MS = 3000;
+const REQUEST_REDIS_COMMAND_TIMEOUT_MS = 3000;
 
 /**
  * A connection for request paths (an HTTP request waits on it). While Redis is away, a command

@@ -346,7 +346,7 @@ export class CamerasService {
   }
 }
 
-export function toCameraView(c: Camera, region: Region): CameraView {
+function toCameraView(c: Camera, region: Region): CameraView {
   return {
     id: c.id,
     name: c.name,
@@ -365,7 +365,7 @@ export function toCameraView(c: Camera, region: Region): CameraView {
   };
 }
 
-export function toCameraDetail(c: Camera, region: Region): CameraDetailView {
+function toCameraDetail(c: Camera, region: Region): CameraDetailView {
   return {
     ...toCameraView(c, region),
     serialNumber: c.serialNumber,

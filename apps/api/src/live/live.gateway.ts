@@ -35,7 +35,7 @@ type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<stri
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** A sync returns at most this many changes; more means the console should reload its list. */
-export const SYNC_LIMIT = 500;
+const SYNC_LIMIT = 500;
 
 /**
  * Seqs are taken inside the writing transactions, so a change can commit after a higher-numbered
@@ -45,8 +45,8 @@ export const SYNC_LIMIT = 500;
  * them, fewer than SYNC_LIMIT so a sync always makes progress); consoles merge by alert version,
  * so a replayed change they already hold is a no-op.
  */
-export const SYNC_LOOKBACK_ROWS = 200;
-export const SYNC_LOOKBACK_SECONDS = 60;
+const SYNC_LOOKBACK_ROWS = 200;
+const SYNC_LOOKBACK_SECONDS = 60;
 
 /**
  * Live push. The handshake carries `auth: { token }` (the REST access token); the socket joins

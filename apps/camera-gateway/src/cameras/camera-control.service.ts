@@ -122,7 +122,7 @@ export class CameraControl {
  * all), and only to the host the camera is registered at. No redirects are followed, and only a
  * JPEG is accepted, so a device naming some other server gets neither a password nor a proxy.
  */
-export async function fetchSnapshot(
+async function fetchSnapshot(
   url: string,
   camera: { xaddr: string; username: string; password: string },
   timeoutMs: number,

@@ -14,7 +14,7 @@ const FONT_CANDIDATES = [
 ];
 /** Bumped when the encode recipe changes so stale cache entries are not reused. */
 const RECIPE = 'v3';
-export const CLIP_SECONDS = 10;
+const CLIP_SECONDS = 10;
 
 /** A camera stream's clip as sent; H.264 clips come with room for the OSD band (osd.ts). */
 export interface CameraClip {

@@ -117,7 +117,7 @@ export function addEmulationPrevention(rbsp: Buffer): Buffer {
  * ASCII `wallclock_ms=<ms since epoch>;rtp=<RTP timestamp>`: the sim's wall clock when it sent the
  * keyframe, so a viewer can compute live-edge latency as now − wallclock_ms.
  */
-export const CLOCK_SEI_UUID = Buffer.from('XUELIANG-SIMCLK1', 'ascii');
+const CLOCK_SEI_UUID = Buffer.from('XUELIANG-SIMCLK1', 'ascii');
 
 export function clockSei(codec: VideoCodec, wallClockMs: number, rtpTimestamp: number): Buffer {
   const payload = Buffer.concat([
@@ -154,9 +154,9 @@ export function beforeFirstSlice(codec: VideoCodec, nals: Buffer[], nal: Buffer)
   return [...nals.slice(0, i), nal, ...nals.slice(i)];
 }
 
-export const RTP_PAYLOAD_TYPE = 96;
+const RTP_PAYLOAD_TYPE = 96;
 /** Keeps every RTP packet inside a 1500-byte Ethernet frame with room for headers. */
-export const MAX_RTP_PAYLOAD = 1400;
+const MAX_RTP_PAYLOAD = 1400;
 
 export interface RtpState {
   seq: number;

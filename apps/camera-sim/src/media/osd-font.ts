@@ -3,7 +3,7 @@
  * kept here as 4-bit coverage, one hex digit per pixel, row by row), so the sim needs no font and no
  * encoder at run time to draw the date, time and PTZ readout.
  */
-export const OSD_GLYPH_WIDTH = 8;
+const OSD_GLYPH_WIDTH = 8;
 export const OSD_GLYPH_HEIGHT = 16;
 /** Video-range luma of the band's background and of full glyph coverage. */
 export const OSD_BLACK = 16;

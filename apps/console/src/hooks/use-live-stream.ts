@@ -22,7 +22,7 @@ export interface LiveStatus {
  * one late segment; drifting back is corrected by playing at up to 1.2× (barely visible) rather
  * than by a jump, and only past 5 s does hls.js seek to the edge.
  */
-export const LOW_LATENCY_HLS: Partial<HlsConfig> = {
+const LOW_LATENCY_HLS: Partial<HlsConfig> = {
   lowLatencyMode: true,
   liveSyncDuration: 1.5,
   liveMaxLatencyDuration: 5,
