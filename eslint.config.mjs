@@ -19,7 +19,17 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   prettier,
   {
+    // Type-aware rules need the program: projectService picks the nearest tsconfig (the root one for
+    // the server, apps/console/tsconfig.json for the console); the vite config sits in neither.
+    languageOptions: {
+      parserOptions: {
+        projectService: { allowDefaultProject: ['apps/console/vite.config.mts'] },
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
     rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-unnecessary-type-assertion': 'error',
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-console': 'off',

@@ -46,7 +46,7 @@ const CONCURRENCY = Number(process.env.ALERT_WORKER_CONCURRENCY ?? 8);
 function quantile(values: number[], q: number): number {
   const s = [...values].sort((a, b) => a - b);
   if (!s.length) return NaN;
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))]!;
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))];
 }
 const round = (n: number, d = 1): number => Math.round(n * 10 ** d) / 10 ** d;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -221,7 +221,8 @@ async function main(): Promise<void> {
     );
   } finally {
     await service?.stop();
-    ioServer.close();
+    // Awaited so the redis adapter has unsubscribed before pub/sub quit below.
+    await ioServer.close();
     await pg.end().catch(() => undefined);
     let cursor = '0';
     do {

@@ -54,9 +54,9 @@ async function panFps(page: Page, ms: number): Promise<{ fps: number; maxFrameMs
     await page.mouse.move(cx + Math.cos(angle) * box.width * 0.25, cy + Math.sin(angle) * box.height * 0.25);
   }
   await page.mouse.up();
-  const frames = (await page.evaluate(
+  const frames = await page.evaluate<number[]>(
     `(() => { window.__counting = false; return window.__frames; })()`,
-  )) as number[];
+  );
   const gaps = frames.slice(1).map((t, i) => t - frames[i]);
   const span = frames[frames.length - 1] - frames[0];
   return {
@@ -153,8 +153,7 @@ async function main(): Promise<void> {
       );
       const seenAt = await until(
         `row ${i}`,
-        async () =>
-          (await desk.evaluate(`window.__seen[${JSON.stringify(String(i))}]`)) as number | undefined,
+        async () => await desk.evaluate<number | undefined>(`window.__seen[${JSON.stringify(String(i))}]`),
         30_000,
       ).catch(async (err: unknown) => {
         await desk.screenshot({ path: 'artifacts/console/bench-desk-timeout.png' });
@@ -187,7 +186,12 @@ async function main(): Promise<void> {
     await until('backlog in', async () => Number(await list.getAttribute('data-count')) >= BACKLOG, 120_000);
     const backlogLoadedMs = Date.now() - t0;
     t0 = Date.now();
-    const scroll = (await big.evaluate(`new Promise((resolve) => {
+    const scroll = await big.evaluate<{
+      frames: number;
+      fps: number;
+      maxFrameMs: number;
+      rowsInDom: number;
+    }>(`new Promise((resolve) => {
       const el = document.querySelector('[data-testid=alert-list]');
       const frames = [];
       const start = performance.now();
@@ -203,7 +207,7 @@ async function main(): Promise<void> {
         }
       };
       requestAnimationFrame(step);
-    })`)) as { frames: number; fps: number; maxFrameMs: number; rowsInDom: number };
+    })`);
     await bigCtx.close();
 
     console.log(

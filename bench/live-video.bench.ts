@@ -69,7 +69,7 @@ function quantile(values: number[], q: number): number {
   const s = [...values].sort((a, b) => a - b);
   if (!s.length) return NaN;
   const i = Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1));
-  return s[i]!;
+  return s[i];
 }
 const round = (n: number, d = 3): number => Math.round(n * 10 ** d) / 10 ** d;
 
@@ -249,13 +249,13 @@ async function main(): Promise<void> {
     };
 
     // Warm-up (first spawn pays fluent-ffmpeg's one-off capability probe), not counted.
-    await live(cams[count - 1]!.id);
+    await live(cams[count - 1].id);
     await streams.stopAll();
 
     // 1. Cold starts, one camera at a time, each stopped afterwards.
     const cold: number[] = [];
     for (let i = 0; i < COLD_STARTS; i++) {
-      const cam = cams[i]!;
+      const cam = cams[i];
       const t0 = performance.now();
       const session = await live(cam.id);
       const pl = await (await fetch(`${apiUrl}${session.hlsUrl}`)).text();
@@ -265,7 +265,7 @@ async function main(): Promise<void> {
     }
 
     // 2. Live edge on one stream.
-    const edgeCam = cams[0]!;
+    const edgeCam = cams[0];
     const edgeSession = await live(edgeCam.id);
     const seen = new Set<string>();
     const edge: number[] = [];
@@ -342,7 +342,7 @@ async function main(): Promise<void> {
     const h0 = performance.now();
     await Promise.all(
       Array.from({ length: HEALTH_CAMERAS }, (_, i) => {
-        const c = sims[i % sims.length]!;
+        const c = sims[i % sims.length];
         const target = { xaddr: `${c.xaddr}?n=${i}`, username: c.username, password: c.password };
         return sem.run(() =>
           onvif.call(target, { action: 'GetDeviceInformation' }, { timeoutMs: 5000 }).then(
@@ -392,11 +392,11 @@ async function main(): Promise<void> {
     const txCores = txTicks / CLK_TCK / txWindow;
     const txRunning = streams.list().filter((s) => s.pid).length;
     const txTranscoding = txInfo.filter((s) => s.transcoding).length;
-    const segRate = txSeg1.map((n, i) => (n - txSeg0[i]!) / txWindow);
+    const segRate = txSeg1.map((n, i) => (n - txSeg0[i]) / txWindow);
     // The newest complete segment through the api (the token stays on its URI), then the camera's
     // own stream, through ffprobe.
-    const txCam = txCams[0]!;
-    const txPl = await (await fetch(`${apiUrl}${txSessions[0]!.hlsUrl}`)).text();
+    const txCam = txCams[0];
+    const txPl = await (await fetch(`${apiUrl}${txSessions[0].hlsUrl}`)).text();
     const txSegUri = txPl
       .split('\n')
       .filter((l) => l && !l.startsWith('#'))

@@ -27,8 +27,8 @@ function spawnService(env: NodeJS.ProcessEnv): { child: ChildProcess; output: ()
   const keep = (b: Buffer): void => {
     out = (out + b.toString()).slice(-8000);
   };
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
   return { child, output: () => out };
 }
 

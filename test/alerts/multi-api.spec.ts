@@ -168,8 +168,8 @@ describe('an api process killed with SIGKILL while three consoles are connected'
     const keep = (b: Buffer): void => {
       output = (output + b.toString()).slice(-8000);
     };
-    child.stdout!.on('data', keep);
-    child.stderr!.on('data', keep);
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
     api = child;
     await until(
       `api on ${apiUrl}`,
@@ -194,7 +194,7 @@ describe('an api process killed with SIGKILL while three consoles are connected'
       for (let i = 0; i < EVENTS; i++) {
         const due = started + (i * 1000) / PER_SECOND;
         if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
-        await stack.enqueue(cameraEvent(cameras[i]!, `api-kill-${i}`));
+        await stack.enqueue(cameraEvent(cameras[i], `api-kill-${i}`));
       }
     })();
     await new Promise((r) => setTimeout(r, ((EVENTS / 3) * 1000) / PER_SECOND));

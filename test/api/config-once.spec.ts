@@ -28,7 +28,7 @@ describe('config is parsed once per app boot', () => {
     loadConfig.mockClear();
     api = await startApi({ LOGIN_RATE_LIMIT: '7' });
     expect(loadConfig).toHaveBeenCalledTimes(1);
-    const parsed = loadConfig.mock.results[0]!.value as platformConfig.AppConfig;
+    const parsed = loadConfig.mock.results[0].value as platformConfig.AppConfig;
     expect(api.app.get(APP_CONFIG)).toBe(parsed);
     expect(api.app.get(LoginRateLimiter).limits.perUserAndAddress).toBe(7);
 

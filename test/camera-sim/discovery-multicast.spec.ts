@@ -41,7 +41,7 @@ describe('camera-sim WS-Discovery over multicast', () => {
     sockets.push(prober);
     await new Promise<void>((r) => prober.bind(0, () => r()));
     prober.setMulticastLoopback(true);
-    prober.send(PROBE, fleet.discoveryPort!, GROUP);
+    prober.send(PROBE, fleet.discoveryPort, GROUP);
     await until('three probe matches', () => (got.length >= 3 ? true : undefined), 5000);
     const all = got.join('\n');
     for (const c of fleet.cameras) expect(all).toContain(`<d:XAddrs>${c.xaddr}</d:XAddrs>`);
@@ -52,9 +52,9 @@ describe('camera-sim WS-Discovery over multicast', () => {
     const got: string[] = [];
     const listener = socket(got);
     sockets.push(listener);
-    await new Promise<void>((r) => listener.bind(fleet.discoveryPort!, () => r()));
+    await new Promise<void>((r) => listener.bind(fleet.discoveryPort, () => r()));
     listener.addMembership(GROUP);
-    const cam = fleet.cameras[1]!;
+    const cam = fleet.cameras[1];
     fleet.setOffline(cam.id);
     await until('the Bye', () => (got.some((m) => m.includes('/discovery/Bye')) ? true : undefined), 5000);
     fleet.setOnline(cam.id);

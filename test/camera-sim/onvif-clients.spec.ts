@@ -9,7 +9,6 @@ const { OnvifDevice } = require('node-onvif') as {
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 
-type Callback = (err: Error | null, data?: unknown) => void;
 interface OnvifCam {
   connect(cb: (err: Error | null) => void): void;
   activeSource?: {
@@ -35,7 +34,7 @@ interface NodeOnvifDevice {
 function call<T = unknown>(cam: OnvifCam, method: string, ...args: unknown[]): Promise<T> {
   return new Promise((resolve, reject) => {
     const fn = cam[method] as (...a: unknown[]) => void;
-    fn.call(cam, ...args, ((err, data) => (err ? reject(err) : resolve(data as T))) as Callback);
+    fn.call(cam, ...args, (err: Error | null, data?: unknown) => (err ? reject(err) : resolve(data as T)));
   });
 }
 
@@ -132,7 +131,7 @@ describe('camera-sim with the onvif and node-onvif client libraries', () => {
 
     await call(cam, 'setPreset', { presetName: 'school-gate' });
     const presets = await call<Record<string, { $: { token: number | string } }>>(cam, 'getPresets', {});
-    const token = String(presets['school-gate']!.$.token);
+    const token = String(presets['school-gate'].$.token);
     await call(cam, 'absoluteMove', { x: 0, y: 0, zoom: 0 });
     await call(cam, 'gotoPreset', { preset: token });
     await until('the PTZ to stop moving', () => {
@@ -144,7 +143,7 @@ describe('camera-sim with the onvif and node-onvif client libraries', () => {
     expect(fleet.ptz(ptzCam())!.presets).toEqual([]);
     const nodes = await call<Record<string, unknown>>(cam, 'getNodes');
     expect(Object.keys(nodes)).toEqual(['PTZNode_1']);
-    expect((await (await fetch(`${controlUrl}/cameras/${ptzCam()}/ptz`)).json()) as unknown).toMatchObject({
+    expect(await (await fetch(`${controlUrl}/cameras/${ptzCam()}/ptz`)).json()).toMatchObject({
       position: { x: -0.4 },
     });
   });
@@ -262,7 +261,7 @@ describe('camera-sim with the onvif and node-onvif client libraries', () => {
         'sim12345',
       ),
     );
-    const address = /<wsa:Address>([^<]+)<\/wsa:Address>/.exec(created.text)![1]!;
+    const address = /<wsa:Address>([^<]+)<\/wsa:Address>/.exec(created.text)![1];
     expect(address).toMatch(new RegExp(`^http://127.0.0.1:${c.httpPort}/onvif/events/pullpoint/`));
     const pull = (): Promise<{ status: number; text: string }> =>
       postSoap(
@@ -303,7 +302,7 @@ describe('camera-sim with the onvif and node-onvif client libraries', () => {
       `<a:To s:mustUnderstand="1">urn:schemas-xmlsoap-org:ws:2005:04:discovery</a:To></s:Header><s:Body>` +
       `<Probe xmlns="http://schemas.xmlsoap.org/ws/2005/04/discovery"><d:Types xmlns:d="http://schemas.xmlsoap.org/ws/2005/04/discovery" ` +
       `xmlns:dp0="http://www.onvif.org/ver10/network/wsdl">dp0:NetworkVideoTransmitter</d:Types></Probe></s:Body></s:Envelope>`;
-    socket.send(probe, fleet.discoveryPort!, '127.0.0.1');
+    socket.send(probe, fleet.discoveryPort, '127.0.0.1');
     try {
       await until('three probe matches', () => (got.length >= 3 ? true : undefined), 5000);
     } finally {
@@ -335,7 +334,7 @@ describe('camera-sim with the onvif and node-onvif client libraries', () => {
     const req = soapRequest('<GetSystemDateAndTime xmlns="http://www.onvif.org/ver10/device/wsdl"/>');
     expect((await post('/cameras/cam-003/offline')).status).toBe(200);
     await expect(postSoap(url, req)).rejects.toThrow();
-    expect((await (await fetch(`${controlUrl}/cameras/cam-003`)).json()) as unknown).toMatchObject({
+    expect(await (await fetch(`${controlUrl}/cameras/cam-003`)).json()).toMatchObject({
       online: false,
     });
     await post('/cameras/cam-003/online');

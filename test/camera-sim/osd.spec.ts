@@ -54,7 +54,7 @@ function toFullRange(v: number): number {
 
 function maxDiff(a: Uint8Array, b: Uint8Array): number {
   let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
   return m;
 }
 
@@ -103,10 +103,10 @@ describe('OSD band: clock and PTZ drawn into the pre-encoded clip (real ffmpeg d
     let worstScene = 0;
     stitched.forEach((pic, i) => {
       const band = pic.subarray(0, bandBytes);
-      const expected = renderOsdLine(texts[i]!, profile.width).map(toFullRange);
+      const expected = renderOsdLine(texts[i], profile.width).map(toFullRange);
       // The band is lossless (I_PCM): exactly the rendered text, frame by frame.
       expect(maxDiff(band, expected)).toBeLessThanOrEqual(1);
-      worstScene = Math.max(worstScene, maxDiff(pic.subarray(bandBytes), reference[i]!));
+      worstScene = Math.max(worstScene, maxDiff(pic.subarray(bandBytes), reference[i]));
     });
     // The scene below decodes as encoded: moving it down and adding the band corrupts nothing.
     expect(worstScene).toBe(0);
@@ -120,10 +120,10 @@ describe('OSD band: clock and PTZ drawn into the pre-encoded clip (real ffmpeg d
     const jpeg = await store.snapshot('OSD-TEST', 'h264', PROFILES.main, () => text);
     expect(jpeg.subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
     const [pic] = await decodeLuma(jpeg, 640, 360, 'image2pipe');
-    const band = pic!.subarray(0, 640 * OSD_BAND_ROWS);
+    const band = pic.subarray(0, 640 * OSD_BAND_ROWS);
     const meanDiff = (t: string): number => {
       const expected = renderOsdLine(t, 640).map(toFullRange);
-      return band.reduce((sum, v, i) => sum + Math.abs(v - expected[i]!), 0) / band.length;
+      return band.reduce((sum, v, i) => sum + Math.abs(v - expected[i]), 0) / band.length;
     };
     // JPEG is lossy: the right text is close, a different second is clearly not.
     expect(meanDiff(text)).toBeLessThan(3);

@@ -37,7 +37,7 @@ class RawRtsp {
       while (this.buf.length >= 4 && this.buf[0] === 0x24) {
         const len = this.buf.readUInt16BE(2);
         if (this.buf.length < 4 + len) break;
-        this.channels.add(this.buf[1]!);
+        this.channels.add(this.buf[1]);
         this.packets.push(this.buf.subarray(4, 4 + len));
         this.buf = this.buf.subarray(4 + len);
       }
@@ -51,7 +51,7 @@ class RawRtsp {
         if (this.buf.length >= end + 4 + len) {
           const body = this.buf.subarray(end + 4, end + 4 + len).toString();
           this.buf = this.buf.subarray(end + 4 + len);
-          return { status: Number(first!.split(' ')[1]), headers, body };
+          return { status: Number(first.split(' ')[1]), headers, body };
         }
       }
       await this.more();
@@ -76,7 +76,7 @@ class RawRtsp {
         this.buf.length >= 4 + this.buf.readUInt16BE(2)
       ) {
         const len = this.buf.readUInt16BE(2);
-        this.channels.add(this.buf[1]!);
+        this.channels.add(this.buf[1]);
         this.packets.push(this.buf.subarray(4, 4 + len));
         this.buf = this.buf.subarray(4 + len);
       }
@@ -92,15 +92,15 @@ async function play(
   channels = '0-1',
 ): Promise<{ session: string; seq: number; rtptime: number; auth: (method: string, uri: string) => string }> {
   const challenge = await client.request('DESCRIBE', url, { Accept: 'application/sdp' });
-  const { realm, nonce } = parseAuthParams(challenge.headers['www-authenticate']!.slice(7));
+  const { realm, nonce } = parseAuthParams(challenge.headers['www-authenticate'].slice(7));
   const auth = (method: string, uri: string): string =>
     `Digest username="admin", realm="${realm}", nonce="${nonce}", uri="${uri}", response="${digestResponse({
       username: 'admin',
       password: 'sim12345',
-      realm: realm!,
+      realm: realm,
       method,
       uri,
-      nonce: nonce!,
+      nonce: nonce,
     })}"`;
   const describe = await client.request('DESCRIBE', url, { Authorization: auth('DESCRIBE', url) });
   const track = `${describe.headers['content-base']}trackID=1`;
@@ -108,27 +108,27 @@ async function play(
     Transport: `RTP/AVP/TCP;unicast;interleaved=${channels}`,
     Authorization: auth('SETUP', track),
   });
-  const session = setup.headers['session']!.split(';')[0]!;
+  const session = setup.headers['session'].split(';')[0];
   const reply = await client.request('PLAY', url, { Session: session, Authorization: auth('PLAY', url) });
   expect(reply.status).toBe(200);
   return {
     session,
-    seq: Number(/seq=(\d+)/.exec(reply.headers['rtp-info']!)?.[1]),
-    rtptime: Number(/rtptime=(\d+)/.exec(reply.headers['rtp-info']!)?.[1]),
+    seq: Number(/seq=(\d+)/.exec(reply.headers['rtp-info'])?.[1]),
+    rtptime: Number(/rtptime=(\d+)/.exec(reply.headers['rtp-info'])?.[1]),
     auth,
   };
 }
 
 /** H.264 NAL type of an RTP packet (the FU header's type for fragments). */
 function h264Type(p: Buffer): number {
-  const t = p[12]! & 0x1f;
-  return t === 28 ? p[13]! & 0x1f : t;
+  const t = p[12] & 0x1f;
+  return t === 28 ? p[13] & 0x1f : t;
 }
 
 const seqsContiguous = (packets: Buffer[]): boolean =>
-  packets.every((p, i) => i === 0 || p.readUInt16BE(2) === ((packets[i - 1]!.readUInt16BE(2) + 1) & 0xffff));
+  packets.every((p, i) => i === 0 || p.readUInt16BE(2) === ((packets[i - 1].readUInt16BE(2) + 1) & 0xffff));
 const timestampsNonDecreasing = (packets: Buffer[]): boolean =>
-  packets.every((p, i) => i === 0 || ((p.readUInt32BE(4) - packets[i - 1]!.readUInt32BE(4)) | 0) >= 0);
+  packets.every((p, i) => i === 0 || ((p.readUInt32BE(4) - packets[i - 1].readUInt32BE(4)) | 0) >= 0);
 
 describe('camera-sim RTSP wire protocol', () => {
   let fleet: CameraFleet;
@@ -153,15 +153,15 @@ describe('camera-sim RTSP wire protocol', () => {
 
     const challenge = await client.request('DESCRIBE', url, { Accept: 'application/sdp' });
     expect(challenge.status).toBe(401);
-    const { realm, nonce } = parseAuthParams(challenge.headers['www-authenticate']!.slice(7));
+    const { realm, nonce } = parseAuthParams(challenge.headers['www-authenticate'].slice(7));
     const auth = (method: string, uri: string): string =>
       `Digest username="admin", realm="${realm}", nonce="${nonce}", uri="${uri}", response="${digestResponse({
         username: 'admin',
         password: 'sim12345',
-        realm: realm!,
+        realm: realm,
         method,
         uri,
-        nonce: nonce!,
+        nonce: nonce,
       })}"`;
     const describe = await client.request('DESCRIBE', url, {
       Accept: 'application/sdp',
@@ -184,30 +184,30 @@ describe('camera-sim RTSP wire protocol', () => {
     });
     expect(setup.status).toBe(200);
     expect(setup.headers['transport']).toContain('interleaved=2-3');
-    const session = setup.headers['session']!.split(';')[0]!;
+    const session = setup.headers['session'].split(';')[0];
 
     const play = await client.request('PLAY', url, { Session: session, Authorization: auth('PLAY', url) });
     expect(play.status).toBe(200);
     const info = {
-      seq: /seq=(\d+)/.exec(play.headers['rtp-info']!)?.[1],
-      rtptime: /rtptime=(\d+)/.exec(play.headers['rtp-info']!)?.[1],
+      seq: /seq=(\d+)/.exec(play.headers['rtp-info'])?.[1],
+      rtptime: /rtptime=(\d+)/.exec(play.headers['rtp-info'])?.[1],
     };
     await client.waitPackets(30);
-    const first = client.packets[0]!;
+    const first = client.packets[0];
     // On the channel the client asked for, starting exactly where RTP-Info said.
     expect([...client.channels]).toEqual([2]);
-    expect(first[0]! >> 6).toBe(2);
+    expect(first[0] >> 6).toBe(2);
     expect(first.readUInt16BE(2)).toBe(Number(info.seq));
     expect(first.readUInt32BE(4)).toBe(Number(info.rtptime));
-    const nalTypes = client.packets.slice(0, 4).map((p) => p[12]! & 0x1f);
+    const nalTypes = client.packets.slice(0, 4).map((p) => p[12] & 0x1f);
     expect(nalTypes.slice(0, 2)).toEqual([7, 8]); // SPS, PPS first: the client joined on a keyframe
-    const sei = client.packets.find((p) => (p[12]! & 0x1f) === 6 && readClockSei(p.subarray(12)));
+    const sei = client.packets.find((p) => (p[12] & 0x1f) === 6 && readClockSei(p.subarray(12)));
     const clock = readClockSei(sei!.subarray(12))!;
     expect(Math.abs(Date.now() - clock.wallClockMs)).toBeLessThan(60_000);
     expect(clock.rtp).toBe(sei!.readUInt32BE(4));
     // Sequence numbers are contiguous.
     const seqs = client.packets.map((p) => p.readUInt16BE(2));
-    expect(seqs.every((s, i) => i === 0 || s === ((seqs[i - 1]! + 1) & 0xffff))).toBe(true);
+    expect(seqs.every((s, i) => i === 0 || s === ((seqs[i - 1] + 1) & 0xffff))).toBe(true);
 
     const teardown = await client.request('TEARDOWN', url, {
       Session: session,
@@ -235,9 +235,9 @@ describe('camera-sim RTSP wire protocol', () => {
     const got = second.packets;
     expect([...second.channels]).toEqual([4]);
     // RTP-Info names the first packet, and it opens a keyframe (SPS first).
-    expect(got[0]!.readUInt16BE(2)).toBe(info.seq);
-    expect(got[0]!.readUInt32BE(4)).toBe(info.rtptime);
-    expect(h264Type(got[0]!)).toBe(7);
+    expect(got[0].readUInt16BE(2)).toBe(info.seq);
+    expect(got[0].readUInt32BE(4)).toBe(info.rtptime);
+    expect(h264Type(got[0])).toBe(7);
     // The burst and the live packets after it are one stream: contiguous sequence numbers, RTP time
     // never going back, byte for byte the packets the first client got under the same numbers.
     expect(seqsContiguous(got)).toBe(true);
@@ -245,7 +245,7 @@ describe('camera-sim RTSP wire protocol', () => {
     await first.waitPackets(first.packets.length + 1);
     const common = first.packets.findIndex((p) => p.readUInt16BE(2) === info.seq);
     expect(common).toBeGreaterThan(0);
-    for (let i = 0; i < 30; i++) expect(got[i]!.equals(first.packets[common + i]!)).toBe(true);
+    for (let i = 0; i < 30; i++) expect(got[i].equals(first.packets[common + i])).toBe(true);
     // The bursted keyframe's clock SEI keeps the time it was first sent ("captured"), not the join time.
     const sei = got.find((p) => h264Type(p) === 6 && readClockSei(p.subarray(12)))!;
     const clock = readClockSei(sei.subarray(12))!;
@@ -270,9 +270,9 @@ describe('camera-sim RTSP wire protocol', () => {
     const resumedAt = Date.now();
     const info = await play(c, url);
     await c.waitPackets(10);
-    expect(h264Type(c.packets[0]!)).toBe(7);
-    expect(c.packets[0]!.readUInt16BE(2)).toBe(info.seq);
-    expect(c.packets[0]!.readUInt32BE(4)).toBe(info.rtptime);
+    expect(h264Type(c.packets[0])).toBe(7);
+    expect(c.packets[0].readUInt16BE(2)).toBe(info.seq);
+    expect(c.packets[0].readUInt32BE(4)).toBe(info.rtptime);
     // RTP time moves on from where the stream stopped (one frame step later), it never jumps back.
     expect(((info.rtptime - idle.rtpTimestamp) | 0) > 0).toBe(true);
     expect(seqsContiguous(c.packets)).toBe(true);

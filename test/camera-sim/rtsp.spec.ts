@@ -49,7 +49,7 @@ describe('camera-sim RTSP', () => {
       return (JSON.parse(r.out) as { packets: Array<{ flags: string; pts: number }> }).packets;
     };
     const idle = await firstPackets();
-    expect(idle[0]!.flags).toMatch(/^K/);
+    expect(idle[0].flags).toMatch(/^K/);
     // Another client keeps the stream running; the next one joins mid-GOP and still starts on a keyframe.
     const viewer = spawnTracked(children, FFMPEG, [
       ...['-hide_banner', '-loglevel', 'error', '-rtsp_transport', 'tcp', '-i', url('cam-001')],
@@ -60,11 +60,11 @@ describe('camera-sim RTSP', () => {
       async () => ((await fleet.streamClock('cam-001'))?.framesSent ?? 0) > 20 || undefined,
     );
     const joined = await firstPackets();
-    expect(joined[0]!.flags).toMatch(/^K/);
+    expect(joined[0].flags).toMatch(/^K/);
     // Timestamps run on one frame step (90 kHz / 15 fps) at a time through the burst into the live
     // frames (ffmpeg leaves the very first packet's pts unset until it has an RTCP sender report).
     const pts = joined.slice(1).map((p) => p.pts);
-    expect(pts.slice(1).map((t, i) => t - pts[i]!)).toEqual([6000, 6000, 6000]);
+    expect(pts.slice(1).map((t, i) => t - pts[i])).toEqual([6000, 6000, 6000]);
     viewer.kill('SIGKILL');
   });
 

@@ -92,7 +92,7 @@ describe('camera credentials: never shown, never logged, never sent where they d
   // Every answer body the suite receives.
   const bodies: string[] = [];
 
-  const sim = (i: number) => fleet.list()[i]!;
+  const sim = (i: number) => fleet.list()[i];
   const send = async (s: Session, path: string, init: RequestInit & { json?: unknown } = {}) => {
     const res = await s.call(path, init);
     const type = res.headers.get('content-type') ?? '';
@@ -112,10 +112,10 @@ describe('camera credentials: never shown, never logged, never sent where they d
         void into;
         return true;
       };
-    process.stdout.write = capture('out') as typeof process.stdout.write;
-    process.stderr.write = capture('err') as typeof process.stderr.write;
+    process.stdout.write = capture('out');
+    process.stderr.write = capture('err');
 
-    fleet = await startFleet({ count: 5, ptzEvery: 2, password: (i) => PASSWORDS[i]! });
+    fleet = await startFleet({ count: 5, ptzEvery: 2, password: (i) => PASSWORDS[i] });
     const databaseUrl = await createTestDatabase();
     Object.assign(process.env, testEnv(databaseUrl, createTestRedisPrefix()), { LOG_LEVEL: 'debug' });
     const { createApiApp } = await import('../../apps/api/src/bootstrap');
@@ -156,7 +156,7 @@ describe('camera credentials: never shown, never logged, never sent where they d
     }
   });
 
-  const register = async (i: number, password = PASSWORDS[i]!) => {
+  const register = async (i: number, password = PASSWORDS[i]) => {
     const res = await send(technician, '/api/cameras', {
       method: 'POST',
       json: {
@@ -247,7 +247,7 @@ describe('camera credentials: never shown, never logged, never sent where they d
           {
             method: 'GET',
             username: sim(0).username,
-            password: PASSWORDS[0]!,
+            password: PASSWORDS[0],
             isKnownNonce: (n) => nonces.has(n),
           },
           true,
@@ -390,7 +390,7 @@ describe('camera credentials: never shown, never logged, never sent where they d
       fleet.setOffline(sim(0).id);
       fleet.setOffline(sim(1).id);
       try {
-        for (const id of [ids[0]!, wrongStoredId]) {
+        for (const id of [ids[0], wrongStoredId]) {
           const snap = await send(dutyT1, `/api/cameras/${id}/snapshot`);
           expect(snap.status).toBeGreaterThanOrEqual(400);
           const live = await send(dutyT1, `/api/cameras/${id}/live`, {

@@ -54,21 +54,21 @@ describe('camera.status pushes from the gateway to consoles', () => {
     ] as const) {
       const socket = await connect(api.url, session.accessToken);
       sockets.push(socket);
-      socket.on('camera.status', (m) => seen[name]!.push(m));
+      socket.on('camera.status', (m) => seen[name].push(m));
     }
-    const cam = cameras[0]!;
+    const cam = cameras[0];
     const simId = fleet.list().find((c) => c.xaddr === cam.onvifAddress)!.id;
     fleet.setOffline(simId);
     for (const name of ['county', 'township']) {
       const m = await until('the offline status message', () =>
-        seen[name]!.find((x) => x.cameraId === cam.id && x.status === 'offline'),
+        seen[name].find((x) => x.cameraId === cam.id && x.status === 'offline'),
       );
       expect(m).toMatchObject({ regionId: cam.regionId });
       expect(m.reason).toBeTruthy();
     }
     fleet.setOnline(simId);
     await until('the online status message in the township', () =>
-      seen.township!.find((x) => x.cameraId === cam.id && x.status === 'online'),
+      seen.township.find((x) => x.cameraId === cam.id && x.status === 'online'),
     );
   });
 });

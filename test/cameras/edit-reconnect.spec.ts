@@ -45,7 +45,7 @@ describe('camera edits re-create the gateway event subscription', () => {
     // The first camera's password was changed on site: the stored one no longer works.
     await db
       .getRepository(Camera)
-      .update({ id: cameras[0]!.id }, { passwordEncrypted: cipher.encrypt('changed-on-site') });
+      .update({ id: cameras[0].id }, { passwordEncrypted: cipher.encrypt('changed-on-site') });
     redis = createRedis(TEST_REDIS_URL);
     queue = eventsQueue(redis, api.redisPrefix);
     technician = await login(api, 'technician');
@@ -64,7 +64,7 @@ describe('camera edits re-create the gateway event subscription', () => {
   });
 
   function sim(i: number) {
-    return fleet.list()[i]!;
+    return fleet.list()[i];
   }
   const subscriptionsOn = (i: number) => fleet.camera(sim(i).id)!.events.size;
   const subscribed = (id: string) => pullPoints.subscriptions().includes(id);
@@ -94,7 +94,7 @@ describe('camera edits re-create the gateway event subscription', () => {
   }
 
   it('after the new password is entered, motion reaches the events queue again', async () => {
-    const cam = cameras[0]!;
+    const cam = cameras[0];
     // The gateway holds the camera and keeps trying to subscribe with the old password.
     await until('the gateway to try subscribing', () => subscribed(cam.id) || undefined);
     expect(subscriptionsOn(0)).toBe(0);
@@ -108,7 +108,7 @@ describe('camera edits re-create the gateway event subscription', () => {
   });
 
   it('after a move to another address with its credentials, events come from the new camera only', async () => {
-    const cam = cameras[1]!;
+    const cam = cameras[1];
     await until('a subscription on the second camera', () => subscriptionsOn(1) > 0 || undefined);
     await motionArrives(1, cam.id);
 
@@ -129,7 +129,7 @@ describe('camera edits re-create the gateway event subscription', () => {
   });
 
   it('a record changed without the api telling the gateway is picked up by its periodic re-read', async () => {
-    const cam = cameras[1]!;
+    const cam = cameras[1];
     await until('a subscription on the third camera', () => subscriptionsOn(2) > 0 || undefined);
     // Back to the second camera, written straight to the database: no reconnect call.
     await db.getRepository(Camera).update(

@@ -69,7 +69,7 @@ describe("a gateway's ffmpeg children lead their own process groups and none out
     });
     children.push(child);
     let out = '';
-    child.stdout!.on('data', (b: Buffer) => (out += b.toString()));
+    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
     const pids = await until(
       'the ffmpeg pids',
       () => (out.includes('\n') ? (JSON.parse(out) as number[]) : undefined),

@@ -56,7 +56,7 @@ describe('camera gateways: PullPoint events, health, leases', () => {
   });
 
   it('puts a fired motion event on the events queue exactly once', async () => {
-    const cam = cameras[0]!;
+    const cam = cameras[0];
     const sim = simOf(cam);
     await until(
       'an event subscription on the camera',
@@ -78,7 +78,7 @@ describe('camera gateways: PullPoint events, health, leases', () => {
   });
 
   it('reports an offline camera once after the debounce, and its recovery', async () => {
-    const cam = cameras[1]!;
+    const cam = cameras[1];
     fleet.setOffline(simOf(cam).id);
     const row = await until('the camera offline', async () => {
       const c = await db.getRepository(Camera).findOneByOrFail({ id: cam.id });
@@ -111,7 +111,7 @@ describe('camera gateways: PullPoint events, health, leases', () => {
   });
 
   it('says "auth failed" when the stored credentials stop working', async () => {
-    const cam = cameras[2]!;
+    const cam = cameras[2];
     const { CredentialCipher } = await import('@xueliang/db');
     const { TEST_CREDENTIAL_KEY } = await import('../support/env');
     const cipher = new CredentialCipher(TEST_CREDENTIAL_KEY);
@@ -143,8 +143,8 @@ describe('camera gateways: PullPoint events, health, leases', () => {
     gateways.push(await startTestGateway('gw-b'));
     const [a, b] = gateways.map((g) => g.app.get<CameraLeases>(CameraLeases));
     await until('the cameras split between both gateways', () => {
-      const ia = a!.ownedIds();
-      const ib = b!.ownedIds();
+      const ia = a.ownedIds();
+      const ib = b.ownedIds();
       const union = new Set([...ia, ...ib]);
       return (
         ia.length > 0 &&
@@ -154,12 +154,12 @@ describe('camera gateways: PullPoint events, health, leases', () => {
       );
     });
     // gw-a dies without releasing anything: its leases must expire and gw-b take them.
-    await a!.stop(false);
-    await gateways[0]!.close();
+    await a.stop(false);
+    await gateways[0].close();
     gateways.shift();
     await until(
       'gw-b to hold every camera',
-      () => b!.ownedIds().length === cameras.length || undefined,
+      () => b.ownedIds().length === cameras.length || undefined,
       15_000,
     );
   });

@@ -75,8 +75,8 @@ describe('a viewer recovers with the same playlist URL when its gateway dies', (
     const keep = (b: Buffer): void => {
       out = (out + b.toString()).slice(-8000);
     };
-    child.stdout!.on('data', keep);
-    child.stderr!.on('data', keep);
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
     const gateway = { id, child, output: () => out };
     gateways.push(gateway);
     await until(
@@ -128,7 +128,7 @@ describe('a viewer recovers with the same playlist URL when its gateway dies', (
     ports.clear();
     attempt++;
     const first = await startGateway('gw-a');
-    const camera = cameras[0]!;
+    const camera = cameras[0];
     const viewer = await login(api, 'duty_t1');
     // The first request may meet the camera's lease still with a gateway of a failed attempt.
     const session = await until(

@@ -38,7 +38,7 @@ function ffprobe(file: string): Promise<{ codec: string; duration: number }> {
     child.on('error', reject);
     child.on('close', () => {
       const j = JSON.parse(out) as { streams: { codec_name: string }[]; format: { duration: string } };
-      resolve({ codec: j.streams[0]!.codec_name, duration: Number(j.format.duration) });
+      resolve({ codec: j.streams[0].codec_name, duration: Number(j.format.duration) });
     });
   });
 }
@@ -85,7 +85,7 @@ describe('live video: ffmpeg RTSP → HLS behind signed tokens', () => {
   });
 
   let session: LiveSession;
-  const cam = () => cameras[0]!;
+  const cam = () => cameras[0];
 
   it('answers a live request once the playlist is playable, and audits the view', async () => {
     const res = await dutyT1.call(`/api/cameras/${cam().id}/live`, {
@@ -132,7 +132,7 @@ describe('live video: ffmpeg RTSP → HLS behind signed tokens', () => {
     expect((await fetch(`${base}?token=${expired}`)).status).toBe(403);
     // A token for one camera opens no other.
     const token = new URL(session.hlsUrl, api.url).searchParams.get('token')!;
-    expect((await fetch(`${api.url}/api/hls/${cameras[1]!.id}/sub/index.m3u8?token=${token}`)).status).toBe(
+    expect((await fetch(`${api.url}/api/hls/${cameras[1].id}/sub/index.m3u8?token=${token}`)).status).toBe(
       401,
     );
   });
@@ -189,7 +189,7 @@ describe('live video: ffmpeg RTSP → HLS behind signed tokens', () => {
       expect(main.status).toBe(200);
       const stopMain = watch(`${api.url}${((await main.json()) as LiveSession).hlsUrl}`);
       try {
-        const res = await duty.call(`/api/cameras/${cameras[1]!.id}/live`, {
+        const res = await duty.call(`/api/cameras/${cameras[1].id}/live`, {
           method: 'POST',
           json: { stream: 'sub' },
         });
@@ -218,7 +218,7 @@ describe('live video: ffmpeg RTSP → HLS behind signed tokens', () => {
   it('transcodes an H.265 camera to H.264 (and only that one)', async () => {
     // Capacity is 2 and the idle sweep needs a moment: wait until the earlier streams are gone.
     await until('every live stream to idle out', () => streams.list().length === 0, 20_000);
-    const h265 = cameras[2]!;
+    const h265 = cameras[2];
     expect(h265.videoCodec).toBe('h265');
     const res = await duty.call(`/api/cameras/${h265.id}/live`, { method: 'POST', json: { stream: 'sub' } });
     expect(res.status).toBe(200);
@@ -235,7 +235,7 @@ describe('live video: ffmpeg RTSP → HLS behind signed tokens', () => {
   });
 
   it('caps transcoded streams separately (MAX_TRANSCODES=1) but never refuses a viewer joining one', async () => {
-    const [first, second] = [cameras[2]!, cameras[3]!];
+    const [first, second] = [cameras[2], cameras[3]];
     expect(second.videoCodec).toBe('h265');
     // Start from nothing: the previous test's stream stops once idle.
     await until('every live stream to idle out', () => streams.list().length === 0, 20_000);
@@ -262,7 +262,7 @@ describe('live video: ffmpeg RTSP → HLS behind signed tokens', () => {
       expect(body.message).toMatch(/^gateway at transcoding capacity: .*MAX_TRANSCODES/);
       expect(streams.get(second.id, 'sub')).toBeUndefined();
       // Copied (H.264) streams are not held back by the transcode cap.
-      expect((await live(cameras[0]!)).status).toBe(200);
+      expect((await live(cameras[0])).status).toBe(200);
       const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
       expect(metrics).toMatch(/^xl_gateway_transcodes 1$/m);
       expect(metrics).toMatch(/^xl_gateway_streams 2$/m);

@@ -57,7 +57,7 @@ describe('camera register, probe errors, discovery, PTZ, snapshot', () => {
     await fleet?.stop();
   });
 
-  const sim = (i: number) => fleet.list()[i]!;
+  const sim = (i: number) => fleet.list()[i];
   const register = (s: Session, body: Record<string, unknown>) =>
     s.call('/api/cameras', { method: 'POST', json: body });
 
@@ -95,10 +95,10 @@ describe('camera register, probe errors, discovery, PTZ, snapshot', () => {
     // encrypted, is in the register, detail or list answer.
     const detail = (await (await technician.call(`/api/cameras/${fixedId}`)).json()) as CameraDetailView;
     expect(detail.username).toBe(cam.username);
-    const [{ password_encrypted: encrypted }] = (await db.query(
+    const [{ password_encrypted: encrypted }] = await db.query<{ password_encrypted: string }[]>(
       `SELECT password_encrypted FROM cameras WHERE id = $1`,
       [fixedId],
-    )) as { password_encrypted: string }[];
+    );
     for (const body of [view, detail, list]) {
       expect(JSON.stringify(body)).not.toMatch(/password/i);
       expect(JSON.stringify(body)).not.toContain(encrypted);
@@ -267,7 +267,7 @@ describe('camera register, probe errors, discovery, PTZ, snapshot', () => {
   const edit = (id: string, body: Record<string, unknown>) =>
     technician.call(`/api/cameras/${id}`, { method: 'PATCH', json: body });
   const stored = async (id: string): Promise<Record<string, unknown>> =>
-    ((await db.query(`SELECT * FROM cameras WHERE id = $1`, [id])) as Record<string, unknown>[])[0]!;
+    (await db.query<Record<string, unknown>[]>(`SELECT * FROM cameras WHERE id = $1`, [id]))[0];
   const edits = (id: string) =>
     db.getRepository(AuditEntry).countBy({ action: 'camera.update', targetId: id });
   const snapshotWorks = async (id: string) => {

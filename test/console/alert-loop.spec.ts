@@ -59,7 +59,7 @@ describe('console: the closed loop through the UI (api + alert-service, headless
       .locator('option', { hasText: '处置员 赵磊' })
       .first()
       .getAttribute('value');
-    await target.selectOption(responderValue!);
+    await target.selectOption(responderValue);
     await dispatcher.page.getByTestId('dialog-text').fill('请立即到场查看');
     await screenshot(dispatcher.page, 'dispatch-dialog');
     await dispatcher.page.getByTestId('dialog-submit').click();

@@ -26,9 +26,9 @@ describe('console: editing a camera re-probes it (real api, gateway and sim, hea
     gateway = await startTestGateway('gw-console-edit', { GATEWAY_BACKGROUND: 'false' });
     db = await openDb(rig.api.databaseUrl);
     const rows = await insertSimCameras(db, fleet, '清泉镇');
-    camera = rows.find((c) => c.onvifAddress === fleet.list()[0]!.xaddr)!;
+    camera = rows.find((c) => c.onvifAddress === fleet.list()[0].xaddr)!;
     // The second camera is not registered: the first one is moved to its address below.
-    await db.getRepository(Camera).delete({ onvifAddress: fleet.list()[1]!.xaddr });
+    await db.getRepository(Camera).delete({ onvifAddress: fleet.list()[1].xaddr });
     // The password was changed on the camera itself; the stored one is out of date.
     await db
       .getRepository(Camera)
@@ -103,7 +103,7 @@ describe('console: editing a camera re-probes it (real api, gateway and sim, hea
       ),
     );
 
-    const moved = fleet.list()[1]!.xaddr;
+    const moved = fleet.list()[1].xaddr;
     await form.getByTestId('camera-address').fill(moved);
     await form.getByTestId('camera-form-submit').click();
     await form.waitFor({ state: 'detached' });

@@ -26,12 +26,9 @@ describe('failed queries in the log', () => {
 
   it('a unique violation logs the INSERT but not the password hash it carried', async () => {
     const secret = '$argon2id$v=19$m=19456,t=2,p=1$c2VjcmV0LXNhbHQ$SECRET-HASH-never-in-a-log';
-    const [existing] = (await db.query(
+    const [existing] = await db.query<{ username: string; region_id: string }[]>(
       'SELECT username, region_id FROM users ORDER BY username LIMIT 1',
-    )) as {
-      username: string;
-      region_id: string;
-    }[];
+    );
     await expect(
       db.query(
         `INSERT INTO users (username, display_name, password_hash, roles, region_id) VALUES ($1, $2, $3, $4, $5)`,

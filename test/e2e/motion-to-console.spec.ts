@@ -35,7 +35,7 @@ describe('motion on a camera reaches the right consoles, and only them', () => {
   });
 
   it('delivers alert.created to 清泉镇 and the county; 位奇镇 sees nothing', async () => {
-    const camera = cameras[0]!;
+    const camera = cameras[0];
     const sim = fleet.list().find((c) => c.xaddr === camera.onvifAddress)!;
     // The gateway owns the camera once it has subscribed to its events.
     await until(

@@ -71,8 +71,8 @@ interface Run {
         : spawn(process.execPath, [LAUNCHER], { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
     const output: string[] = [];
     const collect = (chunk: Buffer) => output.push(...chunk.toString().split('\n').filter(Boolean));
-    child.stdout!.on('data', collect);
-    child.stderr!.on('data', collect);
+    child.stdout.on('data', collect);
+    child.stderr.on('data', collect);
     const exit = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
     return { child, output, exit };
   }

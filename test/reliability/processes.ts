@@ -142,8 +142,8 @@ export class AppProcess {
     const keep = (b: Buffer): void => {
       this.out = (this.out + b.toString()).slice(-20_000);
     };
-    child.stdout!.on('data', keep);
-    child.stderr!.on('data', keep);
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
     this.child = child;
   }
 

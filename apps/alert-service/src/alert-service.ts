@@ -186,9 +186,17 @@ export class AlertService {
     // worker takes them over) rather than overrun the shutdown grace.
     const force = this.gate?.closed ?? false;
     this.gate?.stop();
-    await Promise.all(this.workers.map((w) => w.close(force).catch(() => undefined)));
+    const log = this.options.log ?? (() => undefined);
+    await Promise.all(
+      this.workers.map((w) =>
+        w
+          .close(force)
+          .catch((err: unknown) => log(`alert-service: worker close failed: ${(err as Error).message}`)),
+      ),
+    );
     this.workers = [];
     if (this.server) await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+    // A connection Redis already dropped has nothing to close; shutdown goes on to the database.
     await this.sla?.close().catch(() => undefined);
     await this.redis?.quit().catch(() => undefined);
     if (this.db?.isInitialized) await this.db.destroy();

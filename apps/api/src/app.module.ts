@@ -36,7 +36,7 @@ import { CheckpointsModule } from './checkpoints/checkpoints.module';
 import { LiveVideoModule } from './live-video/live-video.module';
 
 /** Feature modules are listed here; each owns its folder. */
-export const API_FEATURES = [
+const API_FEATURES = [
   LoginModule,
   RegionsModule,
   UsersModule,

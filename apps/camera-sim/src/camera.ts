@@ -17,12 +17,11 @@ export interface StreamProfile {
   gop: number;
 }
 
-export const VIDEO_SOURCE_TOKEN = 'VideoSource_1';
 export const VIDEO_SOURCE_CONFIG_TOKEN = 'VideoSourceConfig_1';
 export const PTZ_CONFIG_TOKEN = 'PTZConfig_1';
 export const PTZ_NODE_TOKEN = 'PTZNode_1';
-export const MOTION_RULE = 'MyMotionDetectorRule';
-export const TAMPER_RULE = 'MyTamperDetectorRule';
+const MOTION_RULE = 'MyMotionDetectorRule';
+const TAMPER_RULE = 'MyTamperDetectorRule';
 
 export const PROFILES: Record<StreamKind, StreamProfile> = {
   main: {

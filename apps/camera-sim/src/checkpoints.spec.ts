@@ -55,7 +55,7 @@ describe('CheckpointSim', () => {
       await new Promise((r) => server.close(r));
     }
     expect(received.length).toBeGreaterThanOrEqual(2);
-    expect(received[0]!.key).toBe('k-123');
-    expect(CheckpointPassRecordSchema.safeParse(received[0]!.body).success).toBe(true);
+    expect(received[0].key).toBe('k-123');
+    expect(CheckpointPassRecordSchema.safeParse(received[0].body).success).toBe(true);
   });
 });

@@ -108,7 +108,7 @@ export class CheckpointSim {
   }
 
   private pick<T>(xs: readonly T[]): T {
-    return xs[Math.floor(this.rnd() * xs.length)]!;
+    return xs[Math.floor(this.rnd() * xs.length)];
   }
 
   plate(color: (typeof PLATE_COLORS)[number]): string {
@@ -118,7 +118,7 @@ export class CheckpointSim {
     const digit = (): string => this.pick(DIGITS.split(''));
     if (color === 'green') return `甘G·${this.pick(['D', 'F'])}${Array.from({ length: 5 }, digit).join('')}`;
     const chars = Array.from({ length: 5 }, digit);
-    chars[0] = this.rnd() < 0.7 ? this.pick(letters) : chars[0]!;
+    chars[0] = this.rnd() < 0.7 ? this.pick(letters) : chars[0];
     if (this.rnd() < 0.25) chars[1 + Math.floor(this.rnd() * 4)] = this.pick(letters);
     return `甘G·${chars.join('')}`;
   }

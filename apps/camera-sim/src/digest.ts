@@ -1,13 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 
 /** RFC 2617 Digest as IP cameras implement it for RTSP and HTTP (MD5, optional qop=auth). */
-export const DIGEST_REALM = 'IP Camera(Xueliang-Sim)';
+const DIGEST_REALM = 'IP Camera(Xueliang-Sim)';
 
-export function md5(s: string): string {
+function md5(s: string): string {
   return createHash('md5').update(s).digest('hex');
 }
 
-export function newNonce(): string {
+function newNonce(): string {
   return randomBytes(16).toString('hex');
 }
 
@@ -19,7 +19,7 @@ export function parseAuthParams(header: string): Record<string, string> {
   const out: Record<string, string> = {};
   const re = /([a-zA-Z0-9_-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]+))/g;
   let m: RegExpExecArray | null;
-  while ((m = re.exec(header))) out[m[1]!.toLowerCase()] = m[2] ?? m[3] ?? '';
+  while ((m = re.exec(header))) out[m[1].toLowerCase()] = m[2] ?? m[3] ?? '';
   return out;
 }
 

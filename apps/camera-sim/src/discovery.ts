@@ -4,7 +4,7 @@ import { XMLParser } from 'fast-xml-parser';
 import { SimCamera } from './camera';
 import { xmlEscape } from './soap';
 
-export const WSD_MULTICAST = '239.255.255.250';
+const WSD_MULTICAST = '239.255.255.250';
 const WSA_2004 = 'http://schemas.xmlsoap.org/ws/2004/08/addressing';
 const WSD_NS = 'http://schemas.xmlsoap.org/ws/2005/04/discovery';
 

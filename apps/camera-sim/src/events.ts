@@ -48,7 +48,7 @@ interface Waiter {
   timer: NodeJS.Timeout;
 }
 
-export class PullPointSubscription {
+class PullPointSubscription {
   readonly id = randomUUID();
   private readonly queue: SimEvent[] = [];
   private waiter: Waiter | undefined;

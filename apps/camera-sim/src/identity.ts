@@ -59,11 +59,11 @@ export function makeIdentity(
   const byte = (): number => Math.floor(rnd() * 256);
   const n = index + 1;
   const id = `cam-${String(n).padStart(3, '0')}`;
-  const township = TOWNSHIPS[Math.floor(rnd() * TOWNSHIPS.length)]!;
-  const place = PLACES[Math.floor(rnd() * PLACES.length)]!;
+  const township = TOWNSHIPS[Math.floor(rnd() * TOWNSHIPS.length)];
+  const place = PLACES[Math.floor(rnd() * PLACES.length)];
   const uuidBytes = Array.from({ length: 16 }, byte);
-  uuidBytes[6] = (uuidBytes[6]! & 0x0f) | 0x40;
-  uuidBytes[8] = (uuidBytes[8]! & 0x3f) | 0x80;
+  uuidBytes[6] = (uuidBytes[6] & 0x0f) | 0x40;
+  uuidBytes[8] = (uuidBytes[8] & 0x3f) | 0x80;
   const u = uuidBytes.map((b) => hex(b, 2)).join('');
   return {
     index,

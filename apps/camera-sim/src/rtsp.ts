@@ -33,7 +33,7 @@ const PUBLIC = 'OPTIONS, DESCRIBE, SETUP, TEARDOWN, PLAY, GET_PARAMETER, SET_PAR
 const SESSION_TIMEOUT_S = 60;
 const MAX_REQUEST_BYTES = 64 * 1024;
 
-export function parseRtspPath(url: string): { camId: string; kind: StreamKind; rest: string } | undefined {
+function parseRtspPath(url: string): { camId: string; kind: StreamKind; rest: string } | undefined {
   let pathname: string;
   try {
     pathname = new URL(url).pathname;
@@ -41,7 +41,7 @@ export function parseRtspPath(url: string): { camId: string; kind: StreamKind; r
     pathname = url;
   }
   const m = /^\/cam\/([^/]+)\/(main|sub)(?:\/(.*))?$/.exec(pathname);
-  return m ? { camId: m[1]!, kind: m[2] as StreamKind, rest: m[3] ?? '' } : undefined;
+  return m ? { camId: m[1], kind: m[2] as StreamKind, rest: m[3] ?? '' } : undefined;
 }
 
 /** One connection: RTSP requests in, RTSP replies and interleaved RTP out. */
@@ -148,7 +148,7 @@ class RtspConnection {
       return this.reply(req, 200, 'OK', req.headers['session'] ? { Session: req.headers['session'] } : {});
     }
     if (req.method === 'TEARDOWN') {
-      const sid = (req.headers['session'] ?? '').split(';')[0]!.trim();
+      const sid = (req.headers['session'] ?? '').split(';')[0].trim();
       const s = this.sessions.get(sid);
       s?.detach?.();
       this.sessions.delete(sid);
@@ -204,8 +204,7 @@ class RtspConnection {
         const channel = Number(m[1]);
         const source = await this.server.source(cam, target.kind);
         const sid =
-          (req.headers['session'] ?? '').split(';')[0]!.trim() ||
-          randomBytes(6).toString('hex').toUpperCase();
+          (req.headers['session'] ?? '').split(';')[0].trim() || randomBytes(6).toString('hex').toUpperCase();
         this.sessions.get(sid)?.detach?.();
         this.sessions.set(sid, { id: sid, cam, kind: target.kind, channel });
         return this.reply(req, 200, 'OK', {
@@ -214,7 +213,7 @@ class RtspConnection {
         });
       }
       case 'PLAY': {
-        const sid = (req.headers['session'] ?? '').split(';')[0]!.trim();
+        const sid = (req.headers['session'] ?? '').split(';')[0].trim();
         const s = this.sessions.get(sid);
         if (!s) return this.reply(req, 454, 'Session Not Found');
         const source = await this.server.source(s.cam, s.kind);
@@ -255,7 +254,7 @@ function parseRequest(head: string): RtspRequest | undefined {
     const i = line.indexOf(':');
     if (i > 0) headers[line.slice(0, i).trim().toLowerCase()] = line.slice(i + 1).trim();
   }
-  return { method: m[1]!, url: m[2]!, headers };
+  return { method: m[1], url: m[2], headers };
 }
 
 /**
@@ -336,6 +335,7 @@ export class RtspServer {
 
   async stop(): Promise<void> {
     for (const c of [...this.conns]) c.close();
+    // A source whose start failed has nothing to halt (its failure reached the client that asked).
     for (const s of this.sources.values()) s.then((x) => x.halt()).catch(() => undefined);
     const server = this.server;
     this.server = undefined;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 
 /** Prefixes as real cameras (Hikvision, Dahua, Axis firmware) declare them; both client libraries strip them. */
-export const NS = {
+const NS = {
   env: 'http://www.w3.org/2003/05/soap-envelope',
   xsi: 'http://www.w3.org/2001/XMLSchema-instance',
   xsd: 'http://www.w3.org/2001/XMLSchema',
@@ -143,7 +143,7 @@ export function parseSoapRequest(xml: string): ParsedRequest {
   return { action, body: asNode(bodyEl[action]) ?? {}, header: asNode(env['Header']) ?? {} };
 }
 
-export function asNode(v: unknown): XmlNode | undefined {
+function asNode(v: unknown): XmlNode | undefined {
   if (Array.isArray(v)) return asNode(v[0]);
   return v !== null && typeof v === 'object' ? (v as XmlNode) : undefined;
 }

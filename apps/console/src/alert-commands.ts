@@ -8,7 +8,7 @@ import {
 } from '@xueliang/contracts';
 
 /** Order of the buttons: the step that moves the loop forward comes first. */
-export const COMMAND_ORDER: AlertCommand[] = [
+const COMMAND_ORDER: AlertCommand[] = [
   'ack',
   'dispatch',
   'accept',
@@ -33,7 +33,7 @@ export function availableCommands(alert: AlertView, user: SessionUser): AlertCom
 }
 
 /** The deadline stage an alert is waiting on in each open state. */
-export const PENDING_STAGE: Partial<Record<AlertStatus, SlaStage>> = {
+const PENDING_STAGE: Partial<Record<AlertStatus, SlaStage>> = {
   NEW: 'acknowledge',
   ACKNOWLEDGED: 'dispatch',
   DISPATCHED: 'accept',

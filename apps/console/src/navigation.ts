@@ -8,7 +8,7 @@ export interface NavItem {
 }
 
 /** Who sees which page; the api enforces the same rules, this only keeps the menu honest. */
-export const NAV: NavItem[] = [
+const NAV: NavItem[] = [
   {
     path: '/map',
     label: 'nav.map',

@@ -12,7 +12,3 @@ export interface AuthUser {
   /** Materialised path of the home region; the user's scope is everything under it. */
   regionPath: string;
 }
-
-export function hasRole(user: AuthUser, ...roles: Role[]): boolean {
-  return user.roles.some((r) => roles.includes(r));
-}

@@ -4,7 +4,7 @@ import { ALERT_COMMAND_ROLES, type Role } from '@xueliang/contracts';
  * Who may do what, by role. Region is checked separately (region-scope.ts): a permission here
  * is only ever exercised inside the user's own subtree.
  */
-export const PERMISSIONS = {
+const PERMISSIONS = {
   'admin.manage': ['admin'],
   'camera.view': ['duty_officer', 'dispatcher', 'supervisor', 'technician', 'admin'],
   'camera.live': ['duty_officer', 'dispatcher', 'supervisor', 'technician'],

@@ -28,7 +28,7 @@ export interface ScopeDenial {
  * The 404 of a resource outside the caller's region. To the caller it is an ordinary 404; the
  * api's audit interceptor recognises it and records the attempt.
  */
-export class OutOfScopeNotFoundException extends NotFoundException {
+class OutOfScopeNotFoundException extends NotFoundException {
   readonly scopeDenial: ScopeDenial;
   constructor(what: string) {
     super(`${what} not found`);
@@ -37,7 +37,7 @@ export class OutOfScopeNotFoundException extends NotFoundException {
 }
 
 /** The 403 of a write into a region outside the caller's; audited like the 404. */
-export class OutOfScopeForbiddenException extends ForbiddenException {
+class OutOfScopeForbiddenException extends ForbiddenException {
   readonly scopeDenial: ScopeDenial;
   constructor(what: string) {
     super(`${what} is outside your region`);

@@ -44,7 +44,7 @@ export interface AlertTransitionRule {
   to: AlertStatus | null;
 }
 
-export const ALERT_TRANSITIONS: Record<AlertCommand, AlertTransitionRule> = {
+const ALERT_TRANSITIONS: Record<AlertCommand, AlertTransitionRule> = {
   ack: { from: ['NEW'], to: 'ACKNOWLEDGED' },
   dispatch: { from: ['ACKNOWLEDGED', 'DISPATCHED', 'ACCEPTED'], to: 'DISPATCHED' },
   accept: { from: ['DISPATCHED'], to: 'ACCEPTED' },
@@ -76,9 +76,9 @@ export const ALERT_COMMAND_ROLES = {
 export const ALERT_COMMANDS = Object.keys(ALERT_TRANSITIONS) as AlertCommand[];
 
 /** Commands a responder may give only on work assigned to them. */
-export const ASSIGNED_ONLY: readonly AlertCommand[] = ['accept', 'arrive', 'resolve'];
+const ASSIGNED_ONLY: readonly AlertCommand[] = ['accept', 'arrive', 'resolve'];
 
-export function rolesForCommand(command: AlertCommand): readonly Role[] {
+function rolesForCommand(command: AlertCommand): readonly Role[] {
   return ALERT_COMMAND_ROLES[command];
 }
 
@@ -131,9 +131,4 @@ export function decide(command: AlertCommand, alert: WorkflowAlert, actor: Workf
     };
   }
   return { ok: true, to: rule.to ?? alert.status };
-}
-
-/** Commands the actor could give now: the console shows these buttons. */
-export function availableCommands(alert: WorkflowAlert, actor: WorkflowActor): AlertCommand[] {
-  return ALERT_COMMANDS.filter((c) => decide(c, alert, actor).ok);
 }

@@ -88,7 +88,7 @@ export const MANUAL_ALERT_TYPES = [
   'environment',
   'other',
 ] as const satisfies readonly AlertType[];
-export const ManualAlertTypeSchema = z.enum(MANUAL_ALERT_TYPES, {
+const ManualAlertTypeSchema = z.enum(MANUAL_ALERT_TYPES, {
   error: () => `a manual report may be one of ${MANUAL_ALERT_TYPES.join(', ')}`,
 });
 

@@ -30,7 +30,7 @@ describe('onvifAddress', () => {
     const r = RegisterCameraSchema.safeParse({ ...base, onvifAddress });
     expect(r.success).toBe(ok);
     if (!r.success) {
-      expect(r.error.issues[0]!.path).toEqual(['onvifAddress']);
+      expect(r.error.issues[0].path).toEqual(['onvifAddress']);
       expect(JSON.stringify(r.error.issues)).not.toContain('pw@');
     }
     expect(UpdateCameraSchema.safeParse({ onvifAddress }).success).toBe(ok);

@@ -21,7 +21,7 @@ export const UNIT_KINDS = ['police_post', 'grid_team', 'department'] as const;
 export const UnitKindSchema = z.enum(UNIT_KINDS);
 export type UnitKind = z.infer<typeof UnitKindSchema>;
 
-export const CAMERA_STATUSES = ['online', 'offline', 'unknown'] as const;
+const CAMERA_STATUSES = ['online', 'offline', 'unknown'] as const;
 export const CameraStatusSchema = z.enum(CAMERA_STATUSES);
 export type CameraStatus = z.infer<typeof CameraStatusSchema>;
 
@@ -113,5 +113,3 @@ export const PolygonSchema = z.object({
   coordinates: z.array(z.array(z.tuple([z.number(), z.number()])).min(4)).min(1),
 });
 export type Polygon = z.infer<typeof PolygonSchema>;
-
-export const UuidSchema = z.uuid();

@@ -47,6 +47,7 @@ export async function grantAppRole(ownerUrl: string, appUrl: string): Promise<Ap
     await client.query('COMMIT');
     return 'granted';
   } catch (error) {
+    // The first error is the one to report; a ROLLBACK on a broken connection adds nothing.
     await client.query('ROLLBACK').catch(() => undefined);
     throw error;
   } finally {

@@ -50,7 +50,7 @@ export class StatementLogger extends AbstractLogger {
  * messages (`invalid input syntax for type integer: "…"`, `value "…" is out of range`). The
  * error's `detail` (`Key (username)=(…) already exists`) is never included.
  */
-export function describeDriverError(error: string | Error): string {
+function describeDriverError(error: string | Error): string {
   const message = error instanceof Error ? error.message : String(error);
   const code = error instanceof Error ? (error as { code?: unknown }).code : undefined;
   const redacted = message

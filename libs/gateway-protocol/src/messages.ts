@@ -17,7 +17,7 @@ export const ProbeTargetSchema = z.object({
 /** What the api sends (username may be left out). */
 export type ProbeTarget = z.input<typeof ProbeTargetSchema>;
 
-export const ProbedStreamSchema = z.object({
+const ProbedStreamSchema = z.object({
   profileToken: z.string(),
   rtspUri: z.string(),
   width: z.number(),

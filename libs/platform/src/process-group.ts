@@ -1,5 +1,3 @@
-import { ChildProcess } from 'node:child_process';
-
 /**
  * Process and process-group signalling, shared by the launcher (its apps and services) and the
  * camera gateway (its ffmpeg children): each leads a group of its own, which is what gets signalled.
@@ -37,7 +35,7 @@ export function signalGroup(pgid: number, signal: NodeJS.Signals): void {
 }
 
 /** Resolves true when the group is gone within the timeout. */
-export async function waitForGroupExit(pgid: number, timeoutMs: number): Promise<boolean> {
+async function waitForGroupExit(pgid: number, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (isGroupAlive(pgid)) {
     if (Date.now() >= deadline) return false;
@@ -66,11 +64,4 @@ export async function stopProcessGroup(
   signalGroup(pgid, 'SIGKILL');
   await waitForGroupExit(pgid, 5000);
   return 'killed';
-}
-
-/** Resolves when the child has exited (immediately if it already has). */
-export function childExited(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  if (child.pid !== undefined && !isProcessAlive(child.pid)) return Promise.resolve();
-  return new Promise((resolve) => child.once('exit', () => resolve()));
 }

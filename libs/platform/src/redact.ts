@@ -10,7 +10,7 @@
  * And, given the secrets it knows (a camera's stored password), every occurrence of them, raw or
  * percent-encoded, wherever they stand: a device may echo a password in a form no pattern expects.
  */
-export const REDACTED = '***';
+const REDACTED = '***';
 
 const SECRET_PARAMS =
   'pass(?:word|wd)?|pwd|pw|secret|token|access_token|api_?key|auth|authorization|credentials?|signature|sig';
@@ -69,7 +69,7 @@ export function redactCredentials(
 export function secretsInUrl(url: string): string[] {
   const m = /^[a-z][a-z0-9+.-]*:\/\/([^\s/?#]*)@/i.exec(url);
   if (!m) return [];
-  const userinfo = m[1]!;
+  const userinfo = m[1];
   const colon = userinfo.indexOf(':');
   if (colon < 0) return [];
   const raw = userinfo.slice(colon + 1);

@@ -9,7 +9,7 @@ export function createRedis(url: string, options: RedisOptions = {}): Redis {
 }
 
 /** How long one command may wait for Redis on a request path before it counts as an outage. */
-export const REQUEST_REDIS_COMMAND_TIMEOUT_MS = 3000;
+const REQUEST_REDIS_COMMAND_TIMEOUT_MS = 3000;
 
 /**
  * A connection for request paths (an HTTP request waits on it). While Redis is away, a command
@@ -79,6 +79,7 @@ export async function closeRedis(redis: Redis, timeoutMs = 2000): Promise<void> 
   const timeout = new Promise<void>((resolve) => {
     timer = setTimeout(resolve, timeoutMs);
   });
+  // A failed QUIT is handled like an unanswered one: the disconnect below ends the socket.
   await Promise.race([redis.quit().catch(() => undefined), timeout]).finally(() => clearTimeout(timer));
   // A QUIT that got no answer in time: drop the socket (a no-op when it already ended).
   redis.disconnect();

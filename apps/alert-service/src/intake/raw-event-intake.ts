@@ -65,11 +65,11 @@ export class RawEventIntake {
     let sla: { schedule?: SlaSubject; cancel?: SlaSubject } = {};
     const result = await this.db.transaction(async (tx): Promise<IntakeResult> => {
       await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [key]);
-      const inserted = (await tx.query(
+      const inserted = await tx.query<unknown[]>(
         `INSERT INTO raw_events (id, source, type, occurred_at, payload) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (id) DO NOTHING RETURNING id`,
         [event.id, event.source, event.type, event.occurredAt, JSON.stringify(event)],
-      )) as unknown[];
+      );
       if (!inserted.length) return { outcome: 'duplicate', alertId: null };
 
       if (isRecovery(event)) {
@@ -87,22 +87,22 @@ export class RawEventIntake {
       }
 
       const priority = event.priority ?? DEFAULT_PRIORITY[event.type];
-      const [policy] = (await tx.query(
+      const [policy] = await tx.query<PolicyRow[]>(
         `SELECT acknowledge_seconds AS "acknowledgeSeconds", dispatch_seconds AS "dispatchSeconds",
                 accept_seconds AS "acceptSeconds", arrive_seconds AS "arriveSeconds",
                 resolve_seconds AS "resolveSeconds", correlation_window_seconds
            FROM sla_policies WHERE alert_type = $1 AND priority = $2`,
         [event.type, priority],
-      )) as PolicyRow[];
+      );
       const window = policy?.correlation_window_seconds ?? 600;
 
       if (window > 0 && event.source !== 'manual') {
-        const [open] = (await tx.query(
+        const [open] = await tx.query<{ id: string }[]>(
           `SELECT id FROM alerts
             WHERE correlation_key = $1 AND status = ANY($2) AND last_seen_at >= now() - make_interval(secs => $3)
             ORDER BY last_seen_at DESC LIMIT 1`,
           [key, OPEN, window],
-        )) as { id: string }[];
+        );
         if (open) {
           // Counters are not workflow state: no version bump, so a storm never makes an officer's ack stale.
           await tx.query(
@@ -135,15 +135,15 @@ export class RawEventIntake {
    * storm leaves a readable trail, not 1,000 lines (raw_events links every one to the alert).
    */
   private async noteCorrelation(tx: EntityManager, alertId: string, event: RawEvent): Promise<void> {
-    const recent = (await tx.query(
+    const recent = await tx.query<unknown[]>(
       `SELECT 1 FROM alert_timeline WHERE alert_id = $1 AND action = 'correlate' AND at > now() - interval '60 seconds' LIMIT 1`,
       [alertId],
-    )) as unknown[];
+    );
     if (recent.length) return;
-    const [row] = (await tx.query('SELECT status, event_count FROM alerts WHERE id = $1', [alertId])) as {
-      status: SlaSubject['status'];
-      event_count: number;
-    }[];
+    const [row] = await tx.query<{ status: SlaSubject['status']; event_count: number }[]>(
+      'SELECT status, event_count FROM alerts WHERE id = $1',
+      [alertId],
+    );
     await appendTimeline(tx, {
       alertId,
       actorId: null,
@@ -158,39 +158,38 @@ export class RawEventIntake {
 
   private async subjectOf(event: RawEvent): Promise<Subject> {
     if (event.cameraId) {
-      const [c] = (await this.db.query(
-        'SELECT region_id, region_path, name, lon, lat FROM cameras WHERE id = $1',
-        [event.cameraId],
-      )) as { region_id: string; region_path: string; name: string; lon: number; lat: number }[];
+      const [c] = await this.db.query<
+        { region_id: string; region_path: string; name: string; lon: number; lat: number }[]
+      >('SELECT region_id, region_path, name, lon, lat FROM cameras WHERE id = $1', [event.cameraId]);
       if (!c) throw new UnrecoverableError(`cameraId: camera ${event.cameraId} is not registered`);
       return { regionId: c.region_id, regionPath: c.region_path, name: c.name, lon: c.lon, lat: c.lat };
     }
     if (event.checkpointId) {
-      const [c] = (await this.db.query(
-        'SELECT region_id, region_path, name, lon, lat FROM checkpoints WHERE id = $1',
-        [event.checkpointId],
-      )) as { region_id: string; region_path: string; name: string; lon: number; lat: number }[];
+      const [c] = await this.db.query<
+        { region_id: string; region_path: string; name: string; lon: number; lat: number }[]
+      >('SELECT region_id, region_path, name, lon, lat FROM checkpoints WHERE id = $1', [event.checkpointId]);
       if (!c)
         throw new UnrecoverableError(`checkpointId: checkpoint ${event.checkpointId} is not registered`);
       return { regionId: c.region_id, regionPath: c.region_path, name: c.name, lon: c.lon, lat: c.lat };
     }
-    const [r] = (await this.db.query('SELECT id, path, name, lon, lat FROM regions WHERE id = $1', [
-      event.regionId,
-    ])) as { id: string; path: string; name: string; lon: number; lat: number }[];
+    const [r] = await this.db.query<{ id: string; path: string; name: string; lon: number; lat: number }[]>(
+      'SELECT id, path, name, lon, lat FROM regions WHERE id = $1',
+      [event.regionId],
+    );
     if (!r) throw new UnrecoverableError(`regionId: region ${event.regionId} does not exist`);
     return { regionId: r.id, regionPath: r.path, name: r.name, lon: null, lat: null };
   }
 
   private async isMuted(tx: EntityManager, event: RawEvent): Promise<boolean> {
     if (!event.cameraId && !event.checkpointId) return false;
-    const rows = (await tx.query(
+    const rows = await tx.query<unknown[]>(
       `SELECT 1 FROM alert_mutes
         WHERE cancelled_at IS NULL AND starts_at <= now() AND ends_at > now()
           AND (alert_type IS NULL OR alert_type = $3)
           AND ((camera_id IS NOT NULL AND camera_id = $1) OR (checkpoint_id IS NOT NULL AND checkpoint_id = $2))
         LIMIT 1`,
       [event.cameraId ?? null, event.checkpointId ?? null, event.type],
-    )) as unknown[];
+    );
     return rows.length > 0;
   }
 
@@ -205,7 +204,7 @@ export class RawEventIntake {
     const now = new Date();
     const deadlines = policy ? computeDeadlines(now, policy) : {};
     const raisedBy = event.attributes?.raisedById;
-    const [row] = (await tx.query(
+    const [row] = await tx.query<{ id: string; number: string }[]>(
       `INSERT INTO alerts (number, type, source, priority, status, title, description, region_id, region_path,
                            origin_region_id, camera_id, checkpoint_id, lon, lat, correlation_key, event_count,
                            first_seen_at, last_seen_at, deadlines, created_by_id, version, created_at, updated_at)
@@ -231,7 +230,7 @@ export class RawEventIntake {
         typeof raisedBy === 'string' && /^[0-9a-f-]{36}$/i.test(raisedBy) ? raisedBy : null,
         now.toISOString(),
       ],
-    )) as { id: string; number: string }[];
+    );
     await tx.query('UPDATE raw_events SET alert_id = $2 WHERE id = $1', [event.id, row.id]);
     const actor = event.reporter ?? SYSTEM;
     await appendTimeline(tx, {
@@ -272,29 +271,31 @@ export class RawEventIntake {
     key: string,
   ): Promise<{ alertId: string; change: PendingAlertChange; sla: SlaSubject } | null> {
     const offlineKey = key; // same source + camera + camera_offline
-    const [open] = (await tx.query(
+    const [open] = await tx.query<{ id: string; status: string; region_id: string }[]>(
       `SELECT id, status, region_id FROM alerts WHERE correlation_key = $1 AND status = ANY($2)
         ORDER BY created_at DESC LIMIT 1 FOR UPDATE`,
       [offlineKey, OPEN],
-    )) as { id: string; status: string; region_id: string }[];
+    );
     if (!open) return null;
-    const [updated] = (await tx.query(
+    const [updated] = await tx.query<
+      [
+        {
+          deadlines: SlaSubject['deadlines'];
+          acknowledged_at: Date | null;
+          dispatched_at: Date | null;
+          accepted_at: Date | null;
+          arrived_at: Date | null;
+          resolved_at: Date | null;
+        }[],
+        number,
+      ]
+    >(
       `UPDATE alerts SET status = 'RESOLVED', resolved_at = now(), outcome = $2, last_seen_at = GREATEST(last_seen_at, $3::timestamptz),
               version = version + 1, updated_at = now()
         WHERE id = $1
         RETURNING deadlines, acknowledged_at, dispatched_at, accepted_at, arrived_at, resolved_at`,
       [open.id, '摄像机已恢复在线，系统自动办结', event.occurredAt],
-    )) as [
-      {
-        deadlines: SlaSubject['deadlines'];
-        acknowledged_at: Date | null;
-        dispatched_at: Date | null;
-        accepted_at: Date | null;
-        arrived_at: Date | null;
-        resolved_at: Date | null;
-      }[],
-      number,
-    ];
+    );
     await tx.query('UPDATE raw_events SET alert_id = $2 WHERE id = $1', [event.id, open.id]);
     await appendTimeline(tx, {
       alertId: open.id,

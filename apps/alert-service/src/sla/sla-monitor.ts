@@ -71,9 +71,9 @@ export class SlaMonitor {
     let changes: PendingAlertChange[] = [];
     let overdue: { escalated: boolean } | null = null;
     const outcome = await this.db.transaction(async (tx): Promise<SlaCheckOutcome> => {
-      const [alert] = (await tx.query(`SELECT * FROM alerts WHERE id = $1 FOR UPDATE`, [
+      const [alert] = await tx.query<AlertSlaRow[]>(`SELECT * FROM alerts WHERE id = $1 FOR UPDATE`, [
         data.alertId,
-      ])) as AlertSlaRow[];
+      ]);
       if (!alert) return 'gone';
       const s = stage.data;
       if (stageSettled(stageTimes(alert), s) || alert.overdue_stages.includes(s)) return 'met';
@@ -81,10 +81,10 @@ export class SlaMonitor {
       // A policy edit cannot move an alert's deadlines, but a job may wake a moment early.
       if (!due || Date.parse(due) > Date.now() + 1000) return 'early';
 
-      const [policy] = (await tx.query(
+      const [policy] = await tx.query<{ escalate: boolean }[]>(
         'SELECT escalate FROM sla_policies WHERE alert_type = $1 AND priority = $2',
         [alert.type, alert.priority],
-      )) as { escalate: boolean }[];
+      );
       const parent = policy?.escalate ? await findParentRegion(tx, alert.region_id) : null;
 
       await tx.query(
@@ -157,10 +157,10 @@ export class SlaMonitor {
    * and replaces checks that finished without marking their stage (failed through an outage).
    */
   async reconcile(): Promise<number> {
-    const rows = (await this.db.query(
+    const rows = await this.db.query<AlertSlaRow[]>(
       `SELECT * FROM alerts WHERE status = ANY($1) AND deadlines <> '{}'::jsonb`,
       [OPEN_ALERT_STATUSES as readonly string[]],
-    )) as AlertSlaRow[];
+    );
     for (const row of rows) await this.effects.rescheduleSla(stageTimes(row));
     return rows.length;
   }
@@ -177,7 +177,7 @@ export class SlaMonitor {
     graceSeconds = 2,
     limit = 500,
   ): Promise<{ alertId: string; stage: SlaStage; outcome: SlaCheckOutcome }[]> {
-    const due = (await this.db.query(
+    const due = await this.db.query<{ alertId: string; stage: SlaStage }[]>(
       `SELECT a.id AS "alertId", d.key AS stage
          FROM alerts a CROSS JOIN LATERAL jsonb_each_text(a.deadlines) d
         WHERE a.status = ANY($1)
@@ -189,7 +189,7 @@ export class SlaMonitor {
         ORDER BY d.value::timestamptz
         LIMIT $3`,
       [OPEN_ALERT_STATUSES as readonly string[], graceSeconds, limit],
-    )) as { alertId: string; stage: SlaStage }[];
+    );
     const fired: { alertId: string; stage: SlaStage; outcome: SlaCheckOutcome }[] = [];
     for (const d of due) fired.push({ ...d, outcome: await this.check(d) });
     return fired;

@@ -76,12 +76,6 @@ export class AlertsController {
   ): Promise<AlertView> {
     if (!isCommand(command)) throw new NotFoundException(`no alert command ${command}`);
     const parsed = valid(AlertCommandSchemas[command]).transform(body) as AlertCommandBody<AlertCommand>;
-    return this.alerts.command(
-      user,
-      id,
-      command,
-      parsed as AlertCommandBody<AlertCommand> & Record<string, unknown>,
-      ip,
-    );
+    return this.alerts.command(user, id, command, parsed, ip);
   }
 }

@@ -132,9 +132,7 @@ export class AlertsRepository {
   }
 
   async region(id: string): Promise<RegionRef | null> {
-    const [row] = (await this.db.query('SELECT id, path, name FROM regions WHERE id = $1', [
-      id,
-    ])) as RegionRef[];
+    const [row] = await this.db.query<RegionRef[]>('SELECT id, path, name FROM regions WHERE id = $1', [id]);
     return row ?? null;
   }
 
@@ -143,34 +141,36 @@ export class AlertsRepository {
   }
 
   async cameraRegionPath(cameraId: string): Promise<string | null> {
-    const [row] = (await this.db.query('SELECT region_path FROM cameras WHERE id = $1', [cameraId])) as {
-      region_path: string;
-    }[];
+    const [row] = await this.db.query<{ region_path: string }[]>(
+      'SELECT region_path FROM cameras WHERE id = $1',
+      [cameraId],
+    );
     return row?.region_path ?? null;
   }
 
   /** The alert a raw event became, once the alert-service has taken it in. */
   async alertOfEvent(eventId: string): Promise<string | null> {
-    const [row] = (await this.db.query('SELECT alert_id FROM raw_events WHERE id = $1', [eventId])) as {
-      alert_id: string | null;
-    }[];
+    const [row] = await this.db.query<{ alert_id: string | null }[]>(
+      'SELECT alert_id FROM raw_events WHERE id = $1',
+      [eventId],
+    );
     return row?.alert_id ?? null;
   }
 
   async unit(id: string): Promise<UnitRef | null> {
-    const [row] = (await this.db.query(
+    const [row] = await this.db.query<UnitRef[]>(
       `SELECT u.id, u.name, u.disabled, r.path FROM response_units u JOIN regions r ON r.id = u.region_id WHERE u.id = $1`,
       [id],
-    )) as UnitRef[];
+    );
     return row ?? null;
   }
 
   async user(id: string): Promise<UserRef | null> {
-    const [row] = (await this.db.query(
+    const [row] = await this.db.query<UserRef[]>(
       `SELECT u.id, u.display_name AS "displayName", u.disabled, u.roles, r.path
          FROM users u JOIN regions r ON r.id = u.region_id WHERE u.id = $1`,
       [id],
-    )) as UserRef[];
+    );
     return row ?? null;
   }
 
@@ -185,11 +185,11 @@ export class AlertsRepository {
         const patch = w.patch;
         const cols = Object.keys(patch) as (keyof AlertPatch)[];
         const sets = cols.map((c, i) => `${c} = $${i + 3}`);
-        const [, affected] = (await tx.query(
+        const [, affected] = await tx.query<[unknown, number]>(
           `UPDATE alerts SET ${[...sets, 'version = version + 1', 'updated_at = now()'].join(', ')}
             WHERE id = $1 AND version = $2`,
           [w.alertId, w.version, ...cols.map((c) => patch[c])],
-        )) as [unknown, number];
+        );
         if (affected !== 1) return null;
       }
       await appendTimeline(tx, w.timeline);

@@ -8,7 +8,7 @@ import { auditAction } from '@xueliang/db';
 import { ScopeProbeWatch } from './scope-probe-watch';
 
 /** The audit action of a refused cross-region attempt; the audit page filters on it. */
-export const SCOPE_DENIED_ACTION = 'scope.denied';
+const SCOPE_DENIED_ACTION = 'scope.denied';
 
 /**
  * Records every request refused by the region scope (404 "not found" or 403 "outside your

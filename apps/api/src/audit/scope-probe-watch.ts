@@ -42,10 +42,10 @@ export class ScopeProbeWatch {
       .exec();
     const count = Number(replies?.[0]?.[1] ?? 0);
     if (count !== this.threshold) return;
-    const [row] = (await this.db.query(
+    const [row] = await this.db.query<{ id: string }[]>(
       'SELECT COALESCE(r.parent_id, r.id) AS id FROM regions r WHERE r.id = $1',
       [user.regionId],
-    )) as { id: string }[];
+    );
     const minutes = Math.round(this.windowSeconds / 60);
     const event: RawEvent = {
       id: `scope-probe:${user.id}:${window}`,

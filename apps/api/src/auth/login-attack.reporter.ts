@@ -24,7 +24,7 @@ export interface LoginAttack {
  * and its id names the username and the moment the attack window opened, so a retried add is
  * a no-op.
  */
-export function loginAttackEvent(attack: LoginAttack, regionId: string): RawEvent {
+function loginAttackEvent(attack: LoginAttack, regionId: string): RawEvent {
   const subject = createHash('sha256').update(attack.username.toLowerCase()).digest('hex').slice(0, 16);
   return {
     id: `login_attack:${subject}:${attack.at.getTime()}`,

@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import { type AppConfig, InjectConfig, InjectRedis, redisKey } from '@xueliang/platform';
 
 /** Counting window of the sign-in limits. */
-export const LOGIN_WINDOW_SECONDS = 60;
+const LOGIN_WINDOW_SECONDS = 60;
 /** A sustained attack on one username is judged, and reported once, per this window. */
 export const LOGIN_ATTACK_WINDOW_SECONDS = 600;
 /** How long an address the user signed in from counts as theirs (exempt from the username limit). */
@@ -24,7 +24,7 @@ export interface LoginLimits {
   attack: number;
 }
 
-export function loginLimits(limit: number): LoginLimits {
+function loginLimits(limit: number): LoginLimits {
   return { perUserAndAddress: limit, perAddress: limit * 5, perUser: limit * 10, attack: limit * 3 };
 }
 

@@ -116,7 +116,7 @@ export class CamerasService {
       subtreePath,
       status: q.status,
       nameContains: q.q,
-      bbox: q.bbox ? { minLon: minLon!, minLat: minLat!, maxLon: maxLon!, maxLat: maxLat! } : undefined,
+      bbox: q.bbox ? { minLon: minLon, minLat: minLat, maxLon: maxLon, maxLat: maxLat } : undefined,
       limit: q.limit,
     });
     return rows.map((c) => toCameraView(c, c.region));
@@ -339,14 +339,17 @@ export class CamerasService {
     return this.gateways.ask(gatewayRoutes.probe, {}, { json: target, timeoutMs: 60_000 });
   }
 
-  /** The name WS-Discovery reported for this address, if a scan found it: a default, never required. */
+  /**
+   * The name WS-Discovery reported for this address, if a scan found it: a default, never required,
+   * so a failed scan (no gateway, a timeout) only leaves the name empty.
+   */
   private async discoveredName(xaddr: string): Promise<string | undefined> {
     const scan = await this.gateways.ask(gatewayRoutes.discovery, {}).catch(() => undefined);
     return scan?.devices.find((d) => d.xaddr === xaddr && d.name)?.name ?? undefined;
   }
 }
 
-export function toCameraView(c: Camera, region: Region): CameraView {
+function toCameraView(c: Camera, region: Region): CameraView {
   return {
     id: c.id,
     name: c.name,
@@ -365,7 +368,7 @@ export function toCameraView(c: Camera, region: Region): CameraView {
   };
 }
 
-export function toCameraDetail(c: Camera, region: Region): CameraDetailView {
+function toCameraDetail(c: Camera, region: Region): CameraDetailView {
   return {
     ...toCameraView(c, region),
     serialNumber: c.serialNumber,

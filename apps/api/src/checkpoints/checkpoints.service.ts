@@ -179,7 +179,7 @@ export class CheckpointsService {
   }
 }
 
-export function toCheckpointView(k: Checkpoint, region: Region): CheckpointView {
+function toCheckpointView(k: Checkpoint, region: Region): CheckpointView {
   return {
     id: k.id,
     code: k.code,

@@ -27,6 +27,7 @@ export class AlertQueues implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
+    // Shutting down: a queue whose Redis connection already ended has nothing left to close.
     await Promise.all([this.events.close(), this.sla.close()]).catch(() => undefined);
   }
 }

@@ -75,16 +75,15 @@ export class IntakeService {
 
   private async subjectPath(event: RawEvent): Promise<string | null> {
     const [row] = event.cameraId
-      ? ((await this.db.query('SELECT region_path AS path FROM cameras WHERE id = $1', [event.cameraId])) as {
-          path: string;
-        }[])
+      ? await this.db.query<{ path: string }[]>('SELECT region_path AS path FROM cameras WHERE id = $1', [
+          event.cameraId,
+        ])
       : event.checkpointId
-        ? ((await this.db.query('SELECT region_path AS path FROM checkpoints WHERE id = $1', [
-            event.checkpointId,
-          ])) as { path: string }[])
-        : ((await this.db.query('SELECT path FROM regions WHERE id = $1', [event.regionId])) as {
-            path: string;
-          }[]);
+        ? await this.db.query<{ path: string }[]>(
+            'SELECT region_path AS path FROM checkpoints WHERE id = $1',
+            [event.checkpointId],
+          )
+        : await this.db.query<{ path: string }[]>('SELECT path FROM regions WHERE id = $1', [event.regionId]);
     return row?.path ?? null;
   }
 

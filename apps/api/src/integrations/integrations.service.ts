@@ -17,11 +17,11 @@ export class IntegrationsService {
 
   async list(actor: AuthUser): Promise<IntegrationKeyView[]> {
     const subtree = inSubtree('r.path', actor.regionPath, 1);
-    const rows = (await this.db.query(
+    const rows = await this.db.query<Row[]>(
       `SELECT k.*, r.name AS region_name, r.path FROM integration_keys k JOIN regions r ON r.id = k.region_id
         WHERE ${subtree.sql} ORDER BY k.created_at DESC`,
       [subtree.param],
-    )) as Row[];
+    );
     return rows.map(toView);
   }
 
@@ -52,10 +52,10 @@ export class IntegrationsService {
   }
 
   async revoke(actor: AuthUser, id: string, ip: string): Promise<IntegrationKeyView> {
-    const [row] = (await this.db.query(
+    const [row] = await this.db.query<Row[]>(
       `SELECT k.*, r.name AS region_name, r.path FROM integration_keys k JOIN regions r ON r.id = k.region_id WHERE k.id = $1`,
       [id],
-    )) as Row[];
+    );
     if (!row) throw new NotFoundException('integration key not found');
     assertVisible(actor, row.path, 'integration key');
     if (!row.revoked_at) {

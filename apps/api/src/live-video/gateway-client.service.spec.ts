@@ -29,10 +29,10 @@ function redisRouting(url: string): Redis {
     [gatewayKey(prefix, 'g1'), url],
   ]);
   const fake: Pick<Redis, 'get'> = {
-    get: ((key: string) => {
+    get: (key: string) => {
       if (!values.has(key)) throw new Error(`redis.get(${key}) was not expected`);
       return Promise.resolve(values.get(key)!);
-    }) as Redis['get'],
+    },
   };
   return fake as Redis;
 }
@@ -70,7 +70,7 @@ describe('GatewayClient', () => {
       expect(err).toBeInstanceOf(HttpException);
       expect((err as HttpException).getStatus()).toBe(502);
       expect(logged).toHaveBeenCalledTimes(1);
-      const line = String(logged.mock.calls[0]![0]);
+      const line = String(logged.mock.calls[0][0]);
       expect(line).toContain('POST /internal/cameras/:id/ptz');
       expect(line).toContain(field);
       // The body itself is not logged (a gateway may quote camera URLs with credentials).

@@ -67,7 +67,7 @@ export class GatewayClient {
       live.push(...keys);
     } while (cursor !== '0' && live.length < 50);
     if (live.length) {
-      const url = await this.redis.get(live[Math.floor(Math.random() * live.length)]!);
+      const url = await this.redis.get(live[Math.floor(Math.random() * live.length)]);
       if (url) return url;
     }
     throw new ServiceUnavailableException('no camera gateway is running');

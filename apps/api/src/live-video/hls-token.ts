@@ -30,7 +30,7 @@ export class HlsTokens {
     if (!m) return 'invalid';
     const exp = Number(m[1]);
     const expected = Buffer.from(this.mac(cameraId, stream, exp));
-    const given = Buffer.from(m[2]!);
+    const given = Buffer.from(m[2]);
     if (expected.length !== given.length || !timingSafeEqual(expected, given)) return 'invalid';
     return exp * 1000 > now ? 'ok' : 'expired';
   }

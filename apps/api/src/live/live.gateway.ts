@@ -35,7 +35,7 @@ type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<stri
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** A sync returns at most this many changes; more means the console should reload its list. */
-export const SYNC_LIMIT = 500;
+const SYNC_LIMIT = 500;
 
 /**
  * Seqs are taken inside the writing transactions, so a change can commit after a higher-numbered
@@ -45,8 +45,8 @@ export const SYNC_LIMIT = 500;
  * them, fewer than SYNC_LIMIT so a sync always makes progress); consoles merge by alert version,
  * so a replayed change they already hold is a no-op.
  */
-export const SYNC_LOOKBACK_ROWS = 200;
-export const SYNC_LOOKBACK_SECONDS = 60;
+const SYNC_LOOKBACK_ROWS = 200;
+const SYNC_LOOKBACK_SECONDS = 60;
 
 /**
  * Live push. The handshake carries `auth: { token }` (the REST access token); the socket joins
@@ -101,6 +101,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection {
     socket.once('disconnect', () => clearTimeout(expiry));
     await socket.join([regionRoom(user.regionId), userRoom(user.id)]);
     // A revocation that landed between the handshake's check and the join missed this socket.
+    // A rejection is the refusal itself (revoked, expired, disabled): fail closed.
     if (!(await this.sessions.authenticate(socket.data.token).catch(() => undefined))) {
       socket.disconnect(true);
       return;
@@ -114,7 +115,8 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection {
     @ConnectedSocket() socket: LiveSocket,
     @MessageBody() body: SyncRequest | undefined,
   ): Promise<SyncResult> {
-    // The session is checked again, so a socket whose revocation signal was lost still stops here.
+    // The session is checked again, so a socket whose revocation signal was lost still stops here;
+    // a rejection is the refusal itself (fail closed).
     const user = await this.sessions.authenticate(socket.data.token).catch(() => undefined);
     if (!user) {
       socket.disconnect(true);
@@ -122,13 +124,15 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection {
     }
     const since = typeof body?.since === 'string' && /^\d{1,18}$/.test(body.since) ? body.since : null;
     if (since === null) {
-      const [row] = (await this.db.query('SELECT COALESCE(MAX(seq), 0)::text AS seq FROM alert_changes')) as {
-        seq: string;
-      }[];
+      const [row] = await this.db.query<{ seq: string }[]>(
+        'SELECT COALESCE(MAX(seq), 0)::text AS seq FROM alert_changes',
+      );
       return { changes: [], truncated: false, lastSeq: row.seq };
     }
     const subtree = inSubtree('c.region_path', user.regionPath, 2);
-    const rows = (await this.db.query(
+    const rows = await this.db.query<
+      { seq: string; event: 'alert.created' | 'alert.updated'; payload: AlertView }[]
+    >(
       `WITH below AS (
          SELECT seq, at FROM alert_changes WHERE seq <= $1 ORDER BY seq DESC LIMIT $4
        ), replay_from AS (
@@ -138,7 +142,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection {
        SELECT c.seq::text AS seq, c.event, c.payload FROM alert_changes c, replay_from r
         WHERE c.seq > r.seq AND ${subtree.sql} ORDER BY c.seq LIMIT $3`,
       [since, subtree.param, SYNC_LIMIT + 1, SYNC_LOOKBACK_ROWS, SYNC_LOOKBACK_SECONDS],
-    )) as { seq: string; event: 'alert.created' | 'alert.updated'; payload: AlertView }[];
+    );
     const truncated = rows.length > SYNC_LIMIT;
     const kept = truncated ? rows.slice(0, SYNC_LIMIT) : rows;
     const changes = kept.map((r) => ({

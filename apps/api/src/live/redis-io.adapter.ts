@@ -28,14 +28,15 @@ export class RedisIoAdapter extends IoAdapter {
 
   override createIOServer(port: number, options?: ServerOptions): Server {
     const origins = [...this.consoleOrigins];
+    const allowRequest: ServerOptions['allowRequest'] = (req, callback) =>
+      callback(null, isAllowedSocketOrigin(req.headers.origin, req.headers.host, origins));
     const server = super.createIOServer(port, {
       ...options,
       // CORS headers only tell a browser what it may read; allowRequest is what refuses a
       // handshake (polling or websocket) from a page of another origin.
       cors: origins.length ? { origin: origins, credentials: true } : undefined,
-      allowRequest: (req, callback) =>
-        callback(null, isAllowedSocketOrigin(req.headers.origin, req.headers.host, origins)),
-    } as ServerOptions) as Server;
+      allowRequest,
+    }) as Server;
     server.adapter(createAdapter(this.pub, this.sub, { key: socketIoKey(this.prefix) }));
     this.resyncAfterRedisOutage(server);
     return server;

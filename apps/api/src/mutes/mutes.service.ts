@@ -30,12 +30,12 @@ export class MutesService {
 
   async list(actor: AuthUser, all: boolean): Promise<MuteView[]> {
     const subtree = inSubtree('COALESCE(c.region_path, p.region_path)', actor.regionPath, 1);
-    const rows = (await this.db.query(
+    const rows = await this.db.query<MuteRow[]>(
       `${SELECT_MUTES} WHERE ${subtree.sql}
          ${all ? '' : 'AND m.cancelled_at IS NULL AND m.ends_at > now()'}
        ORDER BY m.created_at DESC LIMIT 500`,
       [subtree.param],
-    )) as MuteRow[];
+    );
     return rows.map(toView);
   }
 
@@ -88,7 +88,7 @@ export class MutesService {
   }
 
   private async get(id: string): Promise<MuteView> {
-    const [row] = (await this.db.query(`${SELECT_MUTES} WHERE m.id = $1`, [id])) as MuteRow[];
+    const [row] = await this.db.query<MuteRow[]>(`${SELECT_MUTES} WHERE m.id = $1`, [id]);
     if (!row) throw new NotFoundException('mute not found');
     return toView(row);
   }
@@ -98,12 +98,12 @@ export class MutesService {
     cameraId: string | null,
     checkpointId: string | null,
   ): Promise<{ regionId: string }> {
-    const [row] = (await this.db.query(
+    const [row] = await this.db.query<{ region_id: string; region_path: string }[]>(
       cameraId
         ? 'SELECT region_id, region_path FROM cameras WHERE id = $1'
         : 'SELECT region_id, region_path FROM checkpoints WHERE id = $1',
       [cameraId ?? checkpointId],
-    )) as { region_id: string; region_path: string }[];
+    );
     const what = cameraId ? 'camera' : 'checkpoint';
     if (!row) throw new NotFoundException(`${what} not found`);
     assertVisible(actor, row.region_path, what);

@@ -84,7 +84,7 @@ export class RegionsService {
   }
 }
 
-export function toRegionView(r: Region): RegionView {
+function toRegionView(r: Region): RegionView {
   return {
     id: r.id,
     code: r.code,

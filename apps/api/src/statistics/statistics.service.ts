@@ -35,32 +35,33 @@ export class StatisticsService {
   async compute(user: AuthUser, q: StatisticsQuery): Promise<StatisticsView> {
     const to = q.to ? new Date(q.to) : new Date();
     const from = q.from ? new Date(q.from) : new Date(to.getTime() - DEFAULT_DAYS * 86400_000);
-    const [region] = (await this.db.query('SELECT id, name, path FROM regions WHERE id = $1', [
-      q.regionId ?? user.regionId,
-    ])) as { id: string; name: string; path: string }[];
+    const [region] = await this.db.query<{ id: string; name: string; path: string }[]>(
+      'SELECT id, name, path FROM regions WHERE id = $1',
+      [q.regionId ?? user.regionId],
+    );
     if (!region) throw new NotFoundException('region not found');
     assertVisible(user, region.path, 'region');
     const subtree = inSubtree('region_path', region.path, 1);
     const where = `${subtree.sql} AND created_at >= $2 AND created_at < $3`;
     const params = [subtree.param, from.toISOString(), to.toISOString()];
 
-    const networking = (await this.db.query(
+    const networking = await this.db.query<{ id: string; name: string; total: number; online: number }[]>(
       `SELECT r.id, r.name, count(c.id)::int AS total, (count(c.id) FILTER (WHERE c.status = 'online'))::int AS online
          FROM regions r LEFT JOIN cameras c ON starts_with(c.region_path, r.path)
         WHERE r.parent_id = $1 GROUP BY r.id, r.name, r.path ORDER BY r.path`,
       [region.id],
-    )) as { id: string; name: string; total: number; online: number }[];
-    const [cams] = (await this.db.query(
+    );
+    const [cams] = await this.db.query<{ total: number; online: number }[]>(
       `SELECT count(*)::int AS total, (count(*) FILTER (WHERE status = 'online'))::int AS online
          FROM cameras WHERE ${subtree.sql}`,
       [subtree.param],
-    )) as { total: number; online: number }[];
+    );
 
     const groups = async (column: 'type' | 'source' | 'status'): Promise<Record<string, number>> => {
-      const rows = (await this.db.query(
+      const rows = await this.db.query<{ key: string; n: number }[]>(
         `SELECT ${column} AS key, count(*)::int AS n FROM alerts WHERE ${where} GROUP BY ${column} ORDER BY ${column}`,
         params,
-      )) as { key: string; n: number }[];
+      );
       return Object.fromEntries(rows.map((r) => [r.key, r.n]));
     };
 
@@ -77,7 +78,7 @@ export class StatisticsService {
               percentile_cont(0.5) WITHIN GROUP (ORDER BY ${x}) AS "${s}_median",
               percentile_cont(0.9) WITHIN GROUP (ORDER BY ${x}) AS "${s}_p90"`;
     });
-    const [agg] = (await this.db.query(
+    const [agg] = await this.db.query<Record<string, unknown>[]>(
       `SELECT count(*)::int AS total,
               ${deadlineCols.join(',\n')},
               ${timeCols.join(',\n')},
@@ -87,7 +88,7 @@ export class StatisticsService {
               (count(*) FILTER (WHERE status <> 'DISMISSED'))::int AS resolvable_n
          FROM alerts WHERE ${where}`,
       params,
-    )) as Record<string, unknown>[];
+    );
 
     const duration = (s: (typeof timed)[number]): DurationStats => ({
       count: Number(agg[`${s}_n`]),

@@ -80,7 +80,7 @@ export class UnitsService {
   }
 }
 
-export function toUnitView(u: ResponseUnit, region: Region): UnitView {
+function toUnitView(u: ResponseUnit, region: Region): UnitView {
   return {
     id: u.id,
     name: u.name,

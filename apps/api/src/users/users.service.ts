@@ -127,7 +127,7 @@ export class UsersService {
   }
 }
 
-export function toUserView(u: User, region: Region): UserView {
+function toUserView(u: User, region: Region): UserView {
   return {
     id: u.id,
     username: u.username,

@@ -93,6 +93,7 @@ export class CameraControl {
     const t = await this.cameras.get(id);
     if (t.snapshotUri) {
       // The URI is the device's word: its host is held to CAMERA_NETWORKS like the camera's own.
+      // Should it fail, a frame is grabbed from the stream below, whose failure is reported.
       const uri = t.snapshotUri;
       const jpeg = await Promise.resolve()
         .then(() => resolveCameraHost(new URL(uri).hostname, this.networks))
@@ -121,7 +122,7 @@ export class CameraControl {
  * all), and only to the host the camera is registered at. No redirects are followed, and only a
  * JPEG is accepted, so a device naming some other server gets neither a password nor a proxy.
  */
-export async function fetchSnapshot(
+async function fetchSnapshot(
   url: string,
   camera: { xaddr: string; username: string; password: string },
   timeoutMs: number,
@@ -151,6 +152,7 @@ export async function fetchSnapshot(
     }
   }
   if (!res.ok) {
+    // Drained only to free the connection; the status is the error.
     await res.arrayBuffer().catch(() => undefined);
     throw new Error(`snapshot HTTP ${res.status}`);
   }

@@ -61,7 +61,7 @@ describe('digestAuthorization', () => {
       'Digest realm="testrealm@host.com", qop="auth,auth-int", nonce="dcd98b7102dd2f0e8b11d0f600bfb0c093", opaque="5ccc069c403ebaf9f0171e9517f40e41"',
     );
     const value = digestAuthorization(
-      challenge!,
+      challenge,
       { method: 'GET', uri: '/dir/index.html', username: 'Mufasa', password: 'Circle Of Life' },
       '0a4f113b',
     );
@@ -72,7 +72,7 @@ describe('digestAuthorization', () => {
 
   it('answers without qop, and a password with a colon is whole', () => {
     const [challenge] = parseChallenges('Digest realm="cam", nonce="n1"');
-    const value = digestAuthorization(challenge!, {
+    const value = digestAuthorization(challenge, {
       method: 'GET',
       uri: '/snap.jpg?x=1',
       username: 'admin',
@@ -86,7 +86,7 @@ describe('digestAuthorization', () => {
   it('quotes a username with a quote in it', () => {
     const [challenge] = parseChallenges('Digest realm="cam", nonce="n1"');
     expect(
-      digestAuthorization(challenge!, { method: 'GET', uri: '/', username: 'a"b', password: 'p' }),
+      digestAuthorization(challenge, { method: 'GET', uri: '/', username: 'a"b', password: 'p' }),
     ).toContain('username="a\\"b"');
   });
 

@@ -19,7 +19,7 @@ function splitItems(header: string): string[] {
   let cur = '';
   let quoted = false;
   for (let i = 0; i < header.length; i++) {
-    const c = header[i]!;
+    const c = header[i];
     if (c === '\\' && quoted && i + 1 < header.length) {
       cur += c + header[++i];
       continue;
@@ -50,15 +50,15 @@ export function parseChallenges(header: string | null | undefined): AuthChalleng
     const opening = /^([A-Za-z][A-Za-z0-9!#$%&'*+.^_`|~-]*)(?:\s+(.*))?$/.exec(item);
     const asParam = PARAM.exec(item);
     if (opening && !asParam) {
-      const current: AuthChallenge = { scheme: opening[1]!.toLowerCase(), params: {} };
+      const current: AuthChallenge = { scheme: opening[1].toLowerCase(), params: {} };
       out.push(current);
       const rest = opening[2] ? PARAM.exec(opening[2].trim()) : null;
-      if (rest) current.params[rest[1]!.toLowerCase()] = unquote(rest[2] ?? rest[3] ?? '');
+      if (rest) current.params[rest[1].toLowerCase()] = unquote(rest[2] ?? rest[3] ?? '');
       continue;
     }
     const current = out[out.length - 1];
     if (current && asParam)
-      current.params[asParam[1]!.toLowerCase()] = unquote(asParam[2] ?? asParam[3] ?? '');
+      current.params[asParam[1].toLowerCase()] = unquote(asParam[2] ?? asParam[3] ?? '');
   }
   return out;
 }

@@ -10,7 +10,7 @@ export interface EventCamera {
 }
 
 /** ONVIF topic + data item → our alert type. Only the states that mean "something happened". */
-export function alertTypeOf(n: NotificationItem): { type: AlertType; active: boolean } | undefined {
+function alertTypeOf(n: NotificationItem): { type: AlertType; active: boolean } | undefined {
   const t = n.topic;
   const flag = (v: string | undefined): boolean => v === 'true' || v === '1';
   if (

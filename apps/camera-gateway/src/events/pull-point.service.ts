@@ -46,6 +46,7 @@ class PullPointLoop {
     const sub = this.sub;
     this.sub = undefined;
     if (sub) {
+      // Best effort: an unanswered Unsubscribe leaves a subscription the camera ends at its termination time.
       await this.svc.onvif
         .call(this.target, { action: 'Unsubscribe' }, { timeoutMs: 1000, to: sub.address })
         .catch(() => undefined);
@@ -207,7 +208,12 @@ export class PullPoints implements OnModuleInit, BeforeApplicationShutdown {
     const targets = await this.cameras.many(ids);
     for (const t of targets) {
       if (this.loops.has(t.id) || !this.leases.owns(t.id)) continue;
-      const target = t.mainProfileToken ? t : await this.media.enrich(t).catch(() => undefined);
+      const target = t.mainProfileToken
+        ? t
+        : await this.media.enrich(t).catch((err: unknown) => {
+            this.log.warn(`reading the profiles of ${t.id} failed: ${(err as Error).message}`);
+            return undefined;
+          });
       if (!target?.events || this.loops.has(t.id) || !this.leases.owns(t.id)) continue;
       const loop = new PullPointLoop(target, this);
       this.loops.set(t.id, loop);

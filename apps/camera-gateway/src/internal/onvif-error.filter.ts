@@ -5,7 +5,7 @@ import { redactCredentials } from '@xueliang/platform';
 import { OnvifError, OnvifFailure } from '../onvif/onvif-error';
 
 /** The probe outcomes the console tells apart, by failure kind. */
-export function probeErrorCode(kind: OnvifFailure): ProbeErrorCode | undefined {
+function probeErrorCode(kind: OnvifFailure): ProbeErrorCode | undefined {
   switch (kind) {
     case 'auth':
       return 'camera_auth_failed';

@@ -193,7 +193,11 @@ export class CameraLeases implements BeforeApplicationShutdown {
 
   // Before Redis connections close (RedisModule closes them in onApplicationShutdown).
   async beforeApplicationShutdown(): Promise<void> {
-    if (!this.stopped) await this.stop(true).catch(() => undefined);
+    // Shutdown goes on regardless: leases not released lapse by their TTL.
+    if (!this.stopped)
+      await this.stop(true).catch((err: unknown) =>
+        this.log.warn(`lease release failed: ${(err as Error).message}`),
+      );
   }
 }
 
@@ -201,7 +205,7 @@ function shuffle<T>(items: T[]): T[] {
   const a = [...items];
   for (let i = a.length - 1; i > 0; i--) {
     const j = Math.floor(Math.random() * (i + 1));
-    [a[i], a[j]] = [a[j]!, a[i]!];
+    [a[i], a[j]] = [a[j], a[i]];
   }
   return a;
 }

@@ -101,8 +101,8 @@ export class OnvifClient {
     const [address] = await resolveCameraHost(new URL(url).hostname, this.networks);
     const family = isIP(address ?? '');
     return (_host, options, callback) => {
-      if (options.all) callback(null, [{ address: address!, family }]);
-      else callback(null, address!, family);
+      if (options.all) callback(null, [{ address: address, family }]);
+      else callback(null, address, family);
     };
   }
 

@@ -38,8 +38,8 @@ interface ProfileSize {
 export function pickProfiles(profiles: ProfileSize[]): { main: ProfileSize; sub: ProfileSize | null } | null {
   if (!profiles.length) return null;
   const sorted = [...profiles].sort((a, b) => b.width * b.height - a.width * a.height);
-  const main = sorted[0]!;
-  const last = sorted[sorted.length - 1]!;
+  const main = sorted[0];
+  const last = sorted[sorted.length - 1];
   return { main, sub: last.token !== main.token ? last : null };
 }
 
@@ -151,7 +151,7 @@ export class OnvifProbe {
       // Streams are pulled from where the device says, with its credentials: those hosts must be
       // inside CAMERA_NETWORKS too, or the gateway would connect out of them later.
       for (const uri of [main.rtspUri, sub?.rtspUri]) if (uri) await this.assertInside(uri);
-      const str = (k: string): string | null => (typeof info[k] === 'string' ? (info[k] as string) : null);
+      const str = (k: string): string | null => (typeof info[k] === 'string' ? info[k] : null);
       return {
         manufacturer: str('manufacturer'),
         model: str('model'),

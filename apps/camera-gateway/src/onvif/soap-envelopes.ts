@@ -18,7 +18,7 @@ const NS = {
   wsnt: 'http://docs.oasis-open.org/wsn/b-2',
 } as const;
 
-export function xmlEscape(s: string): string {
+function xmlEscape(s: string): string {
   return s.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
@@ -46,7 +46,7 @@ export function usernameTokenHeader(
   );
 }
 
-export function soapEnvelope(body: string, header = ''): string {
+function soapEnvelope(body: string, header = ''): string {
   return (
     `<?xml version="1.0" encoding="UTF-8"?>` +
     `<env:Envelope xmlns:env="${NS.env}" xmlns:tds="${NS.tds}" xmlns:trt="${NS.trt}" xmlns:tptz="${NS.tptz}" ` +
@@ -129,7 +129,7 @@ export function requestBody(r: OnvifRequest): string {
 }
 
 /** GetSystemDateAndTime is the one call ONVIF lets through without credentials. */
-export function needsAuth(r: OnvifRequest): boolean {
+function needsAuth(r: OnvifRequest): boolean {
   return r.action !== 'GetSystemDateAndTime';
 }
 

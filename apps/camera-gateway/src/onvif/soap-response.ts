@@ -24,7 +24,7 @@ export interface ParsedSoap {
   fault?: SoapFaultInfo;
 }
 
-export function asNode(v: XmlValue): XmlNode | undefined {
+function asNode(v: XmlValue): XmlNode | undefined {
   if (Array.isArray(v)) return asNode(v[0]);
   return v && typeof v === 'object' ? v : undefined;
 }

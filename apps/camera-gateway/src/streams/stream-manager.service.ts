@@ -26,12 +26,12 @@ import { RingBuffer } from './ring-buffer';
 export type StreamInfo = GatewayStreamInfo;
 
 /** Backoff before the n-th consecutive restart: base·2ⁿ, capped. */
-export function restartDelay(attempt: number, baseMs: number, maxMs: number): number {
+function restartDelay(attempt: number, baseMs: number, maxMs: number): number {
   return Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt));
 }
 
 /** Whether a playlist has at least one segment a player can fetch right away. */
-export function isPlayable(playlist: string): boolean {
+function isPlayable(playlist: string): boolean {
   return /#EXTINF:/.test(playlist);
 }
 
@@ -256,6 +256,7 @@ export class StreamManager implements OnModuleInit, OnApplicationShutdown {
     const session = this.sessions.get(`${cameraId}/${stream}`);
     if (!session || session.stopping) return undefined;
     session.lastAccess = Date.now();
+    // A segment ffmpeg has already rotated out (or not yet written) is simply absent: a 404.
     return readFile(join(session.dir, file)).catch(() => undefined);
   }
 

@@ -21,7 +21,7 @@ export function stopBitIndex(rbsp: Buffer): number {
   let i = rbsp.length - 1;
   while (i >= 0 && rbsp[i] === 0) i--;
   if (i < 0) throw new Error('RBSP has no stop bit');
-  const byte = rbsp[i]!;
+  const byte = rbsp[i];
   let bit = 7;
   while (((byte >> (7 - bit)) & 1) === 0) bit--;
   return i * 8 + bit;
@@ -35,7 +35,7 @@ export class BitReader {
 
   bit(): number {
     if (this.pos >= this.buf.length * 8) throw new Error('read past the end of the RBSP');
-    const b = (this.buf[this.pos >> 3]! >> (7 - (this.pos & 7))) & 1;
+    const b = (this.buf[this.pos >> 3] >> (7 - (this.pos & 7))) & 1;
     this.pos++;
     return b;
   }
@@ -100,11 +100,11 @@ export class BitWriter {
     while (p < to) {
       if (this.used === 0 && (p & 7) === 0 && to - p >= 8) {
         const whole = (to - p) >> 3;
-        for (let i = 0; i < whole; i++) this.bytes.push(src[(p >> 3) + i]!);
+        for (let i = 0; i < whole; i++) this.bytes.push(src[(p >> 3) + i]);
         p += whole * 8;
         continue;
       }
-      this.bit((src[p >> 3]! >> (7 - (p & 7))) & 1);
+      this.bit((src[p >> 3] >> (7 - (p & 7))) & 1);
       p++;
     }
     return this;

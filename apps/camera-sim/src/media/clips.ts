@@ -14,7 +14,7 @@ const FONT_CANDIDATES = [
 ];
 /** Bumped when the encode recipe changes so stale cache entries are not reused. */
 const RECIPE = 'v3';
-export const CLIP_SECONDS = 10;
+const CLIP_SECONDS = 10;
 
 /** A camera stream's clip as sent; H.264 clips come with room for the OSD band (osd.ts). */
 export interface CameraClip {
@@ -83,7 +83,7 @@ export class ClipStore {
   private liveSnapshot(key: string, osd: OsdClip, text: string): Promise<Buffer> {
     const last = this.liveSnapshots.get(key);
     if (last?.text === text) return last.jpeg;
-    const key0 = osd.clip.frames[0]!;
+    const key0 = osd.clip.frames[0];
     const band = new OsdPainter(osd, () => text).slice(0);
     const nals = beforeFirstSlice('h264', key0.nals, band);
     const annexB = Buffer.concat(nals.flatMap((n) => [START_CODE, n]));

@@ -38,7 +38,7 @@ describe('Annex-B and access units', () => {
     const idr2 = Buffer.from([0x65, 0x88, 3]);
     const clip = parseClip('h264', Buffer.concat([sc4, sps, sc4, pps, sc4, idr, sc4, p1, sc4, idr2]));
     expect(clip.frames.map((f) => f.key)).toEqual([true, false, true]);
-    expect(clip.frames[2]!.nals.map((n) => n[0])).toEqual([0x67, 0x68, 0x65]);
+    expect(clip.frames[2].nals.map((n) => n[0])).toEqual([0x67, 0x68, 0x65]);
     expect(clip.sps.subarray(1, 4).toString('hex')).toBe('42c01e');
   });
 });
@@ -61,7 +61,7 @@ describe('RTP packetisation', () => {
     const nal = Buffer.concat([Buffer.from([19 << 1, 1]), Buffer.alloc(2000, 7)]);
     const parts = nalPayloads('h265', nal, 1400);
     expect(parts.length).toBe(2);
-    expect((parts[0]![0]! >> 1) & 0x3f).toBe(49);
+    expect((parts[0][0] >> 1) & 0x3f).toBe(49);
     expect(parts.map((p) => p[2])).toEqual([0x80 | 19, 0x40 | 19]);
   });
 
@@ -69,8 +69,8 @@ describe('RTP packetisation', () => {
     const state = { seq: 0xffff, ssrc: 0x1234 };
     const pkts = packetizeAccessUnit('h264', [Buffer.alloc(10, 1), Buffer.alloc(10, 2)], 90000, state);
     expect(pkts.map((p) => p.readUInt16BE(2))).toEqual([0xffff, 0]);
-    expect(pkts.map((p) => p[1]! & 0x80)).toEqual([0, 0x80]);
-    expect(pkts[0]!.readUInt32BE(4)).toBe(90000);
+    expect(pkts.map((p) => p[1] & 0x80)).toEqual([0, 0x80]);
+    expect(pkts[0].readUInt32BE(4)).toBe(90000);
     const frame = interleave(pkts);
     const ch2 = forChannel(frame, 2);
     expect([ch2[0], ch2[1], ch2.readUInt16BE(2)]).toEqual([0x24, 2, 22]);
@@ -87,7 +87,7 @@ describe('clock SEI', () => {
 
   it.each(['h264', 'h265'] as const)('round-trips wall clock and RTP time (%s)', (codec) => {
     const sei = clockSei(codec, 1795447101941, 2054016003);
-    expect(codec === 'h264' ? sei[0]! & 0x1f : (sei[0]! >> 1) & 0x3f).toBe(codec === 'h264' ? 6 : 39);
+    expect(codec === 'h264' ? sei[0] & 0x1f : (sei[0] >> 1) & 0x3f).toBe(codec === 'h264' ? 6 : 39);
     expect(readClockSei(sei)).toEqual({ wallClockMs: 1795447101941, rtp: 2054016003 });
   });
 });

@@ -27,8 +27,8 @@ export function splitAnnexB(data: Buffer): Buffer[] {
   }
   const nals: Buffer[] = [];
   for (let k = 0; k < starts.length; k++) {
-    const begin = starts[k]!.at + starts[k]!.len;
-    let end = k + 1 < starts.length ? starts[k + 1]!.at : data.length;
+    const begin = starts[k].at + starts[k].len;
+    let end = k + 1 < starts.length ? starts[k + 1].at : data.length;
     while (end > begin && data[end - 1] === 0) end--;
     if (end > begin) nals.push(data.subarray(begin, end));
   }
@@ -36,7 +36,7 @@ export function splitAnnexB(data: Buffer): Buffer[] {
 }
 
 export function nalType(codec: VideoCodec, nal: Buffer): number {
-  return codec === 'h264' ? nal[0]! & 0x1f : (nal[0]! >> 1) & 0x3f;
+  return codec === 'h264' ? nal[0] & 0x1f : (nal[0] >> 1) & 0x3f;
 }
 
 function isVcl(codec: VideoCodec, t: number): boolean {
@@ -49,7 +49,7 @@ function isKeyNal(codec: VideoCodec, t: number): boolean {
 
 /** first_mb_in_slice == 0 (H.264) or first_slice_segment_in_pic_flag (H.265): a new picture starts. */
 function firstSliceOfPicture(codec: VideoCodec, nal: Buffer): boolean {
-  return codec === 'h264' ? (nal[1]! & 0x80) !== 0 : (nal[2]! & 0x80) !== 0;
+  return codec === 'h264' ? (nal[1] & 0x80) !== 0 : (nal[2] & 0x80) !== 0;
 }
 
 const AUD = { h264: 9, h265: 35 } as const;
@@ -89,7 +89,7 @@ export function parseClip(codec: VideoCodec, data: Buffer): ParsedClip {
   if (!sps || !pps || (codec === 'h265' && !vps)) throw new Error(`clip has no parameter sets (${codec})`);
   const params = codec === 'h265' ? [vps!, sps, pps] : [sps, pps];
   for (const f of frames) {
-    if (f.key && !f.nals.some((n) => nalType(codec, n) === nalType(codec, sps!)))
+    if (f.key && !f.nals.some((n) => nalType(codec, n) === nalType(codec, sps)))
       f.nals = [...params, ...f.nals];
   }
   const firstKey = frames.findIndex((f) => f.key);
@@ -117,7 +117,7 @@ export function addEmulationPrevention(rbsp: Buffer): Buffer {
  * ASCII `wallclock_ms=<ms since epoch>;rtp=<RTP timestamp>`: the sim's wall clock when it sent the
  * keyframe, so a viewer can compute live-edge latency as now − wallclock_ms.
  */
-export const CLOCK_SEI_UUID = Buffer.from('XUELIANG-SIMCLK1', 'ascii');
+const CLOCK_SEI_UUID = Buffer.from('XUELIANG-SIMCLK1', 'ascii');
 
 export function clockSei(codec: VideoCodec, wallClockMs: number, rtpTimestamp: number): Buffer {
   const payload = Buffer.concat([
@@ -154,9 +154,9 @@ export function beforeFirstSlice(codec: VideoCodec, nals: Buffer[], nal: Buffer)
   return [...nals.slice(0, i), nal, ...nals.slice(i)];
 }
 
-export const RTP_PAYLOAD_TYPE = 96;
+const RTP_PAYLOAD_TYPE = 96;
 /** Keeps every RTP packet inside a 1500-byte Ethernet frame with room for headers. */
-export const MAX_RTP_PAYLOAD = 1400;
+const MAX_RTP_PAYLOAD = 1400;
 
 export interface RtpState {
   seq: number;
@@ -179,8 +179,8 @@ export function nalPayloads(codec: VideoCodec, nal: Buffer, max = MAX_RTP_PAYLOA
   if (nal.length <= max) return [nal];
   const out: Buffer[] = [];
   if (codec === 'h264') {
-    const indicator = (nal[0]! & 0xe0) | 28;
-    const type = nal[0]! & 0x1f;
+    const indicator = (nal[0] & 0xe0) | 28;
+    const type = nal[0] & 0x1f;
     let off = 1;
     while (off < nal.length) {
       const end = Math.min(nal.length, off + max - 2);
@@ -189,9 +189,9 @@ export function nalPayloads(codec: VideoCodec, nal: Buffer, max = MAX_RTP_PAYLOA
       off = end;
     }
   } else {
-    const type = (nal[0]! >> 1) & 0x3f;
-    const ph0 = (nal[0]! & 0x81) | (49 << 1);
-    const ph1 = nal[1]!;
+    const type = (nal[0] >> 1) & 0x3f;
+    const ph0 = (nal[0] & 0x81) | (49 << 1);
+    const ph1 = nal[1];
     let off = 2;
     while (off < nal.length) {
       const end = Math.min(nal.length, off + max - 3);

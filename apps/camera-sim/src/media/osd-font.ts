@@ -3,7 +3,7 @@
  * kept here as 4-bit coverage, one hex digit per pixel, row by row), so the sim needs no font and no
  * encoder at run time to draw the date, time and PTZ readout.
  */
-export const OSD_GLYPH_WIDTH = 8;
+const OSD_GLYPH_WIDTH = 8;
 export const OSD_GLYPH_HEIGHT = 16;
 /** Video-range luma of the band's background and of full glyph coverage. */
 export const OSD_BLACK = 16;
@@ -47,7 +47,7 @@ export function renderOsdLine(text: string, width: number): Uint8Array {
     if (g) {
       for (let y = 0; y < OSD_GLYPH_HEIGHT; y++) {
         for (let x = 0; x < OSD_GLYPH_WIDTH; x++) {
-          const c = g[y * OSD_GLYPH_WIDTH + x]!;
+          const c = g[y * OSD_GLYPH_WIDTH + x];
           if (c > 0)
             luma[y * width + x0 + x] =
               OSD_BLACK + Math.min(OSD_WHITE - OSD_BLACK, Math.round((c * (OSD_WHITE - OSD_BLACK)) / FULL));

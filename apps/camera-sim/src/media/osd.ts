@@ -151,8 +151,8 @@ function parsePps(nal: Buffer): PpsInfo {
 function parseSlice(nal: Buffer, sps: SpsInfo, pps: PpsInfo): SliceHeader {
   const rbsp = toRbsp(nal.subarray(1));
   const r = new BitReader(rbsp);
-  const idr = (nal[0]! & 0x1f) === 5;
-  const refIdc = (nal[0]! >> 5) & 3;
+  const idr = (nal[0] & 0x1f) === 5;
+  const refIdc = (nal[0] >> 5) & 3;
   const firstMb = r.ue();
   const sliceType = r.ue() % 5;
   const afterType = r.pos;
@@ -194,7 +194,7 @@ function parseSlice(nal: Buffer, sps: SpsInfo, pps: PpsInfo): SliceHeader {
   const idc = r.ue();
   const idcEnd = r.pos;
   return {
-    nalHeader: nal[0]!,
+    nalHeader: nal[0],
     idr,
     refIdc,
     firstMb,
@@ -225,7 +225,7 @@ function tallerSps(nal: Buffer, rows: number): Buffer {
   const rbsp = toRbsp(nal.subarray(1));
   const w = new BitWriter().copy(rbsp, 0, heightAt).ue(height + rows - 1);
   w.copy(rbsp, heightEnd, stopBitIndex(rbsp));
-  return nalOf(nal[0]!, w);
+  return nalOf(nal[0], w);
 }
 
 /** The scene slice moved down under the band, not deblocked across the band's edge. */
@@ -335,7 +335,7 @@ export class OsdPainter {
 
   /** The band slice NAL for clip frame `index`. */
   slice(index: number): Buffer {
-    const h = this.osd.pictures[index]!;
+    const h = this.osd.pictures[index];
     const luma = this.render();
     if (h.idr) return this.keySlice(h, luma);
     // A non-reference picture cannot change what the next picture copies: wait for a reference one.
@@ -360,7 +360,7 @@ export class OsdPainter {
 
   private keySlice(h: PictureFields, luma: Uint8Array): Buffer {
     const w = bandHeader(this.osd, h, SLICE_I);
-    const black = luma[0]!;
+    const black = luma[0];
     let leftPcm = false;
     for (let mb = 0; mb < this.osd.widthMbs; mb++) {
       // Intra-DC predicts from the left macroblock's right column: it must be black too.

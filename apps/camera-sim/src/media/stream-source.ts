@@ -108,8 +108,7 @@ export class StreamSource {
     const shift = this.timer ? this.clipShift : this.resumeShift();
     let k = this.frameNo;
     let packets = 0;
-    while (!frames[this.clipIndex(k, shift)]!.key)
-      packets += this.packetsPerFrame[this.clipIndex(k++, shift)]!;
+    while (!frames[this.clipIndex(k, shift)].key) packets += this.packetsPerFrame[this.clipIndex(k++, shift)];
     return { seq: (this.rtp.seq + packets) & 0xffff, rtptime: (this.tsBase + k * this.tsStep) >>> 0 };
   }
 
@@ -157,7 +156,7 @@ export class StreamSource {
     const frames = this.clip.frames;
     let back = 0;
     // The clip starts with a keyframe (parseClip), so this ends within one loop.
-    while (!frames[this.clipIndex(this.frameNo - back)]!.key) back++;
+    while (!frames[this.clipIndex(this.frameNo - back)].key) back++;
     return (this.clipShift - back) % frames.length;
   }
   private schedule(): void {
@@ -178,7 +177,7 @@ export class StreamSource {
       return;
     }
     const index = this.clipIndex(this.frameNo);
-    const au = this.clip.frames[index]!;
+    const au = this.clip.frames[index];
     const ts = (this.tsBase + this.frameNo * this.tsStep) >>> 0;
     const now = Date.now();
     let nals = au.key ? withSei(this.clip.codec, au, clockSei(this.clip.codec, now, ts)) : au.nals;

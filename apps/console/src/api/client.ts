@@ -54,7 +54,7 @@ export interface RequestOptions {
   signal?: AbortSignal;
 }
 
-export function withQuery(path: string, query?: Query): string {
+function withQuery(path: string, query?: Query): string {
   if (!query) return path;
   const params = new URLSearchParams();
   for (const [k, v] of Object.entries(query)) {
@@ -65,7 +65,7 @@ export function withQuery(path: string, query?: Query): string {
 }
 
 /** fetch with the bearer token; any non-2xx becomes an ApiRequestError; 401 ends the session. */
-export async function request(path: string, options: RequestOptions = {}): Promise<Response> {
+async function request(path: string, options: RequestOptions = {}): Promise<Response> {
   const url = withQuery(path, options.query);
   const headers = new Headers({ accept: 'application/json' });
   if (session) headers.set('authorization', `Bearer ${session.accessToken}`);

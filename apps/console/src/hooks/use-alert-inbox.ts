@@ -25,7 +25,7 @@ function statusSet(status: string | undefined): Set<AlertStatus> | null {
 }
 
 /** Does a pushed alert belong in a list fetched with `filter`? Mirrors the api's query. */
-export function matchesFilter(a: AlertView, f: AlertFilter, ctx: InboxContext, now = Date.now()): boolean {
+function matchesFilter(a: AlertView, f: AlertFilter, ctx: InboxContext, now = Date.now()): boolean {
   const statuses = statusSet(f.status);
   if (statuses && !statuses.has(a.status)) return false;
   if (f.priority && a.priority !== f.priority) return false;

@@ -22,7 +22,7 @@ export interface LiveStatus {
  * one late segment; drifting back is corrected by playing at up to 1.2× (barely visible) rather
  * than by a jump, and only past 5 s does hls.js seek to the edge.
  */
-export const LOW_LATENCY_HLS: Partial<HlsConfig> = {
+const LOW_LATENCY_HLS: Partial<HlsConfig> = {
   lowLatencyMode: true,
   liveSyncDuration: 1.5,
   liveMaxLatencyDuration: 5,
@@ -175,6 +175,8 @@ export function useLiveStream(
       lastMove = Date.now();
       later(watchdog, 2000);
       video!.muted = true;
+      // play() rejects when a newer load or pause interrupts it; a stream that never plays is the
+      // watchdog's to notice, so the rejections below are dropped.
       if (Hls.isSupported()) {
         hls = new Hls(LOW_LATENCY_HLS);
         hls.on(Hls.Events.MANIFEST_PARSED, () => void video!.play().catch(() => undefined));

@@ -23,7 +23,7 @@ function loadRegions(token: string, force: boolean): Promise<RegionView[]> {
   return cache.promise;
 }
 
-export function indexRegions(list: RegionView[]): RegionIndex {
+function indexRegions(list: RegionView[]): RegionIndex {
   const byId = new Map(list.map((r) => [r.id, r]));
   const children = new Map<string | null, RegionView[]>();
   for (const r of list) {

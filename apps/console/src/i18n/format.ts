@@ -1,7 +1,7 @@
 import type { Locale } from './dictionary';
 
 /** Every time on the console is the monitoring centre's wall-clock time, whatever the browser says. */
-export const TIME_ZONE = 'Asia/Shanghai';
+const TIME_ZONE = 'Asia/Shanghai';
 
 const cache = new Map<string, Intl.DateTimeFormat>();
 function formatter(locale: Locale, kind: 'datetime' | 'time' | 'date'): Intl.DateTimeFormat {

@@ -39,7 +39,7 @@ function filterFromParams(params: URLSearchParams): AlertFilter {
     if (v) f[k] = k === 'assignedToMe' || k === 'overdue' ? v === 'true' : v;
   }
   if (!params.has('status')) f.status = 'open';
-  return f as AlertFilter;
+  return f;
 }
 
 /** The desk: the URL holds the filters, the socket keeps the list live. */

@@ -24,7 +24,8 @@ export function LoginPage() {
     try {
       const u = await login(username.trim(), password);
       const from = (location.state as { from?: string } | null)?.from;
-      navigate(from && from !== '/login' ? from : homeFor(u.roles), { replace: true });
+      // Not awaited: a declarative router navigates synchronously; the promise type is for data routers.
+      void navigate(from && from !== '/login' ? from : homeFor(u.roles), { replace: true });
     } catch (err) {
       const status = err instanceof ApiRequestError ? err.status : 0;
       setError(

@@ -91,7 +91,7 @@ export function WallsPage() {
     return () => clearInterval(timer);
   }, [patrolling, group, patrolSeconds, layout]);
 
-  const focusedCamera = tiles[focused] ? byId.get(tiles[focused]!) : undefined;
+  const focusedCamera = tiles[focused] ? byId.get(tiles[focused]) : undefined;
   const presets = useResource(
     () => (focusedCamera?.ptz ? camerasApi.presets(focusedCamera.id).catch(() => []) : Promise.resolve([])),
     [focusedCamera?.id, focusedCamera?.ptz],

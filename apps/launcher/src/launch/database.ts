@@ -34,7 +34,7 @@ export interface ResolveDatabaseOptions {
   stopAdopted?: boolean;
 }
 
-export function postgresDataDir(varDir: string): string {
+function postgresDataDir(varDir: string): string {
   return join(varDir, 'postgres');
 }
 

@@ -26,7 +26,7 @@ export function whichOnPath(pathValue: string | undefined = process.env.PATH): E
   };
 }
 
-export function isExecutable(file: string): boolean {
+function isExecutable(file: string): boolean {
   try {
     if (!statSync(file).isFile()) return false;
     accessSync(file, constants.X_OK);

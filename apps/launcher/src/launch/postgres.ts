@@ -246,6 +246,7 @@ export class EmbeddedPostgres {
     } catch {
       return false;
     } finally {
+      // The probe's answer is already decided; a failing end() of its connection adds nothing.
       await client.end().catch(() => undefined);
     }
   }

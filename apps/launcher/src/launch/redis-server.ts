@@ -7,7 +7,7 @@ import { isProcessAlive, sleep, stopProcessGroup } from '@xueliang/platform';
 import { ensureDir, ExecutableLookup, whichOnPath } from './paths';
 import { findFreePort, isPortFree } from './ports';
 
-export const PREFERRED_REDIS_PORT = 6380;
+const PREFERRED_REDIS_PORT = 6380;
 
 /** No REDIS_URL and no redis-server: the launcher prints this and exits non-zero. */
 export class RedisUnavailableError extends Error {
@@ -179,7 +179,7 @@ async function startRedisOn(
 }
 
 /** The private server's settings (redis.conf syntax; values quoted where they may hold spaces). */
-export function redisConfig(input: { port: number; dir: string; pidFile: string; password: string }): string {
+function redisConfig(input: { port: number; dir: string; pidFile: string; password: string }): string {
   const quote = (value: string): string => `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
   return [
     `port ${input.port}`,

@@ -193,6 +193,7 @@ export class ServiceWatchdog {
   async stop(): Promise<void> {
     this.stopped = true;
     this.wake?.();
+    // Its failure is logged by the watch loop that awaits it too.
     await this.inFlight?.catch(() => undefined);
   }
 

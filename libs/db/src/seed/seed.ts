@@ -200,7 +200,7 @@ function listOf(body: unknown, key: string): Record<string, unknown>[] {
 
 function toSimCamera(c: Record<string, unknown>): SimCameraListing {
   const str = (...keys: string[]): string | undefined => {
-    for (const k of keys) if (typeof c[k] === 'string') return c[k] as string;
+    for (const k of keys) if (typeof c[k] === 'string') return c[k];
     return undefined;
   };
   const rtsp = (c.rtsp ?? {}) as Record<string, unknown>;

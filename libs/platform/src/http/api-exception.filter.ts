@@ -5,7 +5,7 @@ import { redactCredentials } from '../redact';
 import { isRedisUnavailableError } from '../redis';
 
 /** Seconds a caller should wait before retrying a 503: about one reconnect of a restarted Redis. */
-export const RETRY_AFTER_SECONDS = 5;
+const RETRY_AFTER_SECONDS = 5;
 
 interface ErrorBody {
   statusCode: number;

@@ -6,7 +6,7 @@ import { describeIssues, safeParseInput, summariseIssues, unstorableTextIssues }
  * Validates a body, query or param against a contracts schema. A failure is a 400 whose
  * message names each field and why, e.g. "roles: at least one role".
  */
-export class ZodValidationPipe<S extends z.ZodType> implements PipeTransform<unknown, z.infer<S>> {
+class ZodValidationPipe<S extends z.ZodType> implements PipeTransform<unknown, z.infer<S>> {
   constructor(private readonly schema: S) {}
 
   transform(value: unknown): z.infer<S> {
