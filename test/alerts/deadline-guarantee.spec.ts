@@ -12,6 +12,14 @@ import { addCamera, AlertStack, cameraEvent, countRows, startAlertStack, until }
  * with Redis, completed early. And bad data fails once instead of being retried eight times.
  */
 describe('deadlines fire even when their queued check is gone; bad data fails once', () => {
+  /** How many overdue marks an alert's timeline holds (a stage must be marked once). */
+  const overdueMarks = (alertId: string): Promise<number> =>
+    countRows(
+      stack.pg,
+      `SELECT count(*) AS n FROM alert_timeline WHERE alert_id = $1 AND action = 'overdue'`,
+      [alertId],
+    );
+
   let stack: AlertStack;
   let redis: Redis;
   let sla: Queue<SlaCheckJob>;
@@ -83,13 +91,7 @@ describe('deadlines fire even when their queued check is gone; bad data fails on
       return a?.overdue_stages.includes('acknowledge') ? a : null;
     });
     expect(fired.overdue_stages).toEqual(['acknowledge']);
-    expect(
-      await countRows(
-        stack.pg,
-        `SELECT count(*) AS n FROM alert_timeline WHERE alert_id = $1 AND action = 'overdue'`,
-        [alert.id],
-      ),
-    ).toBe(1);
+    expect(await overdueMarks(alert.id)).toBe(1);
   });
 
   it('a deadline with no check in the queue at all is found by the sweep and fires once', async () => {
@@ -107,13 +109,7 @@ describe('deadlines fire even when their queued check is gone; bad data fails on
     expect(fired.overdue_stages).toEqual(['acknowledge']);
     // Later sweeps see the mark and leave it alone.
     await new Promise((r) => setTimeout(r, 1500));
-    expect(
-      await countRows(
-        stack.pg,
-        `SELECT count(*) AS n FROM alert_timeline WHERE alert_id = $1 AND action = 'overdue'`,
-        [alert.id],
-      ),
-    ).toBe(1);
+    expect(await overdueMarks(alert.id)).toBe(1);
   });
 
   it('an event the database cannot store fails once, not eight times', async () => {

@@ -1,17 +1,11 @@
-import type { AlertView, Page } from '@xueliang/contracts';
+import type { AlertView, AuditEntryView, Page } from '@xueliang/contracts';
 import { login, type Session } from '../support/api';
 import { addCamera, AlertStack, Place, startAlertStack, until } from '../alerts/support';
 
-interface AuditItem {
-  actorId: string | null;
-  actorName: string;
-  action: string;
-  targetType: string;
-  targetId: string | null;
-  regionId: string | null;
-  ip: string | null;
+/** An audit entry as the api lists it, with the detail a scope refusal records. */
+type AuditItem = Omit<AuditEntryView, 'detail'> & {
   detail: { method: string; path: string; refusal: string; status: number } | null;
-}
+};
 
 /** A township user probing another township's things gets 404/403, and each attempt is audited. */
 describe('refused cross-region attempts are audited', () => {
