@@ -51,6 +51,14 @@ const GatewaySettingsSchema = z.object({
   HLS_LIST_SIZE: z.coerce.number().int().positive().default(6),
   /** Root of per-stream temp dirs; default os.tmpdir()/xueliang-hls. */
   HLS_DIR: z.string().default(''),
+  /**
+   * Where this gateway writes recorded segments (docs/RECORDING.md). Relative paths are from the
+   * working directory; the one-command stack uses var/recordings. Shared storage (NAS) mounted at
+   * the same path on every gateway lets any gateway serve any segment.
+   */
+  RECORDINGS_DIR: z.string().default('var/recordings'),
+  /** Where evidence exports (MP4 + signed manifest) are written. */
+  EXPORTS_DIR: z.string().default('var/exports'),
   LEASE_TTL_MS: z.coerce.number().int().positive().default(15_000),
   HEALTH_INTERVAL_MS: z.coerce.number().int().positive().default(30_000),
   HEALTH_MAX_BACKOFF_MS: z.coerce.number().int().positive().default(300_000),

@@ -86,11 +86,20 @@ export const ALERT_TYPES = [
   'login_attack',
   /** One user's repeated requests refused by region scope (source `system`). */
   'scope_probe',
+  /** A camera whose policy says record is not being recorded (source `system`, for technicians). */
+  'recording_stopped',
+  /** A recordings disk past its high-water mark, or full of locked footage (source `system`). */
+  'storage_high_water',
 ] as const;
 export const AlertTypeSchema = z.enum(ALERT_TYPES);
 export type AlertType = z.infer<typeof AlertTypeSchema>;
 /** Types only the platform itself raises (source `system`): no person, camera or integration may. */
-export const PLATFORM_ALERT_TYPES: readonly AlertType[] = ['login_attack', 'scope_probe'];
+export const PLATFORM_ALERT_TYPES: readonly AlertType[] = [
+  'login_attack',
+  'scope_probe',
+  'recording_stopped',
+  'storage_high_water',
+];
 /** The types a person may raise or mute. */
 export const REPORTABLE_ALERT_TYPES: readonly AlertType[] = ALERT_TYPES.filter(
   (t) => !PLATFORM_ALERT_TYPES.includes(t),

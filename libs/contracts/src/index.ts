@@ -9,3 +9,4 @@ export * from './socket';
 export * from './checkpoint';
 export * from './alert-workflow';
 export * from './console';
+export * from './recording';

@@ -60,4 +60,8 @@ export const gatewayRoutes = {
   reconnect: route('POST', '/internal/cameras/:id/reconnect', CameraReconnectedSchema),
   streams: route('GET', '/internal/streams', z.array(StreamInfoSchema)),
   hlsFile: route('GET', '/internal/hls/:id/:stream/:file', null),
+  /** Bytes of one indexed recording segment; the gateway resolves the id through the index, never a path. */
+  recordingSegment: route('GET', '/internal/recordings/segments/:id', null),
+  /** One file (MP4 or manifest.json) of a finished export. */
+  exportFile: route('GET', '/internal/exports/:id/files/:file', null),
 } as const;

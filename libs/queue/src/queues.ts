@@ -6,3 +6,9 @@ export const QUEUES = {
   sla: 'sla',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
+
+/**
+ * Evidence exports, job id = the export's id. Not one of the alert-service's queues: a
+ * camera-gateway runs them (it has the recorded files and ffmpeg).
+ */
+export const RECORDING_EXPORTS_QUEUE = 'recording-exports';

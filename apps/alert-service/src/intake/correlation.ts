@@ -36,6 +36,8 @@ export const DEFAULT_PRIORITY: Record<AlertType, Priority> = {
   other: 'low',
   login_attack: 'high',
   scope_probe: 'high',
+  recording_stopped: 'medium',
+  storage_high_water: 'high',
 };
 
 /** zh-CN names of the types, for titles of alerts whose event brought none. */
@@ -56,6 +58,8 @@ export const TYPE_TITLE: Record<AlertType, string> = {
   other: '其他事件',
   login_attack: '登录攻击',
   scope_probe: '越权访问',
+  recording_stopped: '录像中断',
+  storage_high_water: '录像存储将满',
 };
 
 /** True when this event reports the end of a camera outage rather than a new one. */

@@ -99,6 +99,8 @@ export const zh = {
   'type.camera_offline': '设备离线',
   'type.login_attack': '登录攻击',
   'type.scope_probe': '越权访问',
+  'type.recording_stopped': '录像中断',
+  'type.storage_high_water': '录像存储将满',
   'type.digital_input': '报警输入',
   'type.checkpoint_alarm': '卡口告警',
   'type.dispute': '矛盾纠纷',

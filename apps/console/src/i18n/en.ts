@@ -97,6 +97,8 @@ export const en: Dictionary = {
   'type.camera_offline': 'Camera offline',
   'type.login_attack': 'Sign-in attack',
   'type.scope_probe': 'Out-of-scope access',
+  'type.recording_stopped': 'Recording stopped',
+  'type.storage_high_water': 'Recording storage nearly full',
   'type.digital_input': 'Alarm input',
   'type.checkpoint_alarm': 'Checkpoint alarm',
   'type.dispute': 'Dispute',

@@ -5,9 +5,14 @@ import { AlertTimelineEntry } from './alert-timeline-entry.entity';
 import { AuditEntry } from './audit-entry.entity';
 import { Camera } from './camera.entity';
 import { CameraWall } from './camera-wall.entity';
+import { EvidenceLock } from './evidence-lock.entity';
 import { Checkpoint } from './checkpoint.entity';
 import { IntegrationKey } from './integration-key.entity';
 import { RawEventRecord } from './raw-event-record.entity';
+import { RecordingExport } from './recording-export.entity';
+import { RecordingGap } from './recording-gap.entity';
+import { RecordingPolicyRecord } from './recording-policy.entity';
+import { RecordingSegment } from './recording-segment.entity';
 import { Region } from './region.entity';
 import { ResponseUnit } from './response-unit.entity';
 import { SlaPolicy } from './sla-policy.entity';
@@ -21,9 +26,14 @@ export {
   AuditEntry,
   Camera,
   CameraWall,
+  EvidenceLock,
   Checkpoint,
   IntegrationKey,
   RawEventRecord,
+  RecordingExport,
+  RecordingGap,
+  RecordingPolicyRecord,
+  RecordingSegment,
   Region,
   ResponseUnit,
   SlaPolicy,
@@ -39,9 +49,14 @@ export const ENTITIES = [
   AuditEntry,
   Camera,
   CameraWall,
+  EvidenceLock,
   Checkpoint,
   IntegrationKey,
   RawEventRecord,
+  RecordingExport,
+  RecordingGap,
+  RecordingPolicyRecord,
+  RecordingSegment,
   Region,
   ResponseUnit,
   SlaPolicy,

@@ -58,10 +58,15 @@ const INSTRUCTIONS: Record<AlertType, string> = {
     '1. 在审计日志中查看被攻击账号与来源地址；2. 联系账号本人，必要时修改密码或停用账号；3. 来源地址可疑的通知网络管理员封堵并保留记录。',
   scope_probe:
     '1. 在审计日志中按 scope.denied 查看该用户被拒绝的访问；2. 联系用户本人及其上级核实原因；3. 确属越权的停用账号或调整角色与辖区，并保留记录。',
+  recording_stopped:
+    '1. 在录像存储页查看该摄像机未录像的原因（离线、取流失败、存储已满）；2. 派运维人员检修设备或网络；3. 恢复后核对录像时间轴，缺失时段在录像中标记为空缺。',
+  storage_high_water:
+    '1. 在录像存储页查看磁盘用量与被证据锁定的录像；2. 核对并解除已过期的证据锁定，或扩充存储；3. 存储仅剩锁定录像时录像已停止，须立即处理。',
 };
 
 function family(type: AlertType): Record<Priority, Stages> {
   if (type === 'camera_offline' || type === 'tampering') return MAINTENANCE;
+  if (type === 'recording_stopped' || type === 'storage_high_water') return MAINTENANCE;
   if (type === 'dispute' || type === 'environment' || type === 'other') return CASE;
   if (type === 'public_safety' || type === 'fire' || type === 'traffic') return EMERGENCY;
   return VIDEO;
@@ -76,6 +81,8 @@ function correlationWindow(type: AlertType): number {
   if (type === 'login_attack') return HOUR;
   // One alert per probing user per hour; the watch reports once per counting window.
   if (type === 'scope_probe') return HOUR;
+  // One alert per camera's recording outage, and per disk, until a technician closes it.
+  if (type === 'recording_stopped' || type === 'storage_high_water') return DAY;
   return 10 * MIN;
 }
 
