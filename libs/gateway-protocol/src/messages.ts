@@ -84,3 +84,18 @@ export type StreamInfo = z.infer<typeof StreamInfoSchema>;
 
 export const StreamsStoppedSchema = z.object({ stopped: z.literal(true) });
 export const CameraReconnectedSchema = z.object({ reconnected: z.literal(true) });
+
+/** What a gateway says about one camera's recording (recordingStateKey). */
+export const RecordingStateSchema = z.object({
+  cameraId: z.string(),
+  gatewayId: z.string(),
+  stream: z.enum(['main', 'sub']),
+  mode: z.enum(['off', 'continuous', 'events']),
+  /** Segments are being written right now (events mode between events: false, reason null). */
+  recording: z.boolean(),
+  /** Why a camera that should record does not, in words a technician can act on; null when fine. */
+  reason: z.string().nullable(),
+  since: z.string(),
+  updatedAt: z.string(),
+});
+export type RecordingState = z.infer<typeof RecordingStateSchema>;

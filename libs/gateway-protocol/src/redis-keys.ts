@@ -27,3 +27,16 @@ export function discoveryKeys(prefix: string): { devices: string; scanning: stri
     startedAt: `${prefix}:discovery:started-at`,
   };
 }
+
+/**
+ * Recording state per camera: a hash cameraId → RecordingState JSON, written by the gateway
+ * recording the camera, read by the api's recording health view.
+ */
+export function recordingStateKey(prefix: string): string {
+  return `${prefix}:recording:state`;
+}
+
+/** Recording storage per gateway: a hash gatewayId → RecordingStorageView JSON (contracts). */
+export function recordingStorageKey(prefix: string): string {
+  return `${prefix}:recording:storage`;
+}
