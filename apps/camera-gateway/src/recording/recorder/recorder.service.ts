@@ -21,7 +21,7 @@ import { StorageGuard } from '../storage-guard';
 import { buildRecordCommand, parseSegmentList, SEGMENT_LIST, WORK_SEGMENT_PATTERN } from './record-args';
 import { type IndexJournal, JOURNAL_SUFFIX, SegmentIndex } from './segment-index';
 import { trimTruncated, tsDurationSeconds } from './ts-reader';
-import { WallClockAnchor } from './wall-clock';
+import { parseStatsTime, WallClockAnchor } from './wall-clock';
 
 const ANCHOR_FILE = 'anchor.json';
 /** Where run directories live under RECORDINGS_DIR (never served: segment paths come from the index). */
@@ -58,6 +58,9 @@ class RecordingRun {
   exited = false;
   stoppedByUs = false;
   pollQueued = false;
+  /** Stream time of the newest frame written and when it advanced (the stall watchdog's clock). */
+  lastStreamS = -1;
+  lastProgressAt: number;
   lastWallEnd: number | undefined;
   private lastAnchorWrite = 0;
   constructor(
@@ -65,7 +68,9 @@ class RecordingRun {
     readonly stream: StreamKind,
     readonly startedAt: number,
     public ffmpeg: FfmpegRun | undefined = undefined,
-  ) {}
+  ) {
+    this.lastProgressAt = startedAt;
+  }
 
   persistAnchor(): void {
     const offset = this.anchor.offsetMs;
@@ -341,8 +346,17 @@ export class Recorder implements OnModuleInit, OnApplicationShutdown {
       cmd,
       (line) => {
         // The runner has redacted credentials already.
-        if (run.anchor.observe(line, Date.now())) run.persistAnchor();
-        else if (!line.includes('time=')) cam.stderr.push(line);
+        const now = Date.now();
+        const streamS = parseStatsTime(line);
+        if (streamS === undefined) {
+          cam.stderr.push(line);
+          return;
+        }
+        if (streamS > run.lastStreamS) {
+          run.lastStreamS = streamS;
+          run.lastProgressAt = now;
+        }
+        if (run.anchor.sample(now - streamS * 1000, now)) run.persistAnchor();
       },
       join(dir, GROUP_FILE),
     );
@@ -731,14 +745,16 @@ export class Recorder implements OnModuleInit, OnApplicationShutdown {
   /** Once a second: watchdog, events window, buffer, stopped alerts, state refresh. */
   private async watch(): Promise<void> {
     const now = Date.now();
-    const stallMs = Math.max(10_000, this.settings.RECORDING_SEGMENT_SECONDS * 3000 + 5000);
+    // No new frame written for this long (progress lines stop advancing): a camera holding the
+    // session open and sending nothing. Generous before the first frame: a loaded box connects slowly.
+    const stallMs = Math.max(15_000, this.settings.RECORDING_SEGMENT_SECONDS * 3000);
     const alertMs = this.settings.RECORDING_STOPPED_ALERT_SECONDS * 1000;
     for (const cam of this.cams.values()) {
       const run = cam.run;
-      if (run?.ffmpeg && !run.exited && now - cam.lastSegmentAt > stallMs) {
-        // Alive but writing nothing (a camera that holds the session open and sends nothing).
-        this.log.warn(`recording of ${cam.cameraId} stalled; restarting ffmpeg`);
-        cam.lastSegmentAt = now;
+      const limit = run && run.lastStreamS < 0 ? stallMs * 2 : stallMs;
+      if (run?.ffmpeg && !run.exited && now - run.lastProgressAt > limit) {
+        this.log.warn(`recording of ${cam.cameraId} stalled (no frame for ${limit} ms); restarting ffmpeg`);
+        run.lastProgressAt = now;
         void run.ffmpeg.stop(this.settings.STREAM_STOP_GRACE_MS);
       }
       if (cam.policy.mode === 'events') {
