@@ -31,6 +31,8 @@ import { CameraLeases } from './leases/camera-leases.service';
 import { CameraNetworks } from './onvif/camera-networks';
 import { OnvifClient } from './onvif/onvif-client.adapter';
 import { OnvifProbe } from './onvif/onvif-probe.adapter';
+import { RETENTION_PROVIDERS } from './recording/retention';
+import { StorageGuard } from './recording/storage-guard';
 import { FfmpegRunner } from './streams/ffmpeg-runner.adapter';
 import { StreamManager } from './streams/stream-manager.service';
 
@@ -65,6 +67,8 @@ import { StreamManager } from './streams/stream-manager.service';
     FfmpegRunner,
     StreamManager,
     GatewayMetrics,
+    StorageGuard,
+    ...RETENTION_PROVIDERS,
   ],
 })
 export class CameraGatewayModule {

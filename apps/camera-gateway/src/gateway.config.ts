@@ -59,6 +59,24 @@ const GatewaySettingsSchema = z.object({
   RECORDINGS_DIR: z.string().default('var/recordings'),
   /** Where evidence exports (MP4 + signed manifest) are written. */
   EXPORTS_DIR: z.string().default('var/exports'),
+  /** Retention days of a camera without a policy of its own (docs/RECORDING.md). */
+  RECORDING_DEFAULT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  /**
+   * Disk quota of this gateway's recordings: the smaller of RECORDING_QUOTA_BYTES and
+   * RECORDING_MAX_DISK_SHARE × (free space + what the recordings use). Past the high-water
+   * mark (a share of the quota) the oldest unlocked footage goes until below the low-water mark.
+   * Default 4 GiB: a laptop running the demo never fills its disk.
+   */
+  RECORDING_QUOTA_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(4 * 1024 ** 3),
+  RECORDING_MAX_DISK_SHARE: z.coerce.number().gt(0).max(1).default(0.5),
+  RECORDING_HIGH_WATER: z.coerce.number().gt(0).max(1).default(0.9),
+  RECORDING_LOW_WATER: z.coerce.number().gt(0).max(1).default(0.8),
+  /** How often the retention sweeper runs (and publishes storage stats). */
+  RECORDING_SWEEP_INTERVAL_MS: z.coerce.number().int().positive().default(30_000),
   LEASE_TTL_MS: z.coerce.number().int().positive().default(15_000),
   HEALTH_INTERVAL_MS: z.coerce.number().int().positive().default(30_000),
   HEALTH_MAX_BACKOFF_MS: z.coerce.number().int().positive().default(300_000),

@@ -40,3 +40,19 @@ export function recordingStateKey(prefix: string): string {
 export function recordingStorageKey(prefix: string): string {
   return `${prefix}:recording:storage`;
 }
+
+/**
+ * Pub/sub channel on which the api announces a changed recording policy (message: JSON
+ * `{ "cameraId": "<uuid>" }`); the recorder re-reads that camera's policy from the database.
+ */
+export function recordingPolicyChannel(prefix: string): string {
+  return `${prefix}:recording:policy`;
+}
+
+/**
+ * Bytes of footage per camera that one gateway's recordings directory holds: a hash
+ * cameraId → bytes, rewritten by that gateway's retention sweeper, read by the health view.
+ */
+export function recordingBytesKey(prefix: string, gatewayId: string): string {
+  return `${prefix}:recording:bytes:${gatewayId}`;
+}
