@@ -43,10 +43,18 @@ export function recordingStorageKey(prefix: string): string {
 
 /**
  * Pub/sub channel on which whoever changes recording_policies (the api's recording-admin)
- * publishes the camera id (or '*' for all) so the gateway recording it applies the change at
+ * publishes JSON `{ "cameraId": "<uuid>" }` (or '*' for all) so the gateway recording it applies the change at
  * once; gateways also re-read policies every RECORDING_POLICY_POLL_MS, so a lost message only
  * delays a change.
  */
 export function recordingPolicyChannel(prefix: string): string {
   return `${prefix}:recording:policy`;
+}
+
+/**
+ * Bytes of footage per camera that one gateway's recordings directory holds: a hash
+ * cameraId → bytes, rewritten by that gateway's retention sweeper, read by the health view.
+ */
+export function recordingBytesKey(prefix: string, gatewayId: string): string {
+  return `${prefix}:recording:bytes:${gatewayId}`;
 }

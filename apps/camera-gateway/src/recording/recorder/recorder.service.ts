@@ -185,7 +185,7 @@ export class Recorder implements OnModuleInit, OnApplicationShutdown {
     this.subscriber = subscriber;
     subscriber.on('error', (err: Error) => this.log.warn(`policy channel: ${err.message}`));
     subscriber.on('message', (_channel: string, message: string) => {
-      const ids = message === '*' ? [...this.cams.keys()] : [message];
+      const ids = message === '*' ? [...this.cams.keys()] : [policyMessageCameraId(message)];
       void this.reloadPolicies(ids.filter((id) => this.cams.has(id)));
     });
     await subscriber.subscribe(recordingPolicyChannel(this.prefix));
@@ -850,5 +850,16 @@ export class Recorder implements OnModuleInit, OnApplicationShutdown {
     cam.chain = cam.chain.then(task).catch((err: unknown) => {
       this.log.warn(`recording of ${cam.cameraId}: ${(err as Error).message}`);
     });
+  }
+}
+
+/** A policy announcement names one camera as JSON `{ "cameraId": "…" }` (older senders: the bare id). */
+function policyMessageCameraId(message: string): string {
+  if (!message.startsWith('{')) return message;
+  try {
+    const parsed = JSON.parse(message) as { cameraId?: unknown };
+    return typeof parsed.cameraId === 'string' ? parsed.cameraId : '';
+  } catch {
+    return '';
   }
 }
