@@ -33,6 +33,8 @@ import { OnvifClient } from './onvif/onvif-client.adapter';
 import { OnvifProbe } from './onvif/onvif-probe.adapter';
 import { FfmpegRunner } from './streams/ffmpeg-runner.adapter';
 import { StreamManager } from './streams/stream-manager.service';
+import { SegmentFiles } from './recording/serving/segment-files.service';
+import { SegmentServingController } from './recording/serving/segment-serving.controller';
 
 @Module({
   imports: [
@@ -42,7 +44,7 @@ import { StreamManager } from './streams/stream-manager.service';
     }),
     RedisModule,
   ],
-  controllers: [InternalController],
+  controllers: [InternalController, SegmentServingController],
   providers: [
     {
       provide: CameraNetworks,
@@ -65,6 +67,7 @@ import { StreamManager } from './streams/stream-manager.service';
     FfmpegRunner,
     StreamManager,
     GatewayMetrics,
+    SegmentFiles,
   ],
 })
 export class CameraGatewayModule {
