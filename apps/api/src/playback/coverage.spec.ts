@@ -1,4 +1,4 @@
-import { perDay, perMinute } from './coverage';
+import { mergeSpans, perDay, perMinute } from './coverage';
 
 const at = (iso: string) => Date.parse(iso);
 
@@ -29,6 +29,23 @@ describe('coverage per day and per minute', () => {
     expect(perMinute(spans, at('2026-12-01T10:00:40Z'), at('2026-12-01T10:02:00Z'))).toEqual([
       { start: '2026-12-01T10:00:00.000Z', recordedSeconds: 20 },
       { start: '2026-12-01T10:01:00.000Z', recordedSeconds: 20 },
+    ]);
+  });
+
+  it('merges the spans of both streams into their union, touching within the tolerance', () => {
+    expect(
+      mergeSpans(
+        [
+          { start: 10_000, end: 20_000 },
+          { start: 0, end: 9_500 },
+          { start: 15_000, end: 30_000 },
+          { start: 32_000, end: 40_000 },
+        ],
+        1000,
+      ),
+    ).toEqual([
+      { start: 0, end: 30_000 },
+      { start: 32_000, end: 40_000 },
     ]);
   });
 });

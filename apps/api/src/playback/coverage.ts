@@ -6,6 +6,18 @@ export interface MsSpan {
   end: number;
 }
 
+/** Union of spans (any order): sorted, with spans closer than `toleranceMs` merged. */
+export function mergeSpans(spans: MsSpan[], toleranceMs: number): MsSpan[] {
+  const sorted = [...spans].sort((a, b) => a.start - b.start);
+  const out: MsSpan[] = [];
+  for (const s of sorted) {
+    const last = out.at(-1);
+    if (last && s.start <= last.end + toleranceMs) last.end = Math.max(last.end, s.end);
+    else out.push({ ...s });
+  }
+  return out;
+}
+
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
 function formatter(timeZone: string): Intl.DateTimeFormat {

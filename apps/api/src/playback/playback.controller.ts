@@ -1,5 +1,19 @@
-import { Body, Controller, Get, HttpCode, Ip, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
-import type { Response } from 'express';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Ip,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Query,
+  Req,
+  Res,
+} from '@nestjs/common';
+import type { Request, Response } from 'express';
 import {
   CoverageQuerySchema,
   PlaybackRequestSchema,
@@ -11,6 +25,10 @@ import {
 import { AuthUser, CurrentUser, Public, RequireRoles, rolesFor } from '@xueliang/auth';
 import { valid } from '@xueliang/platform';
 import { PlaybackService } from './playback.service';
+
+const gzipAsync = promisify(gzip);
+/** A day of 4 s segments is ~1.3 MB of playlist and ~10 times less gzipped; small ones go as they are. */
+const GZIP_FROM_BYTES = 32 * 1024;
 
 /**
  * Recorded footage of one camera for viewers. Whoever may watch a camera live may play back its
@@ -59,11 +77,18 @@ export class PlaybackMediaController {
     @Param('cameraId', ParseUUIDPipe) cameraId: string,
     @Param('stream') stream: string,
     @Param('token') token: string,
+    @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
-    const body = await this.playback.playlist(cameraId, stream, token);
+    const body = Buffer.from(await this.playback.playlist(cameraId, stream, token));
     res.setHeader('content-type', 'application/vnd.apple.mpegurl');
     res.setHeader('cache-control', 'private, no-store');
+    res.setHeader('vary', 'accept-encoding');
+    if (body.length >= GZIP_FROM_BYTES && /\bgzip\b/.test(req.headers['accept-encoding'] ?? '')) {
+      res.setHeader('content-encoding', 'gzip');
+      res.end(await gzipAsync(body, { level: 1 }));
+      return;
+    }
     res.end(body);
   }
 

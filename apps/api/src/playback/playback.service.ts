@@ -21,7 +21,7 @@ import { auditAction, Camera, RecordingPolicyRecord } from '@xueliang/db';
 import { gatewayRoutes } from '@xueliang/gateway-protocol';
 import { type AppConfig, InjectConfig } from '@xueliang/platform';
 import { GatewayClient } from '../live-video/gateway-client.service';
-import { type MsSpan, perDay, perMinute, toTimeSpan } from './coverage';
+import { mergeSpans, type MsSpan, perDay, perMinute, toTimeSpan } from './coverage';
 import { PlaybackTokens, type PlaybackGrant } from './playback-token';
 import { buildPlaylist, type PlaylistSegment } from './playlist';
 
@@ -79,31 +79,8 @@ export class PlaybackService {
     const from = new Date(q.from);
     const to = new Date(q.to);
     const streams: StreamKind[] = q.stream ? [q.stream] : [...StreamKindSchema.options];
-    // Merged in SQL (gaps and islands over a running max of the end), so 31 days of 4 s
-    // segments (670,000 rows) never leave the database; only the spans do.
-    const spanRows = await this.db.query<{ s: number; e: number }[]>(
-      `WITH segs AS (
-         SELECT x.start_at, x.end_at FROM unnest($2::text[]) AS st(stream)
-         CROSS JOIN LATERAL (
-           SELECT start_at, end_at FROM recording_segments
-           WHERE camera_id = $1 AND stream = st.stream AND start_at < $3
-           ORDER BY start_at DESC LIMIT 1) x
-         UNION ALL
-         SELECT start_at, end_at FROM recording_segments
-         WHERE camera_id = $1 AND stream = ANY($2::text[]) AND start_at >= $3 AND start_at < $4
-       ), clipped AS (
-         SELECT greatest(start_at, $3) AS s, least(end_at, $4) AS e FROM segs WHERE end_at > $3
-       ), marked AS (
-         SELECT s, e, CASE WHEN s <= max(e) OVER w + make_interval(secs => $5) THEN 0 ELSE 1 END AS brk
-         FROM clipped WINDOW w AS (ORDER BY s, e ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
-       ), grouped AS (
-         SELECT s, e, sum(brk) OVER (ORDER BY s, e ROWS UNBOUNDED PRECEDING) AS grp FROM marked
-       )
-       SELECT (extract(epoch FROM min(s)) * 1000)::float8 AS s, (extract(epoch FROM max(e)) * 1000)::float8 AS e
-       FROM grouped GROUP BY grp ORDER BY 1`,
-      [cameraId, streams, from, to, MERGE_SECONDS],
-    );
-    const spans: MsSpan[] = spanRows.map((r) => ({ start: r.s, end: r.e }));
+    const perStream = await Promise.all(streams.map((stream) => this.spansOf(cameraId, stream, from, to)));
+    const spans = mergeSpans(perStream.flat(), MERGE_SECONDS * 1000);
     const gapRows = await this.db.query<{ s: number; e: number; reason: string }[]>(
       `SELECT (extract(epoch FROM greatest(start_at, $3)) * 1000)::float8 AS s,
               (extract(epoch FROM least(end_at, $4)) * 1000)::float8 AS e, reason
@@ -125,6 +102,41 @@ export class PlaybackService {
     };
     if (t - f <= 24 * 3_600_000) coverage.minutes = perMinute(spans, f, t);
     return coverage;
+  }
+
+  /**
+   * Recorded spans of one stream inside [from, to]. Only the segments where a span begins or ends
+   * leave the database: lag/lead over the (camera, stream, start) index, which carries end_at, so
+   * 31 days of 4 s segments are one index-only scan in index order (no sort, no heap).
+   */
+  private async spansOf(cameraId: string, stream: StreamKind, from: Date, to: Date): Promise<MsSpan[]> {
+    const rows = await this.db.query<{ s: number; e: number; first: boolean; last: boolean }[]>(
+      `SELECT (extract(epoch FROM s) * 1000)::float8 AS s, (extract(epoch FROM e) * 1000)::float8 AS e,
+              (pe IS NULL OR s > pe + make_interval(secs => $5)) AS first,
+              (ns IS NULL OR ns > e + make_interval(secs => $5)) AS last
+       FROM (
+         SELECT start_at AS s, end_at AS e, lag(end_at) OVER w AS pe, lead(start_at) OVER w AS ns
+         FROM recording_segments
+         WHERE camera_id = $1 AND stream = $2 AND start_at < $4
+           AND start_at >= coalesce((SELECT start_at FROM recording_segments
+                                     WHERE camera_id = $1 AND stream = $2 AND start_at < $3
+                                     ORDER BY start_at DESC LIMIT 1), $3)
+         WINDOW w AS (ORDER BY start_at)
+       ) x
+       WHERE pe IS NULL OR s > pe + make_interval(secs => $5) OR ns IS NULL OR ns > e + make_interval(secs => $5)`,
+      [cameraId, stream, from, to, MERGE_SECONDS],
+    );
+    const spans: MsSpan[] = [];
+    let open: number | null = null;
+    for (const r of rows) {
+      if (r.first || open === null) open = r.s;
+      if (r.last) {
+        const span = { start: Math.max(open, from.getTime()), end: Math.min(r.e, to.getTime()) };
+        if (span.end > span.start) spans.push(span);
+        open = null;
+      }
+    }
+    return spans;
   }
 
   async start(
