@@ -33,6 +33,7 @@ import { OnvifClient } from './onvif/onvif-client.adapter';
 import { OnvifProbe } from './onvif/onvif-probe.adapter';
 import { FfmpegRunner } from './streams/ffmpeg-runner.adapter';
 import { StreamManager } from './streams/stream-manager.service';
+import { RECORDING_EXPORT_CONTROLLERS, RECORDING_EXPORT_PROVIDERS } from './recording/export/export.module';
 
 @Module({
   imports: [
@@ -42,7 +43,7 @@ import { StreamManager } from './streams/stream-manager.service';
     }),
     RedisModule,
   ],
-  controllers: [InternalController],
+  controllers: [InternalController, ...RECORDING_EXPORT_CONTROLLERS],
   providers: [
     {
       provide: CameraNetworks,
@@ -65,6 +66,7 @@ import { StreamManager } from './streams/stream-manager.service';
     FfmpegRunner,
     StreamManager,
     GatewayMetrics,
+    ...RECORDING_EXPORT_PROVIDERS,
   ],
 })
 export class CameraGatewayModule {

@@ -59,6 +59,11 @@ const GatewaySettingsSchema = z.object({
   RECORDINGS_DIR: z.string().default('var/recordings'),
   /** Where evidence exports (MP4 + signed manifest) are written. */
   EXPORTS_DIR: z.string().default('var/exports'),
+  /**
+   * Run evidence export jobs here: 'auto' follows GATEWAY_BACKGROUND, 'true'/'false' force it
+   * (tests that switch background loops off still export).
+   */
+  EXPORT_WORKER: z.enum(['auto', 'true', 'false']).default('auto'),
   LEASE_TTL_MS: z.coerce.number().int().positive().default(15_000),
   HEALTH_INTERVAL_MS: z.coerce.number().int().positive().default(30_000),
   HEALTH_MAX_BACKOFF_MS: z.coerce.number().int().positive().default(300_000),
