@@ -6,6 +6,7 @@ import {
   publishAlertChanges,
   rescheduleSlaChecks,
   scheduleSlaChecks,
+  scheduleSlaChecksOfMany,
   type Deadlines,
   type PendingAlertChange,
   type StageTimes,
@@ -21,6 +22,8 @@ export interface AlertEffects {
   publish(changes: PendingAlertChange[]): Promise<void>;
   publishOverdue(originPath: string, message: AlertOverdueMessage): Promise<void>;
   scheduleSla(alert: SlaSubject): Promise<void>;
+  /** scheduleSla for the new alerts of one intake batch, in one round trip. */
+  scheduleSlaOfMany(alerts: SlaSubject[]): Promise<void>;
   /** scheduleSla that also replaces checks that finished without marking the stage (boot). */
   rescheduleSla(alert: SlaSubject): Promise<void>;
   cancelSettledSla(alert: SlaSubject): Promise<void>;
@@ -43,6 +46,10 @@ export class RedisAlertEffects implements AlertEffects {
 
   async scheduleSla(alert: SlaSubject): Promise<void> {
     await scheduleSlaChecks(this.sla, owedOnly(alert));
+  }
+
+  async scheduleSlaOfMany(alerts: SlaSubject[]): Promise<void> {
+    await scheduleSlaChecksOfMany(this.sla, alerts.map(owedOnly));
   }
 
   async rescheduleSla(alert: SlaSubject): Promise<void> {

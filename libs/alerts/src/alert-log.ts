@@ -233,7 +233,48 @@ export async function publishAlertChanges(
   rooms: RegionRooms,
   changes: PendingAlertChange[],
 ): Promise<void> {
+  // The rooms of every path first, side by side (cached; a burst spans many villages), then
+  // the pushes in the order given (seq order).
+  await Promise.all([...new Set(changes.map((c) => c.originPath))].map((path) => rooms.roomsFor(path)));
   for (const c of changes) {
     await publishToRegionPath(emitter, rooms, c.originPath, c.event, c.message);
   }
+}
+
+/**
+ * recordAlertChange for many alerts at once (the intake's batches): one read of the views and
+ * one multi-row insert into the change log, in the caller's transaction. One change per alert:
+ * the view written is the alert as the transaction leaves it, so a sync replay shows exactly
+ * what the push after commit shows. Answers in seq order.
+ */
+export async function recordAlertChanges(
+  db: Queryable,
+  changes: { event: AlertChangeEvent; alertId: string }[],
+): Promise<PendingAlertChange[]> {
+  if (!changes.length) return [];
+  const loaded = await loadAlerts(
+    db,
+    changes.map((c) => c.alertId),
+  );
+  if (loaded.length !== changes.length) throw new Error('an alert vanished inside its own transaction');
+  const rows = (await db.query(
+    `INSERT INTO alert_changes (alert_id, event, region_path, payload)
+     SELECT a, e, p, v FROM unnest($1::uuid[], $2::varchar[], $3::text[], $4::jsonb[]) WITH ORDINALITY AS x(a, e, p, v, n)
+      ORDER BY n
+     RETURNING seq, alert_id`,
+    [
+      loaded.map((l) => l.view.id),
+      changes.map((c) => c.event),
+      loaded.map((l) => l.originPath),
+      loaded.map((l) => JSON.stringify(l.view)),
+    ],
+  )) as { seq: string; alert_id: string }[];
+  const seqOf = new Map(rows.map((r) => [r.alert_id, String(r.seq)]));
+  return loaded
+    .map((l, i) => ({
+      event: changes[i].event,
+      originPath: l.originPath,
+      message: { seq: seqOf.get(l.view.id)!, alert: l.view },
+    }))
+    .sort((a, b) => Number(BigInt(a.message.seq) - BigInt(b.message.seq)));
 }

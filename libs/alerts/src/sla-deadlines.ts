@@ -78,7 +78,25 @@ export async function scheduleSlaChecks(
   alert: StageTimes & { id: string; deadlines: Deadlines },
   now = new Date(),
 ): Promise<void> {
-  const jobs = SLA_STAGES.flatMap((stage) => {
+  await scheduleSlaChecksOfMany(queue, [alert], now);
+}
+
+/** scheduleSlaChecks for many alerts in one round trip (the intake's batches). */
+export async function scheduleSlaChecksOfMany(
+  queue: Queue<SlaCheckJob>,
+  alerts: (StageTimes & { id: string; deadlines: Deadlines })[],
+  now = new Date(),
+): Promise<void> {
+  const jobs = alerts.flatMap((alert) => slaJobsOf(alert, now));
+  // One round trip for all stages; an id that exists already is left as it is.
+  if (jobs.length) await queue.addBulk(jobs);
+}
+
+function slaJobsOf(
+  alert: StageTimes & { id: string; deadlines: Deadlines },
+  now: Date,
+): { name: string; data: SlaCheckJob; opts: { jobId: string; delay: number } }[] {
+  return SLA_STAGES.flatMap((stage) => {
     const due = alert.deadlines[stage];
     if (!due || stageSettled(alert, stage)) return [];
     return [
@@ -89,8 +107,6 @@ export async function scheduleSlaChecks(
       },
     ];
   });
-  // One round trip for all stages; an id that exists already is left as it is.
-  if (jobs.length) await queue.addBulk(jobs);
 }
 
 /**

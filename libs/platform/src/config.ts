@@ -82,7 +82,7 @@ const ConfigSchema = z.object({
   SCOPE_PROBE_WINDOW_SECONDS: z.coerce.number().int().positive().default(600),
   // The alert-service's workers. A value out of range falls back to the default rather than
   // stopping the service (as these settings always have).
-  /** Jobs each alert-service worker runs at once. */
+  /** Batches (of up to ALERT_BATCH_SIZE events, one transaction each) one alert-service process has in flight. */
   ALERT_WORKER_CONCURRENCY: z.coerce.number().int().positive().catch(8),
   /** BullMQ lock of a running job, ms (at least 1000). */
   ALERT_WORKER_LOCK_MS: z.coerce.number().int().min(1000).catch(30_000),

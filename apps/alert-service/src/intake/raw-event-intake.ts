@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { UnrecoverableError } from 'bullmq';
 import type { DataSource, EntityManager } from 'typeorm';
 import {
@@ -12,11 +13,17 @@ import {
   appendTimeline,
   computeDeadlines,
   recordAlertChange,
+  recordAlertChanges,
+  type AlertChangeEvent,
+  type Deadlines,
   type PendingAlertChange,
-  type StageSeconds,
 } from '@xueliang/alerts';
+import { isTransientFailure } from '@xueliang/queue';
 import type { AlertEffects, SlaSubject } from '../alert-effects';
 import { correlationKey, DEFAULT_PRIORITY, isRecovery, TYPE_TITLE } from './correlation';
+import { IntakeCache, type PolicyRow, type Subject } from './intake-cache';
+import type { BatchOutcome } from './micro-batcher';
+import { IntakeProfile } from './intake-profile';
 
 export type IntakeOutcome = 'created' | 'correlated' | 'duplicate' | 'muted' | 'recovered' | 'recorded';
 
@@ -25,243 +32,590 @@ export interface IntakeResult {
   alertId: string | null;
 }
 
-/** Where an event happened, from its camera, else its checkpoint, else its region. */
-interface Subject {
-  regionId: string;
-  regionPath: string;
-  name: string;
-  lon: number | null;
-  lat: number | null;
-}
-
-interface PolicyRow extends StageSeconds {
-  correlation_window_seconds: number;
-}
-
 const OPEN = OPEN_ALERT_STATUSES as readonly string[];
 const SYSTEM = '系统';
+/** Correlation window when no policy names one. */
+const DEFAULT_WINDOW_SECONDS = 600;
+
+/** A valid event of the batch, with its place in the batch. */
+interface Item {
+  index: number;
+  event: RawEvent;
+  key: string;
+  subject: Subject;
+}
+
+/** A new alert the batch will insert: its first event, and the events of the batch it absorbed. */
+interface NewAlert {
+  id: string;
+  first: Item;
+  priority: string;
+  deadlines: Deadlines;
+  count: number;
+  lastSeenMs: number;
+  /** The first absorbed event (for the timeline's merge note), if any. */
+  absorbed: string | null;
+}
+
+/** Events of the batch that joined an alert that was open before it. */
+interface Bump {
+  count: number;
+  lastSeenMs: number;
+  absorbed: string;
+}
+
+/** An alert open before the batch as its bump left it; `noted` if a merge note is under a minute old. */
+interface Bumped {
+  id: string;
+  status: SlaSubject['status'];
+  event_count: number;
+  noted: boolean;
+}
+
+/** What the batch committed and what to do about it afterwards. */
+interface Committed {
+  changes: PendingAlertChange[];
+  schedule: SlaSubject[];
+  cancel: SlaSubject[];
+}
+
+const ok = (value: IntakeResult): BatchOutcome<IntakeResult> => ({ ok: true, value });
+const fail = (error: unknown): BatchOutcome<IntakeResult> => ({ ok: false, error });
 
 /**
- * validate → correlate or create → persist, in one transaction per event. The raw event's id
- * is the primary key of raw_events and is inserted first, so a retried or duplicated job finds
- * it there and changes nothing; an advisory lock on the correlation key serialises workers
- * that would otherwise both create an alert for the same camera and type.
+ * validate → correlate or create → persist, for a batch of events in one transaction:
+ *
+ * 1. advisory locks on the batch's correlation keys, taken in one statement in hash order (two
+ *    batches, in this process or another, that share a key serialise; no lock order cycles);
+ * 2. the cache version (see IntakeCache) and the subjects of the events, cached;
+ * 3. one multi-row INSERT of the raw events, ON CONFLICT (id) DO NOTHING: an event that is
+ *    already there (a retried or duplicated job, in this batch or any before) counts nothing;
+ * 4. correlation by key in memory: one query for the open alerts of the batch's keys, then each
+ *    event in queue order joins the open alert of its key inside the window, or makes a new one
+ *    that later events of the batch join;
+ * 5. one multi-row INSERT for the new alerts, one UPDATE for the bumped ones, one for the raw
+ *    events' links and mute flags, one INSERT each for timeline and audit rows;
+ * 6. one change-log row per alert per batch (the view as the batch leaves it), so the push after
+ *    commit and a sync replay carry the same seq and the same view.
+ *
+ * Keys whose events include a camera's recovery go one event at a time (the rare path, the
+ * statements of the one-event intake) so a flap of offline/online keeps its order.
+ * After commit: the pushes in seq order, the SLA checks of every new alert in one addBulk.
+ *
+ * A batch that fails for a reason that is not an outage is taken apart: each event runs alone,
+ * so only the event at fault fails (and is kept as a failed job) and the others count once.
  */
 export class RawEventIntake {
+  readonly profile = new IntakeProfile();
+  readonly cache = new IntakeCache();
+
   constructor(
     private readonly db: DataSource,
     private readonly effects: AlertEffects,
   ) {}
 
+  /** One event (the batch of one); throws what would fail its job. */
   async handle(data: unknown): Promise<IntakeResult> {
-    // Text PostgreSQL cannot store fails here once, naming the field, not on every retry at INSERT.
-    const parsed = safeParseInput(RawEventSchema, data);
-    if (!parsed.success) throw new UnrecoverableError(`invalid raw event: ${summariseIssues(parsed.error)}`);
-    const event = parsed.data;
-    const subject = await this.subjectOf(event);
-    const key = correlationKey(event);
+    const [outcome] = await this.handleBatch([data]);
+    if (!outcome.ok) throw outcome.error;
+    return outcome.value;
+  }
 
-    const changes: PendingAlertChange[] = [];
-    let sla: { schedule?: SlaSubject; cancel?: SlaSubject } = {};
-    const result = await this.db.transaction(async (tx): Promise<IntakeResult> => {
-      await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [key]);
-      const inserted = await tx.query<unknown[]>(
-        `INSERT INTO raw_events (id, source, type, occurred_at, payload) VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (id) DO NOTHING RETURNING id`,
-        [event.id, event.source, event.type, event.occurredAt, JSON.stringify(event)],
+  /** One outcome per element of `data`, in order. Never throws. */
+  async handleBatch(data: unknown[]): Promise<BatchOutcome<IntakeResult>[]> {
+    const p = this.profile;
+    p.batch(data.length);
+    const outcomes: BatchOutcome<IntakeResult>[] = new Array<BatchOutcome<IntakeResult>>(data.length);
+    const valid: { index: number; event: RawEvent; key: string }[] = [];
+    const started = performance.now();
+    data.forEach((d, index) => {
+      // Text PostgreSQL cannot store fails here once, naming the field, not on every retry at INSERT.
+      const parsed = safeParseInput(RawEventSchema, d);
+      if (!parsed.success) {
+        outcomes[index] = fail(new UnrecoverableError(`invalid raw event: ${summariseIssues(parsed.error)}`));
+      } else {
+        valid.push({ index, event: parsed.data, key: correlationKey(parsed.data) });
+      }
+    });
+    p.add('validate', performance.now() - started);
+    if (!valid.length) return outcomes;
+
+    let committed: Committed;
+    try {
+      committed = await p.time('transaction', () =>
+        this.db.transaction((tx) => this.persist(tx, valid, outcomes)),
       );
-      if (!inserted.length) return { outcome: 'duplicate', alertId: null };
-
-      if (isRecovery(event)) {
-        const resolved = await this.resolveOutage(tx, event, key);
-        if (resolved) {
-          changes.push(resolved.change);
-          sla = { cancel: resolved.sla };
-        }
-        return { outcome: resolved ? 'recovered' : 'recorded', alertId: resolved?.alertId ?? null };
+    } catch (error) {
+      if (valid.length === 1 || isTransientFailure(error)) {
+        for (const v of valid) outcomes[v.index] = fail(error);
+        return outcomes;
       }
+      // Something in the batch is wrong: find it by running each event alone.
+      p.add('isolated-batches', 1);
+      for (const v of valid) [outcomes[v.index]] = await this.handleBatch([data[v.index]]);
+      return outcomes;
+    }
 
-      if (await this.isMuted(tx, event)) {
-        await tx.query('UPDATE raw_events SET muted = true WHERE id = $1', [event.id]);
-        return { outcome: 'muted', alertId: null };
+    try {
+      await p.time('publish', () => this.effects.publish(committed.changes));
+      if (committed.schedule.length) {
+        await p.time('sla-schedule', () => this.effects.scheduleSlaOfMany(committed.schedule));
       }
+      for (const s of committed.cancel) await p.time('sla-cancel', () => this.effects.cancelSettledSla(s));
+    } catch (error) {
+      // Committed but not announced: the jobs go round again (as duplicates they change nothing;
+      // deadlines are reconciled at boot and by the sweep).
+      for (const v of valid) outcomes[v.index] = fail(error);
+    }
+    return outcomes;
+  }
 
-      const priority = event.priority ?? DEFAULT_PRIORITY[event.type];
-      const [policy] = await tx.query<PolicyRow[]>(
-        `SELECT acknowledge_seconds AS "acknowledgeSeconds", dispatch_seconds AS "dispatchSeconds",
-                accept_seconds AS "acceptSeconds", arrive_seconds AS "arriveSeconds",
-                resolve_seconds AS "resolveSeconds", correlation_window_seconds
-           FROM sla_policies WHERE alert_type = $1 AND priority = $2`,
-        [event.type, priority],
-      );
-      const window = policy?.correlation_window_seconds ?? 600;
+  private async persist(
+    tx: EntityManager,
+    valid: { index: number; event: RawEvent; key: string }[],
+    outcomes: BatchOutcome<IntakeResult>[],
+  ): Promise<Committed> {
+    const p = this.profile;
+    const committed: Committed = { changes: [], schedule: [], cancel: [] };
 
-      if (window > 0 && event.source !== 'manual') {
-        const [open] = await tx.query<{ id: string }[]>(
-          `SELECT id FROM alerts
-            WHERE correlation_key = $1 AND status = ANY($2) AND last_seen_at >= now() - make_interval(secs => $3)
-            ORDER BY last_seen_at DESC LIMIT 1`,
-          [key, OPEN, window],
-        );
-        if (open) {
-          // Counters are not workflow state: no version bump, so a storm never makes an officer's ack stale.
-          await tx.query(
-            `UPDATE alerts SET event_count = event_count + 1,
-                    last_seen_at = GREATEST(last_seen_at, $2::timestamptz), updated_at = now()
-              WHERE id = $1`,
-            [open.id, event.occurredAt],
-          );
-          await tx.query('UPDATE raw_events SET alert_id = $2 WHERE id = $1', [event.id, open.id]);
-          await this.noteCorrelation(tx, open.id, event);
-          changes.push(await recordAlertChange(tx, 'alert.updated', open.id));
-          return { outcome: 'correlated', alertId: open.id };
-        }
+    const now = await p.time('lock', () => this.cache.lockAndSync(tx, [...new Set(valid.map((v) => v.key))]));
+    const subjects = await p.time('subjects', () =>
+      this.cache.subjectsOf(
+        tx,
+        valid.map((v) => v.event),
+      ),
+    );
+    const items: Item[] = [];
+    valid.forEach((v, i) => {
+      const subject = subjects[i];
+      if (subject) items.push({ ...v, subject });
+      else outcomes[v.index] = fail(new UnrecoverableError(unknownSubject(v.event)));
+    });
+    if (!items.length) return committed;
+
+    const inserted = await p.time('insert-raw', () => this.insertRaw(tx, items));
+    const fresh: Item[] = [];
+    for (const item of items) {
+      if (inserted.delete(item.event.id)) fresh.push(item);
+      else outcomes[item.index] = ok({ outcome: 'duplicate', alertId: null });
+    }
+    if (!fresh.length) return committed;
+
+    const groups = new Map<string, Item[]>();
+    for (const item of fresh) {
+      const g = groups.get(item.key);
+      if (g) g.push(item);
+      else groups.set(item.key, [item]);
+    }
+    const batchable: Item[] = [];
+    for (const group of groups.values()) {
+      if (!group.some((i) => isRecovery(i.event))) {
+        batchable.push(...group);
+        continue;
       }
+      for (const item of group) {
+        outcomes[item.index] = ok(await p.time('one-by-one', () => this.one(tx, item, committed)));
+      }
+    }
+    if (batchable.length) await this.correlateBatch(tx, batchable, now, outcomes, committed);
+    committed.changes.sort((a, b) => Number(BigInt(a.message.seq) - BigInt(b.message.seq)));
+    return committed;
+  }
 
-      const created = await this.createAlert(tx, event, key, subject, priority, policy ?? null);
-      changes.push(await recordAlertChange(tx, 'alert.created', created.id));
-      sla = { schedule: created };
-      return { outcome: 'created', alertId: created.id };
+  /** The raw events of the batch that were not there before (ids), in one statement. */
+  private async insertRaw(tx: EntityManager, items: Item[]): Promise<Set<string>> {
+    const rows = await tx.query<{ id: string }[]>(
+      `INSERT INTO raw_events (id, source, type, occurred_at, payload)
+       SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::timestamptz[], $5::jsonb[])
+       ON CONFLICT (id) DO NOTHING RETURNING id`,
+      [
+        items.map((i) => i.event.id),
+        items.map((i) => i.event.source),
+        items.map((i) => i.event.type),
+        items.map((i) => i.event.occurredAt),
+        items.map((i) => JSON.stringify(i.event)),
+      ],
+    );
+    return new Set(rows.map((r) => r.id));
+  }
+
+  private async correlateBatch(
+    tx: EntityManager,
+    items: Item[],
+    now: Date,
+    outcomes: BatchOutcome<IntakeResult>[],
+    committed: Committed,
+  ): Promise<void> {
+    const p = this.profile;
+    const muted = await p.time('mutes', () => this.mutedOf(tx, items, now));
+    const links: { eventId: string; alertId: string | null; muted: boolean }[] = [];
+    const live: Item[] = [];
+    items.forEach((item, i) => {
+      if (!muted[i]) return live.push(item);
+      links.push({ eventId: item.event.id, alertId: null, muted: true });
+      outcomes[item.index] = ok({ outcome: 'muted', alertId: null });
     });
 
-    await this.effects.publish(changes);
-    if (sla.schedule) await this.effects.scheduleSla(sla.schedule);
-    if (sla.cancel) await this.effects.cancelSettledSla(sla.cancel);
-    return result;
+    const policies = await p.time('policies', async () => {
+      const out: (PolicyRow | null)[] = [];
+      for (const item of live) out.push(await this.cache.policy(tx, item.event.type, priorityOf(item.event)));
+      return out;
+    });
+    const keys = [...new Set(live.filter((i) => i.event.source !== 'manual').map((i) => i.key))];
+    const open = await p.time('open-alerts', () =>
+      keys.length
+        ? tx.query<{ id: string; correlation_key: string; last_seen_at: Date }[]>(
+            `SELECT DISTINCT ON (correlation_key) id, correlation_key, last_seen_at FROM alerts
+              WHERE correlation_key = ANY($1::varchar[]) AND status = ANY($2::varchar[])
+              ORDER BY correlation_key, last_seen_at DESC`,
+            [keys, OPEN],
+          )
+        : Promise.resolve([]),
+    );
+
+    // The alert each key's next event may join: open before the batch, or made by it.
+    const current = new Map<string, { id: string; lastSeenMs: number; created: NewAlert | null }>(
+      open.map((o) => [o.correlation_key, { id: o.id, lastSeenMs: o.last_seen_at.getTime(), created: null }]),
+    );
+    const created: NewAlert[] = [];
+    const bumps = new Map<string, Bump>();
+    const createdAt = new Date();
+    live.forEach((item, i) => {
+      const { event } = item;
+      const policy = policies[i];
+      const window = policy?.correlation_window_seconds ?? DEFAULT_WINDOW_SECONDS;
+      const occurredMs = Date.parse(event.occurredAt);
+      const target = current.get(item.key);
+      if (
+        window > 0 &&
+        event.source !== 'manual' &&
+        target &&
+        target.lastSeenMs >= now.getTime() - window * 1000
+      ) {
+        target.lastSeenMs = Math.max(target.lastSeenMs, occurredMs);
+        if (target.created) {
+          target.created.count++;
+          target.created.lastSeenMs = target.lastSeenMs;
+          target.created.absorbed ??= event.id;
+        } else {
+          const bump = bumps.get(target.id) ?? { count: 0, lastSeenMs: occurredMs, absorbed: event.id };
+          bump.count++;
+          bump.lastSeenMs = Math.max(bump.lastSeenMs, occurredMs);
+          bumps.set(target.id, bump);
+        }
+        links.push({ eventId: event.id, alertId: target.id, muted: false });
+        outcomes[item.index] = ok({ outcome: 'correlated', alertId: target.id });
+        return;
+      }
+      const alert: NewAlert = {
+        id: randomUUID(),
+        first: item,
+        priority: priorityOf(event),
+        deadlines: policy ? computeDeadlines(createdAt, policy) : {},
+        count: 1,
+        lastSeenMs: occurredMs,
+        absorbed: null,
+      };
+      created.push(alert);
+      current.set(item.key, { id: alert.id, lastSeenMs: occurredMs, created: alert });
+      links.push({ eventId: event.id, alertId: alert.id, muted: false });
+      outcomes[item.index] = ok({ outcome: 'created', alertId: alert.id });
+    });
+
+    const numbers = created.length
+      ? await p.time('insert-alerts', () => this.insertAlerts(tx, created, createdAt))
+      : new Map<string, string>();
+    // TypeORM answers an UPDATE … RETURNING as [rows, affected].
+    const [bumped] = bumps.size
+      ? await p.time('update-alerts', () =>
+          tx.query<[Bumped[], number]>(
+            `UPDATE alerts a SET event_count = a.event_count + v.n,
+                    last_seen_at = GREATEST(a.last_seen_at, v.seen), updated_at = now()
+               FROM unnest($1::uuid[], $2::int[], $3::timestamptz[]) AS v(id, n, seen)
+              WHERE a.id = v.id
+              RETURNING a.id, a.status, a.event_count, EXISTS (
+                SELECT 1 FROM alert_timeline t WHERE t.alert_id = a.id AND t.action = 'correlate'
+                   AND t.at > now() - interval '60 seconds') AS noted`,
+            [
+              [...bumps.keys()],
+              [...bumps.values()].map((b) => b.count),
+              [...bumps.values()].map((b) => new Date(b.lastSeenMs).toISOString()),
+            ],
+          ),
+        )
+      : [[]];
+    if (links.length) {
+      await p.time('link-raw', () =>
+        tx.query(
+          `UPDATE raw_events r SET alert_id = v.a, muted = v.m
+             FROM unnest($1::varchar[], $2::uuid[], $3::boolean[]) AS v(id, a, m) WHERE r.id = v.id`,
+          [links.map((l) => l.eventId), links.map((l) => l.alertId), links.map((l) => l.muted)],
+        ),
+      );
+    }
+    await p.time('timeline', () => this.writeTimeline(tx, created, bumps, bumped));
+    if (created.length) await p.time('audit', () => this.writeAudit(tx, created, numbers));
+
+    const changes: { event: AlertChangeEvent; alertId: string }[] = [
+      ...created.map((a) => ({ event: 'alert.created' as const, alertId: a.id })),
+      ...bumped.map((b) => ({ event: 'alert.updated' as const, alertId: b.id })),
+    ];
+    committed.changes.push(...(await p.time('change-log', () => recordAlertChanges(tx, changes))));
+    for (const a of created) {
+      committed.schedule.push({
+        id: a.id,
+        deadlines: a.deadlines,
+        status: 'NEW',
+        acknowledgedAt: null,
+        dispatchedAt: null,
+        acceptedAt: null,
+        arrivedAt: null,
+        resolvedAt: null,
+      });
+    }
+  }
+
+  /** Per item, whether an active mute covers it (the mutes are cached, see IntakeCache). */
+  private async mutedOf(tx: EntityManager, items: Item[], now: Date): Promise<boolean[]> {
+    const mutes = await this.cache.activeMutes(tx, now);
+    if (!mutes.length) return items.map(() => false);
+    return items.map((i) =>
+      mutes.some(
+        (m) =>
+          (m.alertType === null || m.alertType === i.event.type) &&
+          ((m.cameraId !== null && m.cameraId === (i.event.cameraId ?? null)) ||
+            (m.checkpointId !== null && m.checkpointId === (i.event.checkpointId ?? null))),
+      ),
+    );
+  }
+
+  /** Inserts the new alerts; answers their numbers by id. */
+  private async insertAlerts(
+    tx: EntityManager,
+    created: NewAlert[],
+    createdAt: Date,
+  ): Promise<Map<string, string>> {
+    const col = <T>(f: (a: NewAlert) => T): T[] => created.map(f);
+    const rows = await tx.query<{ id: string; number: string }[]>(
+      `INSERT INTO alerts (id, number, type, source, priority, status, title, description, region_id, region_path,
+                           origin_region_id, camera_id, checkpoint_id, lon, lat, correlation_key, event_count,
+                           first_seen_at, last_seen_at, deadlines, created_by_id, version, created_at, updated_at)
+       SELECT v.id, to_char($19::timestamptz AT TIME ZONE 'Asia/Shanghai', 'YYYYMMDD') || '-' ||
+                    lpad(nextval('alert_number_seq')::text, 6, '0'),
+              v.type, v.source, v.priority, 'NEW', v.title, v.description, v.region_id, v.region_path,
+              v.region_id, v.camera_id, v.checkpoint_id, v.lon, v.lat, v.correlation_key, v.event_count,
+              v.first_seen, v.last_seen, v.deadlines, v.created_by, 1, $19, $19
+         FROM unnest($1::uuid[], $2::varchar[], $3::varchar[], $4::varchar[], $5::varchar[], $6::text[],
+                     $7::uuid[], $8::text[], $9::uuid[], $10::uuid[], $11::float8[], $12::float8[],
+                     $13::varchar[], $14::int[], $15::timestamptz[], $16::timestamptz[], $17::jsonb[], $18::uuid[])
+              WITH ORDINALITY AS v(id, type, source, priority, title, description, region_id, region_path,
+                                   camera_id, checkpoint_id, lon, lat, correlation_key, event_count, first_seen,
+                                   last_seen, deadlines, created_by, n)
+        ORDER BY v.n
+       RETURNING id, number`,
+      [
+        col((a) => a.id),
+        col((a) => a.first.event.type),
+        col((a) => a.first.event.source),
+        col((a) => a.priority),
+        col((a) => titleOf(a.first)),
+        col((a) => a.first.event.description ?? ''),
+        col((a) => a.first.subject.regionId),
+        col((a) => a.first.subject.regionPath),
+        col((a) => a.first.event.cameraId ?? null),
+        col((a) => a.first.event.checkpointId ?? null),
+        col((a) => a.first.event.location?.lon ?? a.first.subject.lon),
+        col((a) => a.first.event.location?.lat ?? a.first.subject.lat),
+        col((a) => a.first.key),
+        col((a) => a.count),
+        col((a) => a.first.event.occurredAt),
+        col((a) => new Date(a.lastSeenMs).toISOString()),
+        col((a) => JSON.stringify(a.deadlines)),
+        col((a) => raisedByOf(a.first.event)),
+        createdAt.toISOString(),
+      ],
+    );
+    return new Map(rows.map((r) => [r.id, r.number]));
   }
 
   /**
-   * The timeline says when repeats were merged, at most once a minute per alert: a 1,000-event
-   * storm leaves a readable trail, not 1,000 lines (raw_events links every one to the alert).
+   * 'create' for every new alert, and the merge note ('correlate') at most once a minute per
+   * alert: a 1,000-event storm leaves a readable trail, not 1,000 lines (raw_events links every
+   * one to its alert).
    */
-  private async noteCorrelation(tx: EntityManager, alertId: string, event: RawEvent): Promise<void> {
-    const recent = await tx.query<unknown[]>(
-      `SELECT 1 FROM alert_timeline WHERE alert_id = $1 AND action = 'correlate' AND at > now() - interval '60 seconds' LIMIT 1`,
-      [alertId],
-    );
-    if (recent.length) return;
-    const [row] = await tx.query<{ status: SlaSubject['status']; event_count: number }[]>(
-      'SELECT status, event_count FROM alerts WHERE id = $1',
-      [alertId],
-    );
-    await appendTimeline(tx, {
-      alertId,
-      actorId: null,
-      actorName: SYSTEM,
-      action: 'correlate',
-      fromStatus: row.status,
-      toStatus: row.status,
-      note: `重复事件已合并，累计 ${row.event_count} 次 (repeated events merged)`,
-      data: { eventId: event.id, eventCount: row.event_count },
-    });
-  }
-
-  private async subjectOf(event: RawEvent): Promise<Subject> {
-    if (event.cameraId) {
-      const [c] = await this.db.query<
-        { region_id: string; region_path: string; name: string; lon: number; lat: number }[]
-      >('SELECT region_id, region_path, name, lon, lat FROM cameras WHERE id = $1', [event.cameraId]);
-      if (!c) throw new UnrecoverableError(`cameraId: camera ${event.cameraId} is not registered`);
-      return { regionId: c.region_id, regionPath: c.region_path, name: c.name, lon: c.lon, lat: c.lat };
-    }
-    if (event.checkpointId) {
-      const [c] = await this.db.query<
-        { region_id: string; region_path: string; name: string; lon: number; lat: number }[]
-      >('SELECT region_id, region_path, name, lon, lat FROM checkpoints WHERE id = $1', [event.checkpointId]);
-      if (!c)
-        throw new UnrecoverableError(`checkpointId: checkpoint ${event.checkpointId} is not registered`);
-      return { regionId: c.region_id, regionPath: c.region_path, name: c.name, lon: c.lon, lat: c.lat };
-    }
-    const [r] = await this.db.query<{ id: string; path: string; name: string; lon: number; lat: number }[]>(
-      'SELECT id, path, name, lon, lat FROM regions WHERE id = $1',
-      [event.regionId],
-    );
-    if (!r) throw new UnrecoverableError(`regionId: region ${event.regionId} does not exist`);
-    return { regionId: r.id, regionPath: r.path, name: r.name, lon: null, lat: null };
-  }
-
-  private async isMuted(tx: EntityManager, event: RawEvent): Promise<boolean> {
-    if (!event.cameraId && !event.checkpointId) return false;
-    const rows = await tx.query<unknown[]>(
-      `SELECT 1 FROM alert_mutes
-        WHERE cancelled_at IS NULL AND starts_at <= now() AND ends_at > now()
-          AND (alert_type IS NULL OR alert_type = $3)
-          AND ((camera_id IS NOT NULL AND camera_id = $1) OR (checkpoint_id IS NOT NULL AND checkpoint_id = $2))
-        LIMIT 1`,
-      [event.cameraId ?? null, event.checkpointId ?? null, event.type],
-    );
-    return rows.length > 0;
-  }
-
-  private async createAlert(
+  private async writeTimeline(
     tx: EntityManager,
-    event: RawEvent,
-    key: string,
-    subject: Subject,
-    priority: string,
-    policy: StageSeconds | null,
-  ): Promise<SlaSubject> {
-    const now = new Date();
-    const deadlines = policy ? computeDeadlines(now, policy) : {};
-    const raisedBy = event.attributes?.raisedById;
-    const [row] = await tx.query<{ id: string; number: string }[]>(
-      `INSERT INTO alerts (number, type, source, priority, status, title, description, region_id, region_path,
-                           origin_region_id, camera_id, checkpoint_id, lon, lat, correlation_key, event_count,
-                           first_seen_at, last_seen_at, deadlines, created_by_id, version, created_at, updated_at)
-       VALUES (to_char($16::timestamptz AT TIME ZONE 'Asia/Shanghai', 'YYYYMMDD') || '-' ||
-                 lpad(nextval('alert_number_seq')::text, 6, '0'),
-               $1, $2, $3, 'NEW', $4, $5, $6, $7, $6, $8, $9, $10, $11, $12, 1, $13, $13, $14, $15, 1, $16, $16)
-       RETURNING id, number`,
+    created: NewAlert[],
+    bumps: Map<string, Bump>,
+    bumped: Bumped[],
+  ): Promise<void> {
+    const rows: {
+      alertId: string;
+      actor: string;
+      action: string;
+      from: string | null;
+      to: string;
+      note: string;
+      data: Record<string, unknown>;
+    }[] = [];
+    for (const a of created) {
+      const e = a.first.event;
+      rows.push({
+        alertId: a.id,
+        actor: e.reporter ?? SYSTEM,
+        action: 'create',
+        from: null,
+        to: 'NEW',
+        note: `${e.source} event ${e.id}`,
+        data: { eventId: e.id, source: e.source },
+      });
+    }
+    const merges = [
+      ...created.flatMap((a) =>
+        a.absorbed ? [{ id: a.id, status: 'NEW', count: a.count, eventId: a.absorbed }] : [],
+      ),
+      ...bumped
+        .filter((b) => !b.noted)
+        .map((b) => ({
+          id: b.id,
+          status: b.status,
+          count: b.event_count,
+          eventId: bumps.get(b.id)!.absorbed,
+        })),
+    ];
+    for (const m of merges) {
+      rows.push({
+        alertId: m.id,
+        actor: SYSTEM,
+        action: 'correlate',
+        from: m.status,
+        to: m.status,
+        note: `重复事件已合并，累计 ${m.count} 次 (repeated events merged)`,
+        data: { eventId: m.eventId, eventCount: m.count },
+      });
+    }
+    if (!rows.length) return;
+    await tx.query(
+      `INSERT INTO alert_timeline (alert_id, actor_name, action, from_status, to_status, note, data)
+       SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::varchar[], $4::varchar[], $5::varchar[], $6::text[], $7::jsonb[])`,
       [
-        event.type,
-        event.source,
-        priority,
-        (event.title ?? `${TYPE_TITLE[event.type]} · ${subject.name}`).slice(0, 200),
-        event.description ?? '',
-        subject.regionId,
-        subject.regionPath,
-        event.cameraId ?? null,
-        event.checkpointId ?? null,
-        event.location?.lon ?? subject.lon,
-        event.location?.lat ?? subject.lat,
-        key,
-        event.occurredAt,
-        JSON.stringify(deadlines),
-        typeof raisedBy === 'string' && /^[0-9a-f-]{36}$/i.test(raisedBy) ? raisedBy : null,
-        now.toISOString(),
+        rows.map((r) => r.alertId),
+        rows.map((r) => r.actor.slice(0, 64)),
+        rows.map((r) => r.action),
+        rows.map((r) => r.from),
+        rows.map((r) => r.to),
+        rows.map((r) => r.note),
+        rows.map((r) => JSON.stringify(r.data)),
       ],
     );
-    await tx.query('UPDATE raw_events SET alert_id = $2 WHERE id = $1', [event.id, row.id]);
-    const actor = event.reporter ?? SYSTEM;
-    await appendTimeline(tx, {
-      alertId: row.id,
-      actorId: null,
-      actorName: actor,
-      action: 'create',
-      fromStatus: null,
-      toStatus: 'NEW',
-      note: `${event.source} event ${event.id}`,
-      data: { eventId: event.id, source: event.source },
-    });
-    await recordAudit(tx, {
-      actorId: null,
-      actorName: actor.slice(0, 64),
-      action: 'alert.create',
-      targetType: 'alert',
-      targetId: row.id,
-      regionId: subject.regionId,
-      detail: { number: row.number, eventId: event.id, type: event.type, priority },
-    });
-    return {
-      id: row.id,
-      deadlines,
+  }
+
+  /** alert.create in the audit log for every new alert, one statement (the log is append-only). */
+  private async writeAudit(
+    tx: EntityManager,
+    created: NewAlert[],
+    numberOf: Map<string, string>,
+  ): Promise<void> {
+    await tx.query(
+      `INSERT INTO audit_log (actor_name, action, target_type, target_id, region_id, detail)
+       SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::varchar[], $5::uuid[], $6::jsonb[])`,
+      [
+        created.map((a) => (a.first.event.reporter ?? SYSTEM).slice(0, 64)),
+        created.map(() => 'alert.create'),
+        created.map(() => 'alert'),
+        created.map((a) => a.id),
+        created.map((a) => a.first.subject.regionId),
+        created.map((a) =>
+          JSON.stringify({
+            number: numberOf.get(a.id),
+            eventId: a.first.event.id,
+            type: a.first.event.type,
+            priority: a.priority,
+          }),
+        ),
+      ],
+    );
+  }
+
+  /**
+   * One event of a key whose batch holds a camera's recovery: the statements of the one-event
+   * intake, so offline → online → offline in one batch resolves and reopens in order.
+   */
+  private async one(tx: EntityManager, item: Item, committed: Committed): Promise<IntakeResult> {
+    const { event, key } = item;
+    if (isRecovery(event)) {
+      const resolved = await this.resolveOutage(tx, event, key);
+      if (!resolved) return { outcome: 'recorded', alertId: null };
+      committed.changes.push(resolved.change);
+      committed.cancel.push(resolved.sla);
+      return { outcome: 'recovered', alertId: resolved.alertId };
+    }
+    const [muted] = await this.mutedOf(
+      tx,
+      [item],
+      (await tx.query<{ now: Date }[]>('SELECT now() AS now'))[0].now,
+    );
+    if (muted) {
+      await tx.query('UPDATE raw_events SET muted = true WHERE id = $1', [event.id]);
+      return { outcome: 'muted', alertId: null };
+    }
+    const priority = priorityOf(event);
+    const policy = await this.cache.policy(tx, event.type, priority);
+    const window = policy?.correlation_window_seconds ?? DEFAULT_WINDOW_SECONDS;
+    if (window > 0 && event.source !== 'manual') {
+      const [open] = await tx.query<{ id: string }[]>(
+        `SELECT id FROM alerts
+          WHERE correlation_key = $1 AND status = ANY($2) AND last_seen_at >= now() - make_interval(secs => $3)
+          ORDER BY last_seen_at DESC LIMIT 1`,
+        [key, OPEN, window],
+      );
+      if (open) {
+        // Counters are not workflow state: no version bump, so a storm never makes an officer's ack stale.
+        const [[row]] = await tx.query<[Omit<Bumped, 'id'>[], number]>(
+          `UPDATE alerts a SET event_count = event_count + 1,
+                  last_seen_at = GREATEST(last_seen_at, $2::timestamptz), updated_at = now()
+            WHERE id = $1 RETURNING status, event_count, EXISTS (
+              SELECT 1 FROM alert_timeline t WHERE t.alert_id = a.id AND t.action = 'correlate'
+                 AND t.at > now() - interval '60 seconds') AS noted`,
+          [open.id, event.occurredAt],
+        );
+        await tx.query('UPDATE raw_events SET alert_id = $2 WHERE id = $1', [event.id, open.id]);
+        await this.writeTimeline(
+          tx,
+          [],
+          new Map([[open.id, { count: 1, lastSeenMs: 0, absorbed: event.id }]]),
+          [{ id: open.id, ...row }],
+        );
+        committed.changes.push(await recordAlertChange(tx, 'alert.updated', open.id));
+        return { outcome: 'correlated', alertId: open.id };
+      }
+    }
+    const createdAt = new Date();
+    const alert: NewAlert = {
+      id: randomUUID(),
+      first: item,
+      priority,
+      deadlines: policy ? computeDeadlines(createdAt, policy) : {},
+      count: 1,
+      lastSeenMs: Date.parse(event.occurredAt),
+      absorbed: null,
+    };
+    const numbers = await this.insertAlerts(tx, [alert], createdAt);
+    await tx.query('UPDATE raw_events SET alert_id = $2 WHERE id = $1', [event.id, alert.id]);
+    await this.writeTimeline(tx, [alert], new Map(), []);
+    await this.writeAudit(tx, [alert], numbers);
+    committed.changes.push(await recordAlertChange(tx, 'alert.created', alert.id));
+    committed.schedule.push({
+      id: alert.id,
+      deadlines: alert.deadlines,
       status: 'NEW',
       acknowledgedAt: null,
       dispatchedAt: null,
       acceptedAt: null,
       arrivedAt: null,
       resolvedAt: null,
-    };
+    });
+    return { outcome: 'created', alertId: alert.id };
   }
 
   /** The camera is back: its open offline alert resolves itself, saying so on the timeline. */
@@ -336,4 +690,23 @@ export class RawEventIntake {
       },
     };
   }
+}
+
+function priorityOf(event: RawEvent): string {
+  return event.priority ?? DEFAULT_PRIORITY[event.type];
+}
+
+function titleOf(item: Item): string {
+  return (item.event.title ?? `${TYPE_TITLE[item.event.type]} · ${item.subject.name}`).slice(0, 200);
+}
+
+function raisedByOf(event: RawEvent): string | null {
+  const raisedBy = event.attributes?.raisedById;
+  return typeof raisedBy === 'string' && /^[0-9a-f-]{36}$/i.test(raisedBy) ? raisedBy : null;
+}
+
+function unknownSubject(event: RawEvent): string {
+  if (event.cameraId) return `cameraId: camera ${event.cameraId} is not registered`;
+  if (event.checkpointId) return `checkpointId: checkpoint ${event.checkpointId} is not registered`;
+  return `regionId: region ${event.regionId} does not exist`;
 }

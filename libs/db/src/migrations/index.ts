@@ -2,6 +2,7 @@ import { InitialSchema1763900000000 } from './1763900000000-initial-schema';
 import { AuditLogAppendOnly1764600000000 } from './1764600000000-audit-log-append-only';
 import { Recordings1764800000000 } from './1764800000000-recordings';
 import { RecordingCoverageIndex1764830000001 } from './1764830000001-recording-coverage-index';
+import { AlertIntakeCacheVersion1764900000000 } from './1764900000000-alert-intake-cache-version';
 
 /** In order; every schema change is a new class appended here. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   AuditLogAppendOnly1764600000000,
   Recordings1764800000000,
   RecordingCoverageIndex1764830000001,
+  AlertIntakeCacheVersion1764900000000,
 ];
