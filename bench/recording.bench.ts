@@ -156,6 +156,8 @@ async function main(): Promise<void> {
     GATEWAY_ID: 'gw-bench-rec',
     LEASE_TTL_MS: '3000',
     HEALTH_INTERVAL_MS: '600000',
+    // The sim shares this process's event loop with hundreds of RTSP sessions: answers are slow.
+    ONVIF_TIMEOUT_MS: '30000',
     RECORDING_DEFAULT_MODE: 'off',
     RECORDING_SEGMENT_SECONDS: String(SEGMENT_SECONDS),
     RECORDING_POLICY_POLL_MS: '1000',
@@ -229,7 +231,12 @@ async function main(): Promise<void> {
       for (let i = 0; i < n; i++) {
         const dir = path.join(bareDir, String(i));
         mkdirSync(dir, { recursive: true });
-        const cmd = buildRecordCommand({ inputUrl: subUrl(i), runDir: dir, segmentSeconds: SEGMENT_SECONDS });
+        const cmd = buildRecordCommand({
+          inputUrl: subUrl(i),
+          runDir: dir,
+          segmentSeconds: SEGMENT_SECONDS,
+          rtspTimeoutMs: 30_000,
+        });
         children.push(startFfmpeg(argvOf(cmd)));
       }
       // Ours: policies for the chosen cameras, published like the api does (the poll picks them up).

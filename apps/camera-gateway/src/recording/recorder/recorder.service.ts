@@ -33,6 +33,12 @@ const GAP_TOLERANCE_MS = 1000;
 /** A camera whose last footage is older than this when we take it over was not recording: no gap. */
 const HANDOVER_LOOKBACK_MS = 5 * 60_000;
 
+/**
+ * Run directories whose ffmpeg a recorder of THIS process runs (or is still indexing). Shared by
+ * every gateway in the process (tests run two), so one never recovers another's live run.
+ */
+const liveRuns = new Set<string>();
+
 /** Counters for Prometheus (gateway-metrics.ts). */
 export interface RecorderCounters {
   segments: number;
@@ -333,6 +339,7 @@ export class Recorder implements OnModuleInit, OnApplicationShutdown {
     }
     const dir = join(this.runsDir(cam.cameraId, stream), `${this.host}_${process.pid}_${Date.now()}`);
     await mkdir(dir, { recursive: true });
+    liveRuns.add(dir);
     const run = new RecordingRun(dir, stream, Date.now());
     const cmd = buildRecordCommand({
       inputUrl: withCredentials(uri, camera.username, camera.password),
@@ -369,6 +376,7 @@ export class Recorder implements OnModuleInit, OnApplicationShutdown {
       await this.drainList(cam, run);
       const salvaged = await this.salvage(cam, run);
       await rm(run.dir, { recursive: true, force: true });
+      liveRuns.delete(run.dir);
       if (cam.run === run) cam.run = undefined;
       if (run.stoppedByUs || cam.released || this.stopped) return;
       // Died on its own: a hole from the end of what it wrote until the next run's first segment.
@@ -380,7 +388,9 @@ export class Recorder implements OnModuleInit, OnApplicationShutdown {
         reason: 'ffmpeg_exit',
         detail: message,
       };
-      this.notRecording(cam, offline ? 'camera offline' : `recording ffmpeg ${message}; restarting`);
+      const said = cam.stderr.toArray().at(-1);
+      const why = `recording ffmpeg ${message}${said ? ` (${said.slice(0, 200)})` : ''}; restarting`;
+      this.notRecording(cam, offline ? 'camera offline' : why);
       this.log.warn(`recording ffmpeg for ${cam.cameraId} ${message}`);
       this.scheduleRestart(cam);
       await this.publishState(cam);
@@ -581,7 +591,7 @@ export class Recorder implements OnModuleInit, OnApplicationShutdown {
     if (!m) return false;
     const [, host, pid] = m;
     if (host !== this.host) return true; // another machine's run: its own gateway recovers it
-    if (Number(pid) === process.pid) return [...this.cams.values()].some((c) => c.run?.dir.endsWith(runId));
+    if (Number(pid) === process.pid) return [...liveRuns].some((dir) => dir.endsWith(`/${runId}`));
     return isProcessAlive(Number(pid));
   }
 
