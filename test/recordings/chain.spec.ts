@@ -12,6 +12,9 @@ import { cloneUser, type RecordedFixture, recordAndIndex, withCredentials } from
 const BASE = new Date('2026-11-29T08:00:00.000Z');
 const DAY = '2026-11-29';
 
+// Bounds for a loaded CI box (ffmpeg, RTSP and PostgreSQL share two cores), not speed assertions.
+jest.setTimeout(180_000);
+
 describe('recording hash chain: altered, missing and re-ordered segments', () => {
   let fleet: CameraFleet;
   let api: TestApi;
