@@ -18,6 +18,7 @@ import {
 import { CameraControl } from './cameras/camera-control.service';
 import { CameraDirectory } from './cameras/camera-directory.service';
 import { CameraMedia } from './cameras/camera-media.service';
+import { StreamCodecProbe } from './cameras/stream-codec.adapter';
 import { DiscoveryService } from './discovery/discovery.service';
 import { PullPoints } from './events/pull-point.service';
 import { RawEventPublisher } from './events/raw-event-publisher.adapter';
@@ -62,6 +63,7 @@ import { StreamManager } from './streams/stream-manager.service';
     DiscoveryService,
     OnvifClient,
     OnvifProbe,
+    StreamCodecProbe,
     FfmpegRunner,
     StreamManager,
     GatewayMetrics,

@@ -132,6 +132,7 @@ const register = {
   username: 'admin',
   password: 'secret-pass',
   location: { lon: 100.1, lat: 38.1 },
+  trustDeviceAddresses: false,
 };
 
 describe('CamerasService rules', () => {
@@ -193,7 +194,12 @@ describe('CamerasService rules', () => {
       expect(gateway.calls[0]).toEqual({
         route: 'probe',
         params: {},
-        json: { onvifAddress: register.onvifAddress, username: 'admin', password: 'secret-pass' },
+        json: {
+          onvifAddress: register.onvifAddress,
+          username: 'admin',
+          password: 'secret-pass',
+          trustDeviceAddresses: false,
+        },
       });
       const [{ values, by, detail }] = stored as [(typeof stored)[number]];
       expect(values).toMatchObject({ regionPath: township.path, rtspUri: 'rtsp://10.0.0.5/main', ptz: true });

@@ -77,6 +77,11 @@ export class InternalController {
     // The stored password is decrypted here, never in the api, and goes only to the device it
     // was entered for: another host or port must come with its own password (the api asks too).
     let password = body.password ?? '';
+    let trust = body.trustDeviceAddresses;
+    if (body.cameraId && (body.password === undefined || trust === undefined)) {
+      const stored = await this.cameras.get(body.cameraId);
+      trust ??= stored.trustDeviceAddresses;
+    }
     if (body.password === undefined && body.cameraId) {
       const stored = await this.cameras.get(body.cameraId);
       if (onvifDeviceChanged(stored.xaddr, body.onvifAddress))
@@ -87,7 +92,7 @@ export class InternalController {
       password = stored.password;
     }
     return this.probe.probe(
-      { onvifAddress: body.onvifAddress, username: body.username, password },
+      { onvifAddress: body.onvifAddress, username: body.username, password, trustDeviceAddresses: trust },
       this.settings.ONVIF_TIMEOUT_MS,
     );
   }
