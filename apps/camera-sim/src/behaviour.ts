@@ -28,6 +28,8 @@ export const CameraBehaviourSchema = z.object({
   noRenew: z.boolean().default(false),
   /** Longest subscription the camera grants, whatever is asked (seconds); null = up to an hour. */
   maxTerminationS: z.number().int().min(1).max(3600).nullable().default(null),
+  /** CreatePullPointSubscription faults (the camera's subscription limit is reached by other clients). */
+  refuseSubscriptions: z.boolean().default(false),
   /** Each PullMessages pushes the termination time out again (some cameras without Renew do). */
   pullExtends: z.boolean().default(false),
 });

@@ -91,6 +91,11 @@ export class CameraDirectory {
     );
   }
 
+  /** The status reason alone (an online camera whose events do not flow says why). */
+  async setReason(id: string, reason: string | null): Promise<void> {
+    await this.db.getRepository(Camera).update({ id }, { statusReason: reason });
+  }
+
   async touchSeen(id: string, at: Date): Promise<void> {
     await this.db.getRepository(Camera).update({ id }, { lastSeenAt: at });
   }

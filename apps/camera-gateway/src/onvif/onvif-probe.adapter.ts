@@ -91,6 +91,9 @@ export function profilesOf(body: XmlNode, media2: boolean): ProfileSize[] {
   });
 }
 
+/** ffprobe needs a moment to connect and read the first frames, however short ONVIF_TIMEOUT_MS is. */
+const CODEC_PROBE_MIN_MS = 8_000;
+
 /**
  * Registration probe over the same SOAP client the gateway operates cameras with (so what
  * registers also operates): the camera's clock, service addresses, device information, profiles
@@ -133,7 +136,7 @@ export class OnvifProbe {
         await this.assertInside(reachable);
         const measured = await this.codecs.codecOf(
           withCredentials(reachable, cam.username, cam.password),
-          timeoutMs * 2,
+          Math.max(timeoutMs * 2, CODEC_PROBE_MIN_MS),
         );
         return {
           profileToken: p.token,
@@ -143,8 +146,10 @@ export class OnvifProbe {
           codec: measured ?? p.codec,
         };
       };
-      const main = await stream(picked.main);
-      const sub = picked.sub ? await stream(picked.sub) : null;
+      const [main, sub] = await Promise.all([
+        stream(picked.main),
+        picked.sub ? stream(picked.sub) : Promise.resolve(null),
+      ]);
       const snapshotUri = await media.snapshotUri(picked.main.token).catch(() => null);
       const str = (k: string): string | null => text(path(info, k)) || null;
       return {
@@ -230,7 +235,8 @@ export class OnvifProbe {
     }
     const res = await call({ action: 'GetProfiles' });
     return {
-      profiles: profilesOf(res.body, false),
+      // Media (ver10) cannot name H.265, so its H264 may be one: unknown until the stream says.
+      profiles: profilesOf(res.body, false).map((p) => (p.codec === 'h264' ? { ...p, codec: null } : p)),
       streamUri: async (profileToken) =>
         required(
           text(

@@ -14,6 +14,12 @@ export async function eventAction(
     case 'GetEventProperties':
       return ok(eventProperties());
     case 'CreatePullPointSubscription': {
+      if (cam.behaviour.refuseSubscriptions)
+        throw new Fault({
+          code: 'env:Receiver',
+          subcode: 'ter:Action',
+          reason: 'Maximum number of subscriptions reached',
+        });
       const now = Date.now();
       const ms = granted(cam, terminationMs(textOf(child(b, 'InitialTerminationTime')), now));
       const sub = cam.events.create(now + ms);
