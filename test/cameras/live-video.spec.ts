@@ -159,15 +159,27 @@ describe('live video: ffmpeg RTSP → HLS behind signed tokens', () => {
   });
 
   it('marks the restart with EXT-X-DISCONTINUITY, keeps numbering segments on, and dates every segment', async () => {
-    // The restarted ffmpeg appends to the playlist: the seam is tagged (RFC 8216 4.3.2.3).
-    const playlist = await until('a playlist with the restart seam and a segment after it', async () => {
-      const text = await (await fetch(`${api.url}${session.hlsUrl}`)).text();
-      return /#EXT-X-DISCONTINUITY\n(#EXT-X-PROGRAM-DATE-TIME:[^\n]*\n)?#EXTINF:[^\n]*\n(#EXT-X-PROGRAM-DATE-TIME:[^\n]*\n)?seg_/.test(
-        text,
-      )
-        ? text
-        : undefined;
-    });
+    // Its own viewer, watching throughout, so the stream is running whatever came before.
+    const res = await duty.call(`/api/cameras/${cam().id}/live`, { method: 'POST', json: { stream: 'sub' } });
+    expect(res.status).toBe(200);
+    const url = `${api.url}${((await res.json()) as LiveSession).hlsUrl}`;
+    const stopWatching = watch(url);
+    let playlist: string;
+    try {
+      const before = streams.get(cam().id, 'sub')!;
+      process.kill(before.pid!, 'SIGKILL');
+      // The restarted ffmpeg appends to the playlist: the seam is tagged (RFC 8216 4.3.2.3).
+      playlist = await until('a playlist with the restart seam and a segment after it', async () => {
+        const text = await (await fetch(url)).text();
+        return /#EXT-X-DISCONTINUITY\n(#EXT-X-PROGRAM-DATE-TIME:[^\n]*\n)?#EXTINF:[^\n]*\n(#EXT-X-PROGRAM-DATE-TIME:[^\n]*\n)?seg_/.test(
+          text,
+        )
+          ? text
+          : undefined;
+      });
+    } finally {
+      stopWatching();
+    }
     const lines = playlist.split('\n');
     const numbers = lines.filter((l) => l.startsWith('seg_')).map((l) => Number(/^seg_(\d+)/.exec(l)![1]));
     // One numbering across the restart: a player never sees a number twice or going back.
