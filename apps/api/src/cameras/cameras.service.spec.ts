@@ -312,6 +312,34 @@ describe('CamerasService rules', () => {
       expect(cipher.decrypt(writes[0].passwordEncrypted!)).toBe('new-pass');
       expect(writes[0]).toMatchObject({ ptz: true, manufacturer: 'Acme' });
     });
+
+    it('trusting the device addresses or not is probed again with the stored password, then stored', async () => {
+      const writes: Partial<Camera>[] = [];
+      const gateway = gatewayAnswering({ probe: () => probeResult, reconnect: () => ({ status: 200 }) });
+      const service = new CamerasService(
+        repoWith(camera(), {
+          update: async (_id, changes) => {
+            writes.push(changes);
+          },
+        }),
+        regionsOf(township),
+        gateway.client,
+        config,
+      );
+      await service.update(user(township), camera().id, { trustDeviceAddresses: true }, 'ip');
+      expect(gateway.calls[0]).toEqual({
+        route: 'probe',
+        params: {},
+        json: {
+          onvifAddress: camera().onvifAddress,
+          username: 'admin',
+          cameraId: camera().id,
+          trustDeviceAddresses: true,
+        },
+      });
+      expect(writes[0]).toMatchObject({ trustDeviceAddresses: true, manufacturer: 'Acme' });
+      expect(writes[0].passwordEncrypted).toBeUndefined();
+    });
   });
 
   it('a camera in another township is not found, whatever the id', async () => {

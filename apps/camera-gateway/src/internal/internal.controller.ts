@@ -78,12 +78,13 @@ export class InternalController {
     // was entered for: another host or port must come with its own password (the api asks too).
     let password = body.password ?? '';
     let trust = body.trustDeviceAddresses;
-    if (body.cameraId && (body.password === undefined || trust === undefined)) {
-      const stored = await this.cameras.get(body.cameraId);
-      trust ??= stored.trustDeviceAddresses;
-    }
-    if (body.password === undefined && body.cameraId) {
-      const stored = await this.cameras.get(body.cameraId);
+    const stored =
+      body.cameraId && (body.password === undefined || trust === undefined)
+        ? await this.cameras.get(body.cameraId)
+        : undefined;
+    // An edit that leaves the setting out keeps the camera's own.
+    trust ??= stored?.trustDeviceAddresses;
+    if (body.password === undefined && stored) {
       if (onvifDeviceChanged(stored.xaddr, body.onvifAddress))
         throw new BadRequestException({
           message: 'password: enter the camera password again to change its address (host or port)',
