@@ -22,8 +22,11 @@ export const CameraBehaviourSchema = z.object({
    * HTTP, the real RTSP port for RTSP) instead of the address the camera is reached at.
    */
   internalHost: z.string().max(255).nullable().default(null),
-  /** Offers the Media2 (ver20) service. H.265 cameras say H265 only there; Media1 says H264. */
-  media2: z.boolean().default(true),
+  /**
+   * Offers the Media2 (ver20) service; null (default): H.265 cameras do, H.264 ones do not, as
+   * in the field. H.265 cameras say H265 only there; Media1 says H264.
+   */
+  media2: z.boolean().nullable().default(null),
   /** Renew answers ActionNotSupported (the camera cannot extend a subscription that way). */
   noRenew: z.boolean().default(false),
   /** Longest subscription the camera grants, whatever is asked (seconds); null = up to an hour. */
