@@ -156,7 +156,8 @@ describe('camera credentials: never shown, never logged, never sent where they d
     }
   });
 
-  const register = async (i: number, password = PASSWORDS[i]) => {
+  /** `trust`: the gateway goes where the device says (else device addresses move to its host). */
+  const register = async (i: number, password = PASSWORDS[i], trust = false) => {
     const res = await send(technician, '/api/cameras', {
       method: 'POST',
       json: {
@@ -165,6 +166,7 @@ describe('camera credentials: never shown, never logged, never sent where they d
         password,
         regionId: qingquan.id,
         location: { lon: 101, lat: 38 },
+        trustDeviceAddresses: trust,
       },
     });
     return res;
@@ -223,7 +225,8 @@ describe('camera credentials: never shown, never logged, never sent where they d
       );
       try {
         fleet.setSnapshotUri(sim(3).id, rogue.url('/snap.jpg'));
-        const res = await register(3);
+        // Trusted, so the gateway does go there (untrusted, it would ask the camera's own host).
+        const res = await register(3, PASSWORDS[3], true);
         expect(res.status).toBe(201);
         ids[3] = (res.json() as unknown as CameraDetailView).id;
         const snap = await send(dutyT1, `/api/cameras/${ids[3]}/snapshot`);
@@ -261,7 +264,8 @@ describe('camera credentials: never shown, never logged, never sent where they d
             .end();
       });
       try {
-        await db.query(`UPDATE cameras SET snapshot_uri = $2 WHERE id = $1`, [
+        // Another port of the camera's host, trusted as the device names it.
+        await db.query(`UPDATE cameras SET snapshot_uri = $2, trust_device_addresses = true WHERE id = $1`, [
           ids[0],
           home.url('/snap.jpg?ch=1'),
         ]);
@@ -270,7 +274,10 @@ describe('camera credentials: never shown, never logged, never sent where they d
         expect(Buffer.from(await res.arrayBuffer())).toEqual(jpeg);
         expect(home.requests.map((r) => r.authorization?.split(' ')[0])).toEqual([undefined, 'Digest']);
       } finally {
-        await db.query(`UPDATE cameras SET snapshot_uri = $2 WHERE id = $1`, [ids[0], sim(0).snapshot]);
+        await db.query(`UPDATE cameras SET snapshot_uri = $2, trust_device_addresses = false WHERE id = $1`, [
+          ids[0],
+          sim(0).snapshot,
+        ]);
         await home.close();
       }
     });
@@ -364,7 +371,8 @@ describe('camera credentials: never shown, never logged, never sent where they d
       const outside = await startRecorder('127.0.0.3');
       try {
         fleet.setStreamUri(sim(4).id, `rtsp://127.0.0.3:${new URL(outside.url('/')).port}/stream`);
-        const res = await register(4);
+        // Trusted: untrusted, the stream address would move to the camera's own host.
+        const res = await register(4, PASSWORDS[4], true);
         expect(res.status).toBe(422);
         expect(res.json()).toMatchObject({
           code: 'camera_network_not_allowed',

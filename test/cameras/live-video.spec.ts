@@ -158,6 +158,40 @@ describe('live video: ffmpeg RTSP → HLS behind signed tokens', () => {
     expect(next.lastExit).toMatch(/SIGKILL/);
   });
 
+  it('marks the restart with EXT-X-DISCONTINUITY, keeps numbering segments on, and dates every segment', async () => {
+    // Its own viewer, watching throughout, so the stream is running whatever came before.
+    const res = await duty.call(`/api/cameras/${cam().id}/live`, { method: 'POST', json: { stream: 'sub' } });
+    expect(res.status).toBe(200);
+    const url = `${api.url}${((await res.json()) as LiveSession).hlsUrl}`;
+    const stopWatching = watch(url);
+    let playlist: string;
+    try {
+      const before = streams.get(cam().id, 'sub')!;
+      process.kill(before.pid!, 'SIGKILL');
+      // The restarted ffmpeg appends to the playlist: the seam is tagged (RFC 8216 4.3.2.3).
+      playlist = await until('a playlist with the restart seam and a segment after it', async () => {
+        const text = await (await fetch(url)).text();
+        return /#EXT-X-DISCONTINUITY\n(#EXT-X-PROGRAM-DATE-TIME:[^\n]*\n)?#EXTINF:[^\n]*\n(#EXT-X-PROGRAM-DATE-TIME:[^\n]*\n)?seg_/.test(
+          text,
+        )
+          ? text
+          : undefined;
+      });
+    } finally {
+      stopWatching();
+    }
+    const lines = playlist.split('\n');
+    const numbers = lines.filter((l) => l.startsWith('seg_')).map((l) => Number(/^seg_(\d+)/.exec(l)![1]));
+    // One numbering across the restart: a player never sees a number twice or going back.
+    numbers.forEach((n, i) => i > 0 && expect(n).toBe(numbers[i - 1] + 1));
+    expect(Number(/#EXT-X-MEDIA-SEQUENCE:(\d+)/.exec(playlist)![1])).toBe(numbers[0]);
+    // Every segment carries its wall-clock time.
+    const dated = lines.filter((l) => l.startsWith('#EXT-X-PROGRAM-DATE-TIME:'));
+    expect(dated).toHaveLength(numbers.length);
+    for (const d of dated)
+      expect(Date.parse(d.slice(25).replace(/([+-]\d\d)(\d\d)$/, '$1:$2'))).not.toBeNaN();
+  });
+
   it('restarts a stalled ffmpeg (alive, but no new segments)', async () => {
     const first = streams.get(cam().id, 'sub')!;
     const stopWatching = watch(`${api.url}${session.hlsUrl}`);

@@ -18,6 +18,7 @@ import {
 import { CameraControl } from './cameras/camera-control.service';
 import { CameraDirectory } from './cameras/camera-directory.service';
 import { CameraMedia } from './cameras/camera-media.service';
+import { StreamCodecProbe } from './cameras/stream-codec.adapter';
 import { DiscoveryService } from './discovery/discovery.service';
 import { PullPoints } from './events/pull-point.service';
 import { RawEventPublisher } from './events/raw-event-publisher.adapter';
@@ -68,6 +69,7 @@ import { RECORDING_EXPORT_CONTROLLERS, RECORDING_EXPORT_PROVIDERS } from './reco
     DiscoveryService,
     OnvifClient,
     OnvifProbe,
+    StreamCodecProbe,
     FfmpegRunner,
     StreamManager,
     GatewayMetrics,

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import net from 'node:net';
+import { renamePrefixes, toSoap11 } from './behaviour';
 import { profileByToken, PROFILES, SimCamera } from './camera';
 import { digestChallenge, NonceBook, verifyAuthorization } from './digest';
 import { ClipStore } from './media/clips';
@@ -96,12 +97,17 @@ export class CameraHttpServer {
         if (!this.cam.online) req.socket.destroy();
         return;
       }
-      res.writeHead(reply.status, {
-        'Content-Type': 'application/soap+xml; charset=utf-8',
+      const b = this.cam.behaviour;
+      let xml = reply.body;
+      if (b.soap === '1.1') xml = toSoap11(xml);
+      if (b.prefixes === 'vendor') xml = renamePrefixes(xml);
+      res.writeHead(b.soap === '1.1' && reply.status === 400 ? 500 : reply.status, {
+        // SOAP 1.1 is text/xml, and every 1.1 fault is a 500.
+        'Content-Type': b.soap === '1.1' ? 'text/xml; charset=utf-8' : 'application/soap+xml; charset=utf-8',
         Server: 'Xueliang-Sim/1.0',
         ...reply.headers,
       });
-      res.end(reply.body);
+      res.end(xml);
     } catch (e) {
       if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' });
       res.end((e as Error).message);

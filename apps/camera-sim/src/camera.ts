@@ -1,4 +1,5 @@
-import { EventBroker, SimEvent, SimEventTopic } from './events';
+import { CameraBehaviour, DEFAULT_BEHAVIOUR } from './behaviour';
+import { EventBroker, SimEvent, SimEventTopic, TOPICS } from './events';
 import { CameraIdentity } from './identity';
 import { osdLine } from './media/osd-text';
 import { PtzState } from './ptz';
@@ -20,8 +21,6 @@ export interface StreamProfile {
 export const VIDEO_SOURCE_CONFIG_TOKEN = 'VideoSourceConfig_1';
 export const PTZ_CONFIG_TOKEN = 'PTZConfig_1';
 export const PTZ_NODE_TOKEN = 'PTZNode_1';
-const MOTION_RULE = 'MyMotionDetectorRule';
-const TAMPER_RULE = 'MyTamperDetectorRule';
 
 export const PROFILES: Record<StreamKind, StreamProfile> = {
   main: {
@@ -71,6 +70,7 @@ export interface CameraInfo {
   username: string;
   password: string;
   subscriptions: number;
+  behaviour: CameraBehaviour;
 }
 
 /** One simulated device: identity, credentials, its own HTTP port, PTZ and event state. */
@@ -82,6 +82,8 @@ export class SimCamera {
   snapshotOverride: string | undefined;
   /** A stream URI to report for both profiles instead of its own (a device naming another host). */
   streamOverride: string | undefined;
+  /** How this camera deviates from the textbook (SOAP 1.1, HTTP Digest only, NAT, …). */
+  behaviour: CameraBehaviour = { ...DEFAULT_BEHAVIOUR };
   readonly ptz: PtzState | undefined;
   readonly events = new EventBroker();
   httpPort = 0;
@@ -114,22 +116,31 @@ export class SimCamera {
     return `${this.baseUrl}/onvif/device_service`;
   }
 
-  serviceUrl(service: 'device' | 'media' | 'ptz' | 'events'): string {
-    return `${this.baseUrl}/onvif/${service}_service`;
+  /** The base of the addresses the camera reports: behind NAT, its internal one. */
+  private get reportedBase(): string {
+    const internal = this.behaviour.internalHost;
+    return internal ? `http://${internal}` : this.baseUrl;
+  }
+
+  serviceUrl(service: 'device' | 'media' | 'media2' | 'ptz' | 'events'): string {
+    return `${this.reportedBase}/onvif/${service}_service`;
   }
 
   subscriptionUrl(id: string): string {
-    return `${this.baseUrl}/onvif/events/pullpoint/${id}`;
+    return `${this.reportedBase}/onvif/events/pullpoint/${id}`;
   }
 
   snapshotUrl(kind: StreamKind = 'main'): string {
     if (this.snapshotOverride) return this.snapshotOverride;
-    return `${this.baseUrl}/onvif/snapshot.jpg?profile=${PROFILES[kind].token}`;
+    return `${this.reportedBase}/onvif/snapshot.jpg?profile=${PROFILES[kind].token}`;
   }
 
   rtspUrl(kind: StreamKind): string {
     if (this.streamOverride) return this.streamOverride;
-    return `${this.rtspBase()}/cam/${this.id}/${kind}`;
+    const own = `${this.rtspBase()}/cam/${this.id}/${kind}`;
+    const internal = this.behaviour.internalHost;
+    // NAT: the device names its internal host; the RTSP port is forwarded as is.
+    return internal ? own.replace(/^rtsp:\/\/[^/:]+/, `rtsp://${internal}`) : own;
   }
 
   fire(topic: SimEventTopic, state: boolean): { event: SimEvent; delivered: number } {
@@ -138,7 +149,7 @@ export class SimCamera {
       state,
       utcTime: Date.now(),
       videoSourceConfigurationToken: VIDEO_SOURCE_CONFIG_TOKEN,
-      rule: topic === 'tampering' ? TAMPER_RULE : topic === 'motion' ? MOTION_RULE : 'DigitalInputRule',
+      rule: TOPICS[topic].rule,
     };
     return { event, delivered: this.events.publish(event) };
   }
@@ -174,6 +185,7 @@ export class SimCamera {
       username: this.username,
       password: this.password,
       subscriptions: this.events.size,
+      behaviour: { ...this.behaviour },
     };
   }
 

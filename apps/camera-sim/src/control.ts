@@ -2,10 +2,12 @@ import http from 'node:http';
 import net from 'node:net';
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import { z } from 'zod';
+import { CameraBehaviourPatchSchema } from './behaviour';
+import { SIM_EVENT_TOPICS } from './events';
 import { CameraFleet } from './fleet';
 
 const EventBody = z.object({
-  topic: z.enum(['motion', 'tampering', 'digital_input']),
+  topic: z.enum(SIM_EVENT_TOPICS),
   state: z.boolean().optional(),
 });
 const SlowBody = z.object({ ms: z.number().int().min(0).max(600_000) });
@@ -157,6 +159,12 @@ export class ControlServer {
           if (!parsed.success) throw new HttpError(400, parsed.error.message);
           this.fleet.setStreamUri(id, parsed.data.uri);
           return { ok: true, rtsp: cam.rtspUrl('main') };
+        }
+        case 'behaviour': {
+          // Per-camera deviations: SOAP 1.1, HTTP Digest only, NAT addresses, no Renew, …
+          const parsed = CameraBehaviourPatchSchema.safeParse(body);
+          if (!parsed.success) throw new HttpError(400, parsed.error.message);
+          return { ok: true, behaviour: this.fleet.setBehaviour(id, parsed.data) };
         }
         case 'slow': {
           const parsed = SlowBody.safeParse(body);

@@ -1,12 +1,84 @@
 import { randomUUID } from 'node:crypto';
 import { isoTime, xmlEscape } from './soap';
 
-export type SimEventTopic = 'motion' | 'tampering' | 'digital_input';
+/**
+ * The event variants cameras send, named by what they are. Topics, Source and Data item names
+ * follow the ONVIF spec (Core 9.x and the Analytics service's rule topics); the vendors' own
+ * choice among them is what varies: Hikvision and Dahua send CellMotionDetector, FieldDetector
+ * and LineDetector, Axis and many no-names VideoSource/MotionAlarm, tamper comes as either
+ * GlobalSceneChange or TamperDetector.
+ */
+export const SIM_EVENT_TOPICS = [
+  'motion',
+  'motion_alarm',
+  'tampering',
+  'tamper_detector',
+  'intrusion',
+  'line_crossing',
+  'digital_input',
+] as const;
+export type SimEventTopic = (typeof SIM_EVENT_TOPICS)[number];
 
-export const TOPICS: Record<SimEventTopic, { topic: string; dataItem: string }> = {
-  motion: { topic: 'tns1:RuleEngine/CellMotionDetector/Motion', dataItem: 'IsMotion' },
-  tampering: { topic: 'tns1:VideoSource/GlobalSceneChange/ImagingService', dataItem: 'State' },
-  digital_input: { topic: 'tns1:Device/Trigger/DigitalInput', dataItem: 'LogicalState' },
+interface TopicShape {
+  topic: string;
+  /** Source items: rule engine topics name the configuration and rule, others the source or input. */
+  source: 'rule' | 'video-source' | 'input';
+  dataItem: string;
+  /** A property (has a state, Changed/Initialized) or a one-off event (a line crossed). */
+  property: boolean;
+  rule: string;
+}
+
+export const TOPICS: Record<SimEventTopic, TopicShape> = {
+  motion: {
+    topic: 'tns1:RuleEngine/CellMotionDetector/Motion',
+    source: 'rule',
+    dataItem: 'IsMotion',
+    property: true,
+    rule: 'MyMotionDetectorRule',
+  },
+  motion_alarm: {
+    topic: 'tns1:VideoSource/MotionAlarm',
+    source: 'video-source',
+    dataItem: 'State',
+    property: true,
+    rule: '',
+  },
+  tampering: {
+    topic: 'tns1:VideoSource/GlobalSceneChange/ImagingService',
+    source: 'video-source',
+    dataItem: 'State',
+    property: true,
+    rule: '',
+  },
+  tamper_detector: {
+    topic: 'tns1:RuleEngine/TamperDetector/Tamper',
+    source: 'rule',
+    dataItem: 'IsTamper',
+    property: true,
+    rule: 'MyTamperDetectorRule',
+  },
+  intrusion: {
+    topic: 'tns1:RuleEngine/FieldDetector/ObjectsInside',
+    source: 'rule',
+    dataItem: 'IsInside',
+    property: true,
+    rule: 'MyFieldDetectorRule',
+  },
+  line_crossing: {
+    topic: 'tns1:RuleEngine/LineDetector/Crossed',
+    source: 'rule',
+    dataItem: 'ObjectId',
+    property: false,
+    rule: 'MyLineDetectorRule',
+  },
+  digital_input: {
+    topic: 'tns1:Device/Trigger/DigitalInput',
+    source: 'input',
+    dataItem: 'LogicalState',
+    property: true,
+    rule: '',
+  },
 };
 
 export interface SimEvent {
@@ -17,22 +89,30 @@ export interface SimEvent {
   rule: string;
 }
 
+let objectIds = 0;
+
 /** The wsnt:NotificationMessage a camera puts in PullMessagesResponse. */
 export function notificationXml(e: SimEvent, producer: string): string {
   const t = TOPICS[e.topic];
-  const extraSource =
-    e.topic === 'digital_input' ? `<tt:SimpleItem Name="InputToken" Value="DigitalInput_1"/>` : '';
+  const item = (name: string, value: string): string =>
+    `<tt:SimpleItem Name="${name}" Value="${xmlEscape(value)}"/>`;
+  const source =
+    t.source === 'rule'
+      ? item('VideoSourceConfigurationToken', e.videoSourceConfigurationToken) +
+        item('VideoAnalyticsConfigurationToken', 'VideoAnalyticsConfig_1') +
+        item('Rule', e.rule)
+      : t.source === 'video-source'
+        ? item('Source', 'VideoSource_1')
+        : item('InputToken', 'DigitalInput_1');
+  const data = t.property ? item(t.dataItem, String(e.state)) : item(t.dataItem, String(++objectIds));
   return (
     `<wsnt:NotificationMessage>` +
     `<wsnt:Topic Dialect="http://www.onvif.org/ver10/tev/topicExpression/ConcreteSet">${t.topic}</wsnt:Topic>` +
     `<wsnt:ProducerReference><wsa:Address>${xmlEscape(producer)}</wsa:Address></wsnt:ProducerReference>` +
-    `<wsnt:Message><tt:Message UtcTime="${isoTime(e.utcTime)}" PropertyOperation="Changed">` +
-    `<tt:Source>` +
-    `<tt:SimpleItem Name="VideoSourceConfigurationToken" Value="${xmlEscape(e.videoSourceConfigurationToken)}"/>` +
-    `<tt:SimpleItem Name="Rule" Value="${xmlEscape(e.rule)}"/>` +
-    extraSource +
-    `</tt:Source>` +
-    `<tt:Data><tt:SimpleItem Name="${t.dataItem}" Value="${e.state}"/></tt:Data>` +
+    `<wsnt:Message><tt:Message UtcTime="${isoTime(e.utcTime)}"${t.property ? ' PropertyOperation="Changed"' : ''}>` +
+    `<tt:Source>${source}</tt:Source>` +
+    (t.property ? '' : `<tt:Key>${item('ObjectId', String(objectIds))}</tt:Key>`) +
+    `<tt:Data>${data}</tt:Data>` +
     `</tt:Message></wsnt:Message></wsnt:NotificationMessage>`
   );
 }

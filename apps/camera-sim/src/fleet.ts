@@ -1,5 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
+import { CameraBehaviour, CameraBehaviourPatch } from './behaviour';
 import { CameraInfo, SimCamera, StreamKind } from './camera';
 import { CameraHttpServer } from './camera-http';
 import { DiscoveryResponder } from './discovery';
@@ -209,6 +210,14 @@ export class CameraFleet {
   setStreamUri(id: string, uri: string | null): void {
     this.need(id).streamOverride = uri ?? undefined;
     this.log(`${id} stream URI ${uri ?? 'own'}`);
+  }
+
+  /** Makes the camera behave like a variant of real firmware (see behaviour.ts); returns the whole behaviour. */
+  setBehaviour(id: string, patch: CameraBehaviourPatch): CameraBehaviour {
+    const c = this.need(id);
+    c.behaviour = { ...c.behaviour, ...patch };
+    this.log(`${id} behaviour ${JSON.stringify(patch)}`);
+    return { ...c.behaviour };
   }
 
   setSlow(id: string, ms: number): void {

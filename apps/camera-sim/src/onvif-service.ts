@@ -3,6 +3,7 @@ import { SimCamera } from './camera';
 import { deviceAction } from './onvif/device-service';
 import { eventAction } from './onvif/event-service';
 import { mediaAction } from './onvif/media-service';
+import { media2Action } from './onvif/media2-service';
 import { ptzAction } from './onvif/ptz-service';
 import { Exchange, Fault, faultReply, SoapAction, SoapReply } from './onvif/soap-action';
 import {
@@ -60,7 +61,8 @@ export class OnvifService {
 
   /** WS-Security UsernameToken first (what ONVIF clients send); HTTP Digest as the fallback. */
   private authenticate(req: ParsedRequest, authorization: string | undefined): SoapReply | undefined {
-    const token = extractUsernameToken(req.header);
+    // HTTP-Digest-only firmware does not look at WS-Security at all.
+    const token = this.cam.behaviour.auth === 'wsse' ? extractUsernameToken(req.header) : undefined;
     if (token) {
       const verdict = verifyUsernameToken(token, {
         username: this.cam.username,
@@ -96,6 +98,7 @@ export class OnvifService {
       exchange,
     };
     const reply =
+      (action.service === 'media2' ? media2Action(req.action, action) : undefined) ??
       deviceAction(req.action, action) ??
       mediaAction(req.action, action) ??
       ptzAction(req.action, action) ??

@@ -56,6 +56,11 @@ export const RegisterCameraSchema = z.object({
   password: z.string().max(128).default(''),
   regionId: z.uuid(),
   location: GeoPointSchema,
+  /**
+   * Use the service, snapshot and RTSP addresses the camera reports as they are. Off (default),
+   * they are moved to this address's host and port: cameras behind NAT report internal ones.
+   */
+  trustDeviceAddresses: z.boolean().default(false),
 });
 export type RegisterCamera = z.infer<typeof RegisterCameraSchema>;
 
@@ -72,6 +77,7 @@ export const UpdateCameraSchema = z
     username: z.string().max(64),
     password: z.string().max(128),
     checkpointId: z.uuid().nullable(),
+    trustDeviceAddresses: z.boolean(),
   })
   .partial()
   .strict();
@@ -132,7 +138,11 @@ export type CameraListQuery = z.infer<typeof CameraListQuerySchema>;
 export interface CameraDetailView extends CameraView {
   serialNumber: string | null;
   firmware: string | null;
+  /** Codecs read from the streams themselves (main, sub). */
   videoCodec: string | null;
+  subVideoCodec: string | null;
+  /** Device-reported addresses used as they are (no NAT rewrite to the registered host and port). */
+  trustDeviceAddresses: boolean;
   events: boolean;
   /** The ONVIF username (not a secret; the edit form shows it). The password is never returned. */
   username: string;

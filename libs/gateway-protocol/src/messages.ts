@@ -13,6 +13,8 @@ export const ProbeTargetSchema = z.object({
   password: z.string().max(128).optional(),
   /** An edit of a registered camera: a password left out is that camera's stored one. */
   cameraId: z.uuid().optional(),
+  /** Use the addresses the device reports as they are (else moved to onvifAddress's host and port). */
+  trustDeviceAddresses: z.boolean().optional(),
 });
 /** What the api sends (username may be left out). */
 export type ProbeTarget = z.input<typeof ProbeTargetSchema>;
@@ -35,7 +37,7 @@ export const ProbeResultSchema = z.object({
   main: ProbedStreamSchema,
   sub: ProbedStreamSchema.nullable(),
   snapshotUri: z.string().nullable(),
-  /** Codec of the main stream, lower case: h264, h265, … */
+  /** Codec of the main stream, lower case: h264, h265, … (read from the stream; main.codec too) */
   videoCodec: z.string().nullable(),
   ptz: z.boolean(),
   events: z.boolean(),

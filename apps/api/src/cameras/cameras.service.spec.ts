@@ -132,6 +132,7 @@ const register = {
   username: 'admin',
   password: 'secret-pass',
   location: { lon: 100.1, lat: 38.1 },
+  trustDeviceAddresses: false,
 };
 
 describe('CamerasService rules', () => {
@@ -193,7 +194,12 @@ describe('CamerasService rules', () => {
       expect(gateway.calls[0]).toEqual({
         route: 'probe',
         params: {},
-        json: { onvifAddress: register.onvifAddress, username: 'admin', password: 'secret-pass' },
+        json: {
+          onvifAddress: register.onvifAddress,
+          username: 'admin',
+          password: 'secret-pass',
+          trustDeviceAddresses: false,
+        },
       });
       const [{ values, by, detail }] = stored as [(typeof stored)[number]];
       expect(values).toMatchObject({ regionPath: township.path, rtspUri: 'rtsp://10.0.0.5/main', ptz: true });
@@ -305,6 +311,34 @@ describe('CamerasService rules', () => {
       ]);
       expect(cipher.decrypt(writes[0].passwordEncrypted!)).toBe('new-pass');
       expect(writes[0]).toMatchObject({ ptz: true, manufacturer: 'Acme' });
+    });
+
+    it('trusting the device addresses or not is probed again with the stored password, then stored', async () => {
+      const writes: Partial<Camera>[] = [];
+      const gateway = gatewayAnswering({ probe: () => probeResult, reconnect: () => ({ status: 200 }) });
+      const service = new CamerasService(
+        repoWith(camera(), {
+          update: async (_id, changes) => {
+            writes.push(changes);
+          },
+        }),
+        regionsOf(township),
+        gateway.client,
+        config,
+      );
+      await service.update(user(township), camera().id, { trustDeviceAddresses: true }, 'ip');
+      expect(gateway.calls[0]).toEqual({
+        route: 'probe',
+        params: {},
+        json: {
+          onvifAddress: camera().onvifAddress,
+          username: 'admin',
+          cameraId: camera().id,
+          trustDeviceAddresses: true,
+        },
+      });
+      expect(writes[0]).toMatchObject({ trustDeviceAddresses: true, manufacturer: 'Acme' });
+      expect(writes[0].passwordEncrypted).toBeUndefined();
     });
   });
 

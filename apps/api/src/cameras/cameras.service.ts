@@ -42,7 +42,8 @@ function probedColumns(probe: ProbeResult): Partial<Camera> {
     rtspUri: probe.main.rtspUri,
     subRtspUri: probe.sub?.rtspUri ?? null,
     snapshotUri: probe.snapshotUri,
-    videoCodec: clip(probe.videoCodec, 16),
+    videoCodec: clip(probe.main.codec ?? probe.videoCodec, 16),
+    subVideoCodec: clip(probe.sub?.codec ?? null, 16),
     ptz: probe.ptz,
     events: probe.events,
   };
@@ -145,6 +146,7 @@ export class CamerasService {
       onvifAddress: input.onvifAddress,
       username: input.username,
       password: input.password,
+      trustDeviceAddresses: input.trustDeviceAddresses,
     });
     const discovered = await this.discoveredName(input.onvifAddress);
     const name =
@@ -161,6 +163,7 @@ export class CamerasService {
         onvifAddress: input.onvifAddress,
         username: input.username,
         passwordEncrypted: this.cipher.encrypt(input.password),
+        trustDeviceAddresses: input.trustDeviceAddresses,
         ...probedColumns(probe),
         // The probe just talked to it.
         status: 'online',
@@ -195,8 +198,11 @@ export class CamerasService {
     }
     const addressChanged = input.onvifAddress !== undefined && input.onvifAddress !== camera.onvifAddress;
     const usernameChanged = input.username !== undefined && input.username !== camera.username;
+    // Trusting the device's addresses or not changes where streams are read: probed again too.
+    const trustChanged =
+      input.trustDeviceAddresses !== undefined && input.trustDeviceAddresses !== camera.trustDeviceAddresses;
     // The stored password is not readable here, so any password sent is a change.
-    const reconnect = addressChanged || usernameChanged || input.password !== undefined;
+    const reconnect = addressChanged || usernameChanged || trustChanged || input.password !== undefined;
     if (addressChanged && (await this.cameras.existsAtAddress(input.onvifAddress!))) {
       throw new ConflictException('onvifAddress: a camera with this ONVIF address is already registered');
     }
@@ -216,6 +222,7 @@ export class CamerasService {
           username: input.username ?? camera.username,
           password: input.password,
           cameraId: camera.id,
+          trustDeviceAddresses: input.trustDeviceAddresses ?? camera.trustDeviceAddresses,
         }).catch((err: unknown) => {
           throw probeFailureOn(err, (code) =>
             code !== 'camera_auth_failed'
@@ -239,6 +246,7 @@ export class CamerasService {
       if (input.onvifAddress !== undefined) changes.onvifAddress = input.onvifAddress;
       if (input.username !== undefined) changes.username = input.username;
       if (input.password !== undefined) changes.passwordEncrypted = this.cipher.encrypt(input.password);
+      if (input.trustDeviceAddresses !== undefined) changes.trustDeviceAddresses = input.trustDeviceAddresses;
       Object.assign(changes, probedColumns(probe));
     }
     Object.assign(camera, changes);
@@ -374,6 +382,8 @@ function toCameraDetail(c: Camera, region: Region): CameraDetailView {
     serialNumber: c.serialNumber,
     firmware: c.firmware,
     videoCodec: c.videoCodec,
+    subVideoCodec: c.subVideoCodec ?? null,
+    trustDeviceAddresses: c.trustDeviceAddresses ?? false,
     events: c.events,
     username: c.username,
     statusChangedAt: c.statusChangedAt?.toISOString() ?? null,

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import type { CameraStatus } from '@xueliang/contracts';
 import { Camera, CredentialCipher } from '@xueliang/db';
 import { type AppConfig, InjectConfig } from '@xueliang/platform';
+import { reachableAddress } from '../onvif/device-addresses';
 
 /** What the gateway needs to talk to one camera; the password is decrypted only here. */
 export interface CameraTarget {
@@ -19,8 +20,12 @@ export interface CameraTarget {
   rtspMain: string | null;
   rtspSub: string | null;
   snapshotUri: string | null;
+  /** Codecs of the streams as read from them (null: not known yet). */
   videoCodec: string | null;
+  subVideoCodec: string | null;
   mainProfileToken: string | null;
+  /** Device-reported addresses used as they are; otherwise moved to xaddr's host and port. */
+  trustDeviceAddresses: boolean;
   ptz: boolean;
   events: boolean;
   status: CameraStatus;
@@ -28,7 +33,12 @@ export interface CameraTarget {
 
 /** Whether two reads of a camera reach it the same way (an edit changes the address or credentials). */
 export function sameConnection(a: CameraTarget, b: CameraTarget): boolean {
-  return a.xaddr === b.xaddr && a.username === b.username && a.password === b.password;
+  return (
+    a.xaddr === b.xaddr &&
+    a.username === b.username &&
+    a.password === b.password &&
+    a.trustDeviceAddresses === b.trustDeviceAddresses
+  );
 }
 
 /** Reads and updates camera rows for the gateway (the api owns registration). */
@@ -81,6 +91,11 @@ export class CameraDirectory {
     );
   }
 
+  /** The status reason alone (an online camera whose events do not flow says why). */
+  async setReason(id: string, reason: string | null): Promise<void> {
+    await this.db.getRepository(Camera).update({ id }, { statusReason: reason });
+  }
+
   async touchSeen(id: string, at: Date): Promise<void> {
     await this.db.getRepository(Camera).update({ id }, { lastSeenAt: at });
   }
@@ -97,6 +112,7 @@ export class CameraDirectory {
         | 'subRtspUri'
         | 'snapshotUri'
         | 'videoCodec'
+        | 'subVideoCodec'
         | 'ptz'
         | 'events'
       >
@@ -106,6 +122,8 @@ export class CameraDirectory {
   }
 
   private toTarget(c: Camera): CameraTarget {
+    const reachable = (uri: string | null): string | null =>
+      uri === null ? null : reachableAddress(uri, c.onvifAddress, c.trustDeviceAddresses);
     let password: string;
     try {
       password = this.cipher.decrypt(c.passwordEncrypted);
@@ -123,11 +141,14 @@ export class CameraDirectory {
       xaddr: c.onvifAddress,
       username: c.username,
       password,
-      rtspMain: c.rtspUri,
-      rtspSub: c.subRtspUri,
-      snapshotUri: c.snapshotUri,
+      // Addresses as the gateway reaches them: behind NAT the device names internal ones.
+      rtspMain: reachable(c.rtspUri),
+      rtspSub: reachable(c.subRtspUri),
+      snapshotUri: reachable(c.snapshotUri),
       videoCodec: c.videoCodec,
+      subVideoCodec: c.subVideoCodec,
       mainProfileToken: c.mainProfileToken,
+      trustDeviceAddresses: c.trustDeviceAddresses,
       ptz: c.ptz,
       events: c.events,
       status: c.status,

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { GATEWAY_SETTINGS, GatewaySettings } from '../gateway.config';
+import { reachableAddress } from '../onvif/device-addresses';
 import { OnvifProbe } from '../onvif/onvif-probe.adapter';
 import { CameraDirectory, CameraTarget } from './camera-directory.service';
 
@@ -15,7 +16,12 @@ export class CameraMedia {
   /** Probes once and stores the result; throws OnvifError when the camera can't be reached. */
   async enrich(t: CameraTarget): Promise<CameraTarget> {
     const p = await this.probe.probe(
-      { onvifAddress: t.xaddr, username: t.username, password: t.password },
+      {
+        onvifAddress: t.xaddr,
+        username: t.username,
+        password: t.password,
+        trustDeviceAddresses: t.trustDeviceAddresses,
+      },
       this.settings.ONVIF_TIMEOUT_MS,
     );
     const media = {
@@ -24,18 +30,21 @@ export class CameraMedia {
       rtspUri: p.main.rtspUri,
       subRtspUri: p.sub?.rtspUri ?? null,
       snapshotUri: p.snapshotUri,
-      videoCodec: p.videoCodec,
+      videoCodec: p.main.codec ?? p.videoCodec,
+      subVideoCodec: p.sub?.codec ?? null,
       ptz: p.ptz,
       events: p.events,
     };
     await this.cameras.saveMedia(t.id, media);
+    const reachable = (uri: string): string => reachableAddress(uri, t.xaddr, t.trustDeviceAddresses);
     return {
       ...t,
       mainProfileToken: media.mainProfileToken,
-      rtspMain: media.rtspUri,
-      rtspSub: media.subRtspUri,
-      snapshotUri: media.snapshotUri,
+      rtspMain: reachable(media.rtspUri),
+      rtspSub: media.subRtspUri === null ? null : reachable(media.subRtspUri),
+      snapshotUri: media.snapshotUri === null ? null : reachable(media.snapshotUri),
       videoCodec: media.videoCodec,
+      subVideoCodec: media.subVideoCodec,
       ptz: media.ptz,
       events: media.events,
     };

@@ -107,6 +107,8 @@ export function digestAuthorization(
   challenge: AuthChallenge,
   req: { method: string; uri: string; username: string; password: string },
   cnonce = randomBytes(8).toString('hex'),
+  /** Requests answered with this nonce so far, this one included (RFC 7616 nc). */
+  count = 1,
 ): string {
   const algorithm = digestAlgorithm(challenge) ?? 'MD5';
   const h = (s: string): string =>
@@ -118,7 +120,7 @@ export function digestAuthorization(
   const qop = qopOf(challenge);
   const ha1 = h(`${req.username}:${realm}:${req.password}`);
   const ha2 = h(`${req.method}:${req.uri}`);
-  const nc = '00000001';
+  const nc = count.toString(16).padStart(8, '0');
   const response = qop ? h(`${ha1}:${nonce}:${nc}:${cnonce}:${qop}:${ha2}`) : h(`${ha1}:${nonce}:${ha2}`);
   const parts = [
     `username=${quote(req.username)}`,

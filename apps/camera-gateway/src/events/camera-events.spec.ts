@@ -63,3 +63,46 @@ describe('PullPoint notifications → RawEvents', () => {
     expect(healthEvent(cam, 'online', new Date('2026-01-01T00:00:00Z'), null).recovered).toBe(true);
   });
 });
+
+describe('vendor event topics', () => {
+  const ruleSource =
+    '<tt:Source><tt:SimpleItem Name="VideoSourceConfigurationToken" Value="V1"/>' +
+    '<tt:SimpleItem Name="VideoAnalyticsConfigurationToken" Value="A1"/><tt:SimpleItem Name="Rule" Value="R"/></tt:Source>';
+  const msg = (topic: string, data: string, op = 'Changed', source = ruleSource): string =>
+    `<wsnt:NotificationMessage><wsnt:Topic Dialect="x">${topic}</wsnt:Topic><wsnt:Message>` +
+    `<tt:Message UtcTime="2026-01-01T00:00:01Z"${op ? ` PropertyOperation="${op}"` : ''}>${source}` +
+    `<tt:Data>${data}</tt:Data></tt:Message></wsnt:Message></wsnt:NotificationMessage>`;
+  const item = (name: string, value: string) => `<tt:SimpleItem Name="${name}" Value="${value}"/>`;
+
+  it.each([
+    ['tns1:RuleEngine/CellMotionDetector/Motion', item('IsMotion', 'true'), 'motion'],
+    ['tns1:VideoSource/MotionAlarm', item('State', 'true'), 'motion'],
+    ['tns1:RuleEngine/FieldDetector/ObjectsInside', item('IsInside', 'true'), 'intrusion'],
+    ['tnsvendor:RuleEngine/FieldDetector/ObjectsInside', item('IsInside', 'true'), 'intrusion'],
+    ['tns1:RuleEngine/TamperDetector/Tamper', item('IsTamper', 'true'), 'tampering'],
+    ['tns1:VideoSource/GlobalSceneChange/ImagingService', item('State', 'true'), 'tampering'],
+    ['tns1:Device/Trigger/DigitalInput', item('LogicalState', 'true'), 'digital_input'],
+  ])('%s → %s', (topic, data, type) => {
+    const edges = new EdgeDetector();
+    expect(pull(msg(topic, data)).map((n) => edges.accept(n)?.type)).toEqual([type]);
+  });
+
+  it('raises every line crossing (an event, not a state)', () => {
+    const edges = new EdgeDetector();
+    const crossed = msg('tns1:RuleEngine/LineDetector/Crossed', item('ObjectId', '7'), '');
+    expect(pull(crossed, crossed).map((n) => edges.accept(n)?.type)).toEqual([
+      'line_crossing',
+      'line_crossing',
+    ]);
+  });
+
+  it('ignores a state that turns false and topics it does not know', () => {
+    const edges = new EdgeDetector();
+    expect(
+      pull(
+        msg('tns1:RuleEngine/FieldDetector/ObjectsInside', item('IsInside', 'false')),
+        msg('tns1:Monitoring/ProcessorUsage', item('Value', '80')),
+      ).map((n) => edges.accept(n)),
+    ).toEqual([undefined, undefined]);
+  });
+});

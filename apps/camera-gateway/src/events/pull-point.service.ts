@@ -1,4 +1,6 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Counter, Gauge } from 'prom-client';
+import { metricsRegistry } from '@xueliang/platform';
 import { CameraDirectory, CameraTarget, sameConnection } from '../cameras/camera-directory.service';
 import { CameraMedia } from '../cameras/camera-media.service';
 import { GATEWAY_SETTINGS, GatewaySettings } from '../gateway.config';
@@ -11,17 +13,54 @@ import { cameraEvent, EdgeDetector } from './camera-events';
 import { RawEventPublisher } from './raw-event-publisher.adapter';
 
 interface Subscription {
+  /** As the device reported it (the client moves it to the registered host unless trusted). */
   address: string;
   terminatesAt: number;
+  /** What the camera granted: it may be far less than was asked. */
+  grantedMs: number;
 }
 
-/** One camera's PullPoint: create, long-poll, renew, re-create after errors, until released. */
+const subscriptionFailures = new Counter({
+  name: 'xl_gateway_event_subscription_failures_total',
+  help: 'PullPoint subscription failures (create, renew, pull), by kind; events of that camera are not flowing',
+  labelNames: ['kind'] as const,
+  registers: [metricsRegistry],
+});
+const subscriptionsRecreated = new Counter({
+  name: 'xl_gateway_event_subscriptions_recreated_total',
+  help: 'PullPoint subscriptions made afresh before they lapsed, for cameras that cannot Renew',
+  registers: [metricsRegistry],
+});
+const loopsByState = new Map<PullPointLoop, 'pulling' | 'failing'>();
+new Gauge({
+  name: 'xl_gateway_event_subscriptions',
+  help: 'PullPoint subscriptions of this process by state: pulling, or failing (events not flowing)',
+  labelNames: ['state'] as const,
+  registers: [metricsRegistry],
+  collect() {
+    const states = [...loopsByState.values()];
+    this.set({ state: 'pulling' }, states.filter((x) => x === 'pulling').length);
+    this.set({ state: 'failing' }, states.filter((x) => x === 'failing').length);
+  },
+});
+
+/**
+ * How long a PullMessages may wait: the configured long poll, but never past the subscription's
+ * end (less a reply's worth), so a short subscription is renewed or made again in time.
+ */
+export function pullWaitSeconds(configuredS: number, leftMs: number, replyMs: number): number {
+  return Math.max(1, Math.min(configuredS, Math.floor((leftMs - replyMs) / 2000)));
+}
+
+/** One camera's PullPoint: create, long-poll, renew (or make afresh), re-create after errors, until released. */
 class PullPointLoop {
   private readonly abort = new AbortController();
   private wakeUp: (() => void) | undefined;
   private sub: Subscription | undefined;
   private readonly edges = new EdgeDetector();
   private failures = 0;
+  /** The camera answered Renew with a fault: subscriptions are made afresh before they lapse. */
+  private renewUnsupported = false;
   done: Promise<void> = Promise.resolve();
 
   constructor(
@@ -31,6 +70,7 @@ class PullPointLoop {
   ) {}
 
   start(): void {
+    loopsByState.set(this, 'pulling');
     this.done = this.run();
   }
 
@@ -43,14 +83,17 @@ class PullPointLoop {
     this.abort.abort();
     this.wake();
     await this.done;
+    loopsByState.delete(this);
     const sub = this.sub;
     this.sub = undefined;
-    if (sub) {
-      // Best effort: an unanswered Unsubscribe leaves a subscription the camera ends at its termination time.
-      await this.svc.onvif
-        .call(this.target, { action: 'Unsubscribe' }, { timeoutMs: 1000, to: sub.address })
-        .catch(() => undefined);
-    }
+    if (sub) await this.unsubscribe(sub);
+  }
+
+  /** Best effort: an unanswered Unsubscribe leaves a subscription the camera ends at its termination time. */
+  private async unsubscribe(sub: Subscription): Promise<void> {
+    await this.svc.onvif
+      .call(this.target, { action: 'Unsubscribe' }, { timeoutMs: 1000, to: sub.address })
+      .catch(() => undefined);
   }
 
   private get settings(): GatewaySettings {
@@ -61,19 +104,19 @@ class PullPointLoop {
     const s = this.settings;
     while (!this.abort.signal.aborted) {
       try {
-        const sub = this.sub ?? (await this.create());
-        this.sub = sub;
-        if (sub.terminatesAt - Date.now() < (s.EVENTS_SUBSCRIPTION_SECONDS * 1000) / 2) await this.renew(sub);
+        const sub = await this.current();
+        const left = sub.terminatesAt - Date.now();
+        const waitS = pullWaitSeconds(s.EVENTS_PULL_SECONDS, left, s.ONVIF_TIMEOUT_MS);
         const res = await this.svc.onvif.call(
           this.target,
-          { action: 'PullMessages', timeoutS: s.EVENTS_PULL_SECONDS, limit: 50 },
-          {
-            timeoutMs: s.EVENTS_PULL_SECONDS * 1000 + s.ONVIF_TIMEOUT_MS,
-            to: sub.address,
-            signal: this.abort.signal,
-          },
+          { action: 'PullMessages', timeoutS: waitS, limit: 50 },
+          { timeoutMs: waitS * 1000 + s.ONVIF_TIMEOUT_MS, to: sub.address, signal: this.abort.signal },
         );
-        this.failures = 0;
+        // Cameras without Renew often extend the subscription with every pull: take their word.
+        const r = path(res.body, 'PullMessagesResponse');
+        const extended = terminationIn(text(path(r, 'TerminationTime')), text(path(r, 'CurrentTime')));
+        if (extended !== undefined) sub.terminatesAt = Date.now() + extended;
+        this.flowing();
         for (const n of parseNotifications(res.body)) {
           const edge = this.edges.accept(n);
           if (edge) await this.svc.publisher.publish(cameraEvent(this.target, edge.type, n.utcTime));
@@ -81,8 +124,15 @@ class PullPointLoop {
       } catch (err) {
         if (this.abort.signal.aborted) return;
         this.sub = undefined;
-        if (err instanceof OnvifError && err.kind === 'resource_unknown') continue;
+        if (err instanceof OnvifError && err.kind === 'resource_unknown') {
+          // The camera ended it (reboot, lapse): make it again at once, once.
+          if (this.failures === 0) {
+            this.failures++;
+            continue;
+          }
+        }
         this.failures++;
+        this.notFlowing(err);
         const delay = Math.min(60_000, 500 * 2 ** Math.min(this.failures, 7));
         await new Promise<void>((resolve) => {
           const t = setTimeout(resolve, delay);
@@ -96,6 +146,42 @@ class PullPointLoop {
     }
   }
 
+  /**
+   * The subscription to pull from: made when there is none; renewed once less than half of what
+   * the camera granted is left; made afresh (the old one unsubscribed) when the camera cannot
+   * Renew and the subscription would lapse before the next pull returns.
+   */
+  private async current(): Promise<Subscription> {
+    const s = this.settings;
+    if (!this.sub) {
+      this.sub = await this.create();
+      return this.sub;
+    }
+    const sub = this.sub;
+    const left = sub.terminatesAt - Date.now();
+    if (left >= sub.grantedMs / 2) return sub;
+    if (!this.renewUnsupported) {
+      try {
+        await this.renew(sub);
+        return sub;
+      } catch (err) {
+        if (!(err instanceof OnvifError) || err.kind !== 'fault') throw err;
+        this.renewUnsupported = true;
+        this.svc.log.warn(
+          `${this.target.name} (${this.target.id}) cannot Renew its event subscription (${err.message}); ` +
+            'making it afresh before it lapses',
+        );
+      }
+    }
+    // Enough left for one more short pull: keep it.
+    if (left > s.ONVIF_TIMEOUT_MS + 2000) return sub;
+    const fresh = await this.create();
+    this.sub = fresh;
+    subscriptionsRecreated.inc();
+    void this.unsubscribe(sub);
+    return fresh;
+  }
+
   private async create(): Promise<Subscription> {
     const s = this.settings;
     const res = await this.svc.onvif.call(
@@ -106,10 +192,10 @@ class PullPointLoop {
     const r = path(res.body, 'CreatePullPointSubscriptionResponse');
     const address = text(path(r, 'SubscriptionReference', 'Address'));
     if (!address) throw new OnvifError('fault', 'CreatePullPointSubscription returned no address');
-    return {
-      address,
-      terminatesAt: terminationOf(text(path(r, 'TerminationTime')), text(path(r, 'CurrentTime')), s),
-    };
+    const grantedMs =
+      terminationIn(text(path(r, 'TerminationTime')), text(path(r, 'CurrentTime'))) ??
+      s.EVENTS_SUBSCRIPTION_SECONDS * 1000;
+    return { address, terminatesAt: Date.now() + grantedMs, grantedMs };
   }
 
   private async renew(sub: Subscription): Promise<void> {
@@ -120,20 +206,41 @@ class PullPointLoop {
       { timeoutMs: s.ONVIF_TIMEOUT_MS, to: sub.address, signal: this.abort.signal },
     );
     const r = path(res.body, 'RenewResponse');
-    sub.terminatesAt = terminationOf(text(path(r, 'TerminationTime')), text(path(r, 'CurrentTime')), s);
+    const left =
+      terminationIn(text(path(r, 'TerminationTime')), text(path(r, 'CurrentTime'))) ??
+      s.EVENTS_SUBSCRIPTION_SECONDS * 1000;
+    sub.terminatesAt = Date.now() + left;
+    sub.grantedMs = left;
+  }
+
+  /** A pull came back: events flow (again). */
+  private flowing(): void {
+    if (this.failures > 0 || loopsByState.get(this) === 'failing') {
+      if (loopsByState.get(this) === 'failing')
+        this.svc.log.log(`${this.target.name} (${this.target.id}) events flowing again`);
+      this.svc.eventsProblem(this.target.id, null);
+    }
+    this.failures = 0;
+    loopsByState.set(this, 'pulling');
+  }
+
+  /** Said once per failing spell in the log, always in the metrics and the camera's health reason. */
+  private notFlowing(err: unknown): void {
+    const kind = err instanceof OnvifError ? err.kind : 'error';
+    const message = err instanceof Error ? err.message : String(err);
+    subscriptionFailures.inc({ kind });
+    if (loopsByState.get(this) !== 'failing')
+      this.svc.log.warn(`${this.target.name} (${this.target.id}) events not flowing: ${message}`);
+    loopsByState.set(this, 'failing');
+    this.svc.eventsProblem(this.target.id, `events not flowing: ${message}`.slice(0, 200));
   }
 }
 
-/** Termination in our clock: the camera's (TerminationTime − CurrentTime) added to now, as camera clocks drift. */
-function terminationOf(
-  termination: string | undefined,
-  current: string | undefined,
-  s: GatewaySettings,
-): number {
+/** Time left on a subscription by the camera's own clock (TerminationTime − CurrentTime), as clocks drift. */
+function terminationIn(termination: string | undefined, current: string | undefined): number | undefined {
   const t = Date.parse(termination ?? '');
   const c = Date.parse(current ?? '');
-  const left = Number.isFinite(t) && Number.isFinite(c) ? t - c : s.EVENTS_SUBSCRIPTION_SECONDS * 1000;
-  return Date.now() + left;
+  return Number.isFinite(t) && Number.isFinite(c) ? Math.max(0, t - c) : undefined;
 }
 
 /**
@@ -144,7 +251,7 @@ function terminationOf(
  */
 @Injectable()
 export class PullPoints implements OnModuleInit, BeforeApplicationShutdown {
-  private readonly log = new Logger('pullpoint');
+  readonly log = new Logger('pullpoint');
   private readonly loops = new Map<string, PullPointLoop>();
   /** Per camera, the refresh in progress: refreshes of one camera run one after another. */
   private readonly refreshing = new Map<string, Promise<void>>();
@@ -170,6 +277,11 @@ export class PullPoints implements OnModuleInit, BeforeApplicationShutdown {
     });
     // An edit the api did not tell us about (or whose call was lost) is seen by the health refresh.
     this.health.onConnectionChange((t) => void this.refresh(t.id));
+  }
+
+  /** Tells the camera's health (its status reason) that its events do or do not flow. */
+  eventsProblem(cameraId: string, problem: string | null): void {
+    this.health.setEventsProblem(cameraId, problem);
   }
 
   subscriptions(): string[] {

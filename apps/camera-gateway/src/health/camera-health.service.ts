@@ -14,6 +14,8 @@ interface Watched {
   nextAt: number;
   polling: boolean;
   lastSeenWrite: number;
+  /** Why the camera's events are not flowing (null: they are, or it has none); its reason while online. */
+  eventsProblem: string | null;
 }
 
 export type StatusListener = (cameraId: string, status: 'online' | 'offline') => void;
@@ -86,8 +88,24 @@ export class CameraHealth implements OnModuleInit, BeforeApplicationShutdown {
         nextAt: now + Math.random() * Math.min(this.settings.HEALTH_INTERVAL_MS, 2000),
         polling: false,
         lastSeenWrite: 0,
+        eventsProblem: null,
       });
     }
+  }
+
+  /**
+   * The event subscription says the camera's events do not flow (or flow again). An online
+   * camera shows it as its status reason, so the console says so rather than a plain "online";
+   * an offline one keeps its offline reason.
+   */
+  setEventsProblem(cameraId: string, problem: string | null): void {
+    const w = this.watched.get(cameraId);
+    if (!w || w.eventsProblem === problem) return;
+    w.eventsProblem = problem;
+    if (w.state.status !== 'online') return;
+    void this.cameras.setReason(cameraId, problem).catch((err: unknown) => {
+      this.log.warn(`status reason of ${cameraId} not written: ${(err as Error).message}`);
+    });
   }
 
   private unwatch(ids: string[]): void {
@@ -143,7 +161,8 @@ export class CameraHealth implements OnModuleInit, BeforeApplicationShutdown {
     try {
       if (t.changed) {
         const to = t.changed.to as 'online' | 'offline';
-        await this.cameras.setStatus(w.target.id, to, t.changed.reason, now);
+        const reason = to === 'online' ? w.eventsProblem : t.changed.reason;
+        await this.cameras.setStatus(w.target.id, to, reason, now);
         w.lastSeenWrite = now.getTime();
         // unknown → online is a first sighting, not a recovery: only real changes become events.
         if (to === 'offline' || t.changed.from === 'offline') {

@@ -77,8 +77,14 @@ export class InternalController {
     // The stored password is decrypted here, never in the api, and goes only to the device it
     // was entered for: another host or port must come with its own password (the api asks too).
     let password = body.password ?? '';
-    if (body.password === undefined && body.cameraId) {
-      const stored = await this.cameras.get(body.cameraId);
+    let trust = body.trustDeviceAddresses;
+    const stored =
+      body.cameraId && (body.password === undefined || trust === undefined)
+        ? await this.cameras.get(body.cameraId)
+        : undefined;
+    // An edit that leaves the setting out keeps the camera's own.
+    trust ??= stored?.trustDeviceAddresses;
+    if (body.password === undefined && stored) {
       if (onvifDeviceChanged(stored.xaddr, body.onvifAddress))
         throw new BadRequestException({
           message: 'password: enter the camera password again to change its address (host or port)',
@@ -87,7 +93,7 @@ export class InternalController {
       password = stored.password;
     }
     return this.probe.probe(
-      { onvifAddress: body.onvifAddress, username: body.username, password },
+      { onvifAddress: body.onvifAddress, username: body.username, password, trustDeviceAddresses: trust },
       this.settings.ONVIF_TIMEOUT_MS,
     );
   }

@@ -1,21 +1,20 @@
-import { isIP } from 'node:net';
 import { Injectable, Optional } from '@nestjs/common';
-import { Cam, CamProfile } from 'onvif';
-import type { ProbeResult } from '@xueliang/gateway-protocol';
+import type { ProbedStream, ProbeResult } from '@xueliang/gateway-protocol';
+import { StreamCodecProbe } from '../cameras/stream-codec.adapter';
+import { withCredentials } from '../streams/ffmpeg-args';
 import { CameraNetworks, NO_ONVIF_DEVICE, resolveCameraHost } from './camera-networks';
+import { CameraEndpoint, OnvifClient, ServiceAddresses } from './onvif-client.adapter';
 import { networkFailure, OnvifError, redactedFailure } from './onvif-error';
+import { OnvifRequest } from './soap-envelopes';
+import { asArray, path, text, XmlNode } from './soap-response';
 
 /** The protocol's probe target once the gateway has resolved the password (a stored one, decrypted). */
 export interface ProbeTarget {
   onvifAddress: string;
   username: string;
   password: string;
-}
-
-type Callback<T> = (err: Error | null, value?: T) => void;
-
-function call<T>(fn: (cb: Callback<T>) => void): Promise<T> {
-  return new Promise((resolve, reject) => fn((err, v) => (err ? reject(err) : resolve(v as T))));
+  /** Use the addresses the device reports as they are (no NAT rewrite). */
+  trustDeviceAddresses?: boolean;
 }
 
 /** Encoder names as cameras spell them (H264, H.265, HEVC) → h264 / h265. */
@@ -41,19 +40,6 @@ export function pickProfiles(profiles: ProfileSize[]): { main: ProfileSize; sub:
   const main = sorted[0];
   const last = sorted[sorted.length - 1];
   return { main, sub: last.token !== main.token ? last : null };
-}
-
-function profileSize(p: CamProfile): ProfileSize | null {
-  const enc = p.videoEncoderConfiguration as
-    { encoding?: string; resolution?: { width?: number | string; height?: number | string } } | undefined;
-  const token = p.$?.token ?? p.token;
-  if (typeof token !== 'string' || !enc) return null;
-  return {
-    token,
-    width: Number(enc.resolution?.width ?? 0),
-    height: Number(enc.resolution?.height ?? 0),
-    codec: normaliseCodec(enc.encoding),
-  };
 }
 
 /** Classifies the onvif package's errors into the three registration outcomes (and a rest). */
@@ -87,87 +73,191 @@ export function connectFailure(err: unknown): OnvifError {
   return e.kind === 'auth' || e.kind === 'not_allowed' ? e : new OnvifError('not_onvif', NO_ONVIF_DEVICE);
 }
 
+/** Profiles of a GetProfiles reply, Media2 (Configurations/VideoEncoder) or Media (VideoEncoderConfiguration). */
+export function profilesOf(body: XmlNode, media2: boolean): ProfileSize[] {
+  const list = asArray(path(body, 'GetProfilesResponse', 'Profiles'));
+  return list.flatMap((p) => {
+    const token = path(p, '@_token');
+    const enc = media2 ? path(p, 'Configurations', 'VideoEncoder') : path(p, 'VideoEncoderConfiguration');
+    if (typeof token !== 'string' || !token) return [];
+    return [
+      {
+        token,
+        width: Number(text(path(enc, 'Resolution', 'Width')) ?? 0) || 0,
+        height: Number(text(path(enc, 'Resolution', 'Height')) ?? 0) || 0,
+        codec: normaliseCodec(text(path(enc, 'Encoding'))),
+      },
+    ];
+  });
+}
+
+/** ffprobe needs a moment to connect and read the first frames, however short ONVIF_TIMEOUT_MS is. */
+const CODEC_PROBE_MIN_MS = 8_000;
+
 /**
- * Registration probe through the `onvif` package: device information, profiles, stream and
- * snapshot URIs, PTZ and events capability. Service addresses are forced to the registered
- * host and port (preserveAddress), since cameras behind NAT report their private address.
+ * Registration probe over the same SOAP client the gateway operates cameras with (so what
+ * registers also operates): the camera's clock, service addresses, device information, profiles
+ * (Media2 where offered, since only it can say H.265; Media otherwise), stream and snapshot URIs,
+ * PTZ and events capability, and each stream's codec read from the stream itself.
  * The address is checked against CAMERA_NETWORKS before anything connects.
  */
 @Injectable()
 export class OnvifProbe {
-  constructor(@Optional() private readonly networks: CameraNetworks = CameraNetworks.any()) {}
+  constructor(
+    private readonly onvif: OnvifClient,
+    private readonly codecs: StreamCodecProbe,
+    @Optional() private readonly networks: CameraNetworks = CameraNetworks.any(),
+  ) {}
 
   async probe(target: ProbeTarget, timeoutMs: number): Promise<ProbeResult> {
-    const url = new URL(target.onvifAddress);
-    let hostname = url.hostname;
-    try {
-      if (!this.networks.isAny) {
-        // Connect to the address that was checked (IPv4; an IPv6 literal is checked as written).
-        const [first] = await resolveCameraHost(url.hostname, this.networks);
-        if (first && isIP(first) === 4) hostname = first;
-      }
-    } catch (err) {
-      throw redactedFailure(err, [target.password]);
-    }
-    const cam = new Cam({
-      hostname,
-      port: Number(url.port || (url.protocol === 'https:' ? 443 : 80)),
-      path: url.pathname,
+    const cam: CameraEndpoint = {
+      xaddr: target.onvifAddress,
       username: target.username,
       password: target.password,
-      timeout: timeoutMs,
-      useSecure: url.protocol === 'https:',
-      autoconnect: false,
-      preserveAddress: true,
-    });
+      trustDeviceAddresses: target.trustDeviceAddresses ?? false,
+    };
     try {
-      await withDeadline(
-        call<void>((cb) => cam.connect((err) => cb(err ?? null))),
-        timeoutMs * 3,
-      ).catch((err: unknown) => {
-        throw connectFailure(err);
-      });
-      const info = await call<Record<string, unknown>>((cb) => cam.getDeviceInformation((e, v) => cb(e, v)));
-      const sizes = (cam.profiles ?? []).map(profileSize).filter((p): p is ProfileSize => p !== null);
-      const picked = pickProfiles(sizes);
+      await resolveCameraHost(new URL(target.onvifAddress).hostname, this.networks);
+      // A fresh look at the device: what an earlier probe learnt (addresses, auth) may be stale.
+      this.onvif.forget(cam.xaddr);
+      const services = await this.connect(cam, timeoutMs);
+      const info = path(
+        (await this.onvif.call(cam, { action: 'GetDeviceInformation' }, { timeoutMs })).body,
+        'GetDeviceInformationResponse',
+      );
+      const media = await this.media(cam, services, timeoutMs);
+      const picked = pickProfiles(media.profiles);
       if (!picked) throw new OnvifError('fault', 'camera has no media profiles');
-      const streamUri = (token: string): Promise<string> =>
-        call<{ uri: string }>((cb) =>
-          cam.getStreamUri({ protocol: 'RTSP', profileToken: token }, (e, v) => cb(e, v)),
-        ).then((r) => r.uri);
-      const main = {
-        profileToken: picked.main.token,
-        rtspUri: await streamUri(picked.main.token),
-        ...size(picked.main),
+      const stream = async (p: ProfileSize): Promise<ProbedStream> => {
+        const rtspUri = await media.streamUri(p.token);
+        // Streams are pulled from where the device says (moved to the registered host unless
+        // trusted), with its credentials: that host must be inside CAMERA_NETWORKS too.
+        const reachable = this.onvif.reachable(cam, rtspUri);
+        await this.assertInside(reachable);
+        const measured = await this.codecs.codecOf(
+          withCredentials(reachable, cam.username, cam.password),
+          Math.max(timeoutMs * 2, CODEC_PROBE_MIN_MS),
+        );
+        return {
+          profileToken: p.token,
+          rtspUri,
+          width: p.width,
+          height: p.height,
+          codec: measured ?? p.codec,
+        };
       };
-      const sub = picked.sub
-        ? { profileToken: picked.sub.token, rtspUri: await streamUri(picked.sub.token), ...size(picked.sub) }
-        : null;
-      const snapshotUri = await call<{ uri: string }>((cb) =>
-        cam.getSnapshotUri({ profileToken: picked.main.token }, (e, v) => cb(e, v)),
-      )
-        .then((r) => r.uri)
-        .catch(() => null);
-      // Streams are pulled from where the device says, with its credentials: those hosts must be
-      // inside CAMERA_NETWORKS too, or the gateway would connect out of them later.
-      for (const uri of [main.rtspUri, sub?.rtspUri]) if (uri) await this.assertInside(uri);
-      const str = (k: string): string | null => (typeof info[k] === 'string' ? info[k] : null);
+      const [main, sub] = await Promise.all([
+        stream(picked.main),
+        picked.sub ? stream(picked.sub) : Promise.resolve(null),
+      ]);
+      const snapshotUri = await media.snapshotUri(picked.main.token).catch(() => null);
+      const str = (k: string): string | null => text(path(info, k)) || null;
       return {
-        manufacturer: str('manufacturer'),
-        model: str('model'),
-        serialNumber: str('serialNumber'),
-        firmware: str('firmwareVersion'),
+        manufacturer: str('Manufacturer'),
+        model: str('Model'),
+        serialNumber: str('SerialNumber'),
+        firmware: str('FirmwareVersion'),
         main,
         sub,
         snapshotUri,
-        videoCodec: picked.main.codec,
-        ptz: Boolean(cam.uri?.ptz ?? cam.uri?.PTZ),
-        events: Boolean(cam.uri?.events),
+        videoCodec: main.codec,
+        ptz: Boolean(services.ptz),
+        events: Boolean(services.events),
       };
     } catch (err) {
-      // The onvif package's messages may quote requests or replies: never the password.
       throw redactedFailure(classifyProbeError(err), [target.password]);
     }
+  }
+
+  /**
+   * The connection phase: the camera's clock (unauthenticated, and the proof that ONVIF answers
+   * there), then its service addresses. Failures here say the camera's own auth fault, or one
+   * answer for every kind of "nothing ONVIF there".
+   */
+  private async connect(cam: CameraEndpoint, timeoutMs: number): Promise<ServiceAddresses> {
+    let soapSeen: boolean;
+    try {
+      await this.onvif.syncClock(cam, timeoutMs);
+      soapSeen = true;
+    } catch (err) {
+      // Some firmware wants credentials even for the clock: the authenticated call below decides.
+      if (!(err instanceof OnvifError && (err.kind === 'auth' || err.kind === 'fault')))
+        throw connectFailure(err);
+      // A SOAP fault (NotAuthorized included) is ONVIF talking; a bare HTTP 401 may be any server.
+      soapSeen = !(err.kind === 'auth' && /HTTP 401/.test(err.message));
+    }
+    try {
+      return await this.onvif.serviceAddresses(cam, timeoutMs);
+    } catch (err) {
+      // A 401 from something that never spoke SOAP is any web server, not a wrong password.
+      if (err instanceof OnvifError && err.kind === 'auth' && !soapSeen && /HTTP 401/.test(err.message))
+        throw new OnvifError('not_onvif', NO_ONVIF_DEVICE);
+      throw connectFailure(err);
+    }
+  }
+
+  /** Media2 where the camera offers it (and it answers), Media (ver10) otherwise. */
+  private async media(
+    cam: CameraEndpoint,
+    services: ServiceAddresses,
+    timeoutMs: number,
+  ): Promise<{
+    profiles: ProfileSize[];
+    streamUri(token: string): Promise<string>;
+    snapshotUri(token: string): Promise<string | null>;
+  }> {
+    const call = (req: OnvifRequest) => this.onvif.call(cam, req, { timeoutMs });
+    if (services.media2) {
+      const res = await call({ action: 'Media2GetProfiles' }).catch(() => undefined);
+      const profiles = res ? profilesOf(res.body, true) : [];
+      if (profiles.length)
+        return {
+          profiles,
+          streamUri: async (profileToken) =>
+            required(
+              text(
+                path(
+                  (await call({ action: 'Media2GetStreamUri', profileToken })).body,
+                  'GetStreamUriResponse',
+                  'Uri',
+                ),
+              ),
+            ),
+          snapshotUri: async (profileToken) =>
+            text(
+              path(
+                (await call({ action: 'Media2GetSnapshotUri', profileToken })).body,
+                'GetSnapshotUriResponse',
+                'Uri',
+              ),
+            ) ?? null,
+        };
+    }
+    const res = await call({ action: 'GetProfiles' });
+    return {
+      // Media (ver10) cannot name H.265, so its H264 may be one: unknown until the stream says.
+      profiles: profilesOf(res.body, false).map((p) => (p.codec === 'h264' ? { ...p, codec: null } : p)),
+      streamUri: async (profileToken) =>
+        required(
+          text(
+            path(
+              (await call({ action: 'GetStreamUri', profileToken })).body,
+              'GetStreamUriResponse',
+              'MediaUri',
+              'Uri',
+            ),
+          ),
+        ),
+      snapshotUri: async (profileToken) =>
+        text(
+          path(
+            (await call({ action: 'GetSnapshotUri', profileToken })).body,
+            'GetSnapshotUriResponse',
+            'MediaUri',
+            'Uri',
+          ),
+        ) ?? null,
+    };
   }
 
   private async assertInside(uri: string): Promise<void> {
@@ -188,22 +278,7 @@ export class OnvifProbe {
   }
 }
 
-function size(p: ProfileSize): { width: number; height: number; codec: string | null } {
-  return { width: p.width, height: p.height, codec: p.codec };
-}
-
-function withDeadline<T>(p: Promise<T>, ms: number): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new OnvifError('timeout', 'camera unreachable (timeout)')), ms);
-    p.then(
-      (v) => {
-        clearTimeout(t);
-        resolve(v);
-      },
-      (e: unknown) => {
-        clearTimeout(t);
-        reject(e instanceof Error ? e : new Error(String(e)));
-      },
-    );
-  });
+function required(uri: string | undefined): string {
+  if (!uri) throw new OnvifError('fault', 'camera returned no stream URI');
+  return uri;
 }

@@ -1,9 +1,17 @@
 import { createHash } from 'node:crypto';
 import { ptzRequest } from '../cameras/camera-control.service';
 import { NO_ONVIF_DEVICE } from './camera-networks';
-import { classifyProbeError, connectFailure, normaliseCodec, pickProfiles } from './onvif-probe.adapter';
+import { codecOfProbe, ffprobePathOf } from '../cameras/stream-codec.adapter';
+import { reachableAddress } from './device-addresses';
+import {
+  classifyProbeError,
+  connectFailure,
+  normaliseCodec,
+  pickProfiles,
+  profilesOf,
+} from './onvif-probe.adapter';
 import { OnvifError, statusReasonOf } from './onvif-error';
-import { buildRequest, requestBody, serviceOf, usernameTokenHeader } from './soap-envelopes';
+import { actionUri, buildRequest, requestBody, serviceOf, usernameTokenHeader } from './soap-envelopes';
 import { parseSoap } from './soap-response';
 
 describe('SOAP envelopes', () => {
@@ -160,5 +168,93 @@ describe('probe', () => {
     expect(statusReasonOf('auth')).toBe('auth failed');
     expect(statusReasonOf('timeout')).toBe('timeout');
     expect(statusReasonOf('refused')).toBe('connection refused');
+  });
+});
+
+describe('device-reported addresses (NAT)', () => {
+  const registered = 'http://203.0.113.7:8081/onvif/device_service';
+  it.each([
+    ['http://192.168.1.64/onvif/PTZ?x=1', 'http://203.0.113.7:8081/onvif/PTZ?x=1'],
+    ['http://192.168.1.64:80/onvif/events/pullpoint/7', 'http://203.0.113.7:8081/onvif/events/pullpoint/7'],
+    ['https://192.168.1.64/snap.jpg?ch=1', 'http://203.0.113.7:8081/snap.jpg?ch=1'],
+    // RTSP keeps its own (forwarded) port; only the host moves.
+    [
+      'rtsp://192.168.1.64:554/Streaming/Channels/101?transportmode=unicast',
+      'rtsp://203.0.113.7:554/Streaming/Channels/101?transportmode=unicast',
+    ],
+    ['rtsp://203.0.113.7:554/main', 'rtsp://203.0.113.7:554/main'],
+    ['not a url', 'not a url'],
+  ])('%s → %s', (reported, reached) => {
+    expect(reachableAddress(reported, registered, false)).toBe(reached);
+  });
+  it('leaves them alone when the camera is set to trust them', () => {
+    expect(reachableAddress('http://192.168.1.64/onvif/PTZ', registered, true)).toBe(
+      'http://192.168.1.64/onvif/PTZ',
+    );
+  });
+});
+
+describe('tolerated replies', () => {
+  it('reads a SOAP 1.1 fault', () => {
+    const xml =
+      '<SOAP-ENV:Envelope xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/"><SOAP-ENV:Body><SOAP-ENV:Fault>' +
+      '<faultcode>ter:NotAuthorized</faultcode><faultstring>Sender not Authorized</faultstring></SOAP-ENV:Fault></SOAP-ENV:Body></SOAP-ENV:Envelope>';
+    expect(parseSoap(xml)?.fault).toEqual({
+      code: 'ter:NotAuthorized',
+      subcode: 'ter:NotAuthorized',
+      reason: 'Sender not Authorized',
+    });
+  });
+
+  it('reads Media2 and Media profiles under any prefixes, with optional parts missing', () => {
+    const media2 = parseSoap(
+      '<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope"><s:Body><ns3:GetProfilesResponse xmlns:ns3="x" xmlns:ns0="y">' +
+        '<ns3:Profiles token="P1"><ns3:Configurations><ns3:VideoEncoder><ns0:Encoding>H265</ns0:Encoding>' +
+        '<ns0:Resolution><ns0:Width>1920</ns0:Width><ns0:Height>1080</ns0:Height></ns0:Resolution></ns3:VideoEncoder></ns3:Configurations></ns3:Profiles>' +
+        '<ns3:Profiles token="P2"/></ns3:GetProfilesResponse></s:Body></s:Envelope>',
+    )!;
+    expect(profilesOf(media2.body, true)).toEqual([
+      { token: 'P1', width: 1920, height: 1080, codec: 'h265' },
+      { token: 'P2', width: 0, height: 0, codec: null },
+    ]);
+    const media1 = parseSoap(
+      '<e:Envelope xmlns:e="http://schemas.xmlsoap.org/soap/envelope/"><e:Body><GetProfilesResponse><Profiles token="A">' +
+        '<VideoEncoderConfiguration><Encoding>H264</Encoding><Resolution><Width>640</Width><Height>360</Height></Resolution>' +
+        '</VideoEncoderConfiguration></Profiles></GetProfilesResponse></e:Body></e:Envelope>',
+    )!;
+    expect(profilesOf(media1.body, false)).toEqual([{ token: 'A', width: 640, height: 360, codec: 'h264' }]);
+  });
+
+  it('names each request by its SOAP action; event requests carry WS-Addressing', () => {
+    expect(actionUri({ action: 'GetDeviceInformation' })).toBe(
+      'http://www.onvif.org/ver10/device/wsdl/GetDeviceInformation',
+    );
+    expect(actionUri({ action: 'Media2GetStreamUri', profileToken: 'p' })).toBe(
+      'http://www.onvif.org/ver20/media/wsdl/GetStreamUri',
+    );
+    expect(actionUri({ action: 'PullMessages', timeoutS: 1, limit: 1 })).toBe(
+      'http://www.onvif.org/ver10/events/wsdl/PullPointSubscription/PullMessagesRequest',
+    );
+    const create = buildRequest(
+      { action: 'CreatePullPointSubscription', terminationS: 60 },
+      undefined,
+      new Date(),
+    );
+    expect(create).toContain(
+      '<wsa:Action>http://www.onvif.org/ver10/events/wsdl/EventPortType/CreatePullPointSubscriptionRequest</wsa:Action>',
+    );
+    expect(buildRequest({ action: 'GetProfiles' }, undefined, new Date())).not.toContain('wsa:Action');
+    expect(requestBody({ action: 'Media2GetProfiles' })).toBe(
+      '<tr2:GetProfiles><tr2:Type>VideoEncoder</tr2:Type></tr2:GetProfiles>',
+    );
+  });
+
+  it('reads the codec ffprobe finds in a stream', () => {
+    expect(codecOfProbe('{"streams":[{"codec_name":"hevc"}]}')).toBe('h265');
+    expect(codecOfProbe('{"streams":[{"codec_name":"h264"}]}')).toBe('h264');
+    expect(codecOfProbe('{"streams":[]}')).toBeNull();
+    expect(codecOfProbe('garbage')).toBeNull();
+    expect(ffprobePathOf('/usr/bin/ffmpeg')).toBe('/usr/bin/ffprobe');
+    expect(ffprobePathOf('ffmpeg')).toBe('ffprobe');
   });
 });

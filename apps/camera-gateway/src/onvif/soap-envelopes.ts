@@ -12,6 +12,7 @@ const NS = {
   wsa: 'http://www.w3.org/2005/08/addressing',
   tds: 'http://www.onvif.org/ver10/device/wsdl',
   trt: 'http://www.onvif.org/ver10/media/wsdl',
+  tr2: 'http://www.onvif.org/ver20/media/wsdl',
   tptz: 'http://www.onvif.org/ver20/ptz/wsdl',
   tt: 'http://www.onvif.org/ver10/schema',
   tev: 'http://www.onvif.org/ver10/events/wsdl',
@@ -49,7 +50,7 @@ export function usernameTokenHeader(
 function soapEnvelope(body: string, header = ''): string {
   return (
     `<?xml version="1.0" encoding="UTF-8"?>` +
-    `<env:Envelope xmlns:env="${NS.env}" xmlns:tds="${NS.tds}" xmlns:trt="${NS.trt}" xmlns:tptz="${NS.tptz}" ` +
+    `<env:Envelope xmlns:env="${NS.env}" xmlns:tds="${NS.tds}" xmlns:trt="${NS.trt}" xmlns:tr2="${NS.tr2}" xmlns:tptz="${NS.tptz}" ` +
     `xmlns:tt="${NS.tt}" xmlns:tev="${NS.tev}" xmlns:wsnt="${NS.wsnt}" xmlns:wsa="${NS.wsa}">` +
     `<env:Header>${header}</env:Header><env:Body>${body}</env:Body></env:Envelope>`
   );
@@ -59,6 +60,13 @@ export type OnvifRequest =
   | { action: 'GetSystemDateAndTime' }
   | { action: 'GetDeviceInformation' }
   | { action: 'GetCapabilities' }
+  | { action: 'GetServices' }
+  | { action: 'GetProfiles' }
+  | { action: 'GetStreamUri'; profileToken: string }
+  | { action: 'GetSnapshotUri'; profileToken: string }
+  | { action: 'Media2GetProfiles' }
+  | { action: 'Media2GetStreamUri'; profileToken: string }
+  | { action: 'Media2GetSnapshotUri'; profileToken: string }
   | {
       action: 'ContinuousMove';
       profileToken: string;
@@ -87,6 +95,27 @@ export function requestBody(r: OnvifRequest): string {
       return `<tds:GetDeviceInformation/>`;
     case 'GetCapabilities':
       return `<tds:GetCapabilities><tds:Category>All</tds:Category></tds:GetCapabilities>`;
+    case 'GetServices':
+      return `<tds:GetServices><tds:IncludeCapability>false</tds:IncludeCapability></tds:GetServices>`;
+    case 'GetProfiles':
+      return `<trt:GetProfiles/>`;
+    case 'GetStreamUri':
+      return (
+        `<trt:GetStreamUri><trt:StreamSetup><tt:Stream>RTP-Unicast</tt:Stream>` +
+        `<tt:Transport><tt:Protocol>RTSP</tt:Protocol></tt:Transport></trt:StreamSetup>` +
+        `<trt:ProfileToken>${xmlEscape(r.profileToken)}</trt:ProfileToken></trt:GetStreamUri>`
+      );
+    case 'GetSnapshotUri':
+      return `<trt:GetSnapshotUri><trt:ProfileToken>${xmlEscape(r.profileToken)}</trt:ProfileToken></trt:GetSnapshotUri>`;
+    case 'Media2GetProfiles':
+      return `<tr2:GetProfiles><tr2:Type>VideoEncoder</tr2:Type></tr2:GetProfiles>`;
+    case 'Media2GetStreamUri':
+      return (
+        `<tr2:GetStreamUri><tr2:Protocol>RTSP</tr2:Protocol>` +
+        `<tr2:ProfileToken>${xmlEscape(r.profileToken)}</tr2:ProfileToken></tr2:GetStreamUri>`
+      );
+    case 'Media2GetSnapshotUri':
+      return `<tr2:GetSnapshotUri><tr2:ProfileToken>${xmlEscape(r.profileToken)}</tr2:ProfileToken></tr2:GetSnapshotUri>`;
     case 'ContinuousMove':
       return (
         `<tptz:ContinuousMove><tptz:ProfileToken>${xmlEscape(r.profileToken)}</tptz:ProfileToken>` +
@@ -134,12 +163,23 @@ function needsAuth(r: OnvifRequest): boolean {
 }
 
 /** Which service of the device a request goes to (pull point requests go to the subscription address). */
-export function serviceOf(r: OnvifRequest): 'device' | 'ptz' | 'events' | 'subscription' {
+export type OnvifService = 'device' | 'media' | 'media2' | 'ptz' | 'events' | 'subscription';
+
+export function serviceOf(r: OnvifRequest): OnvifService {
   switch (r.action) {
     case 'GetSystemDateAndTime':
     case 'GetDeviceInformation':
     case 'GetCapabilities':
+    case 'GetServices':
       return 'device';
+    case 'GetProfiles':
+    case 'GetStreamUri':
+    case 'GetSnapshotUri':
+      return 'media';
+    case 'Media2GetProfiles':
+    case 'Media2GetStreamUri':
+    case 'Media2GetSnapshotUri':
+      return 'media2';
     case 'ContinuousMove':
     case 'Stop':
     case 'GotoPreset':
@@ -153,6 +193,43 @@ export function serviceOf(r: OnvifRequest): 'device' | 'ptz' | 'events' | 'subsc
   }
 }
 
+/**
+ * The SOAP action URI of a request (the WSDL's soapAction / wsa:Action), sent as the `action`
+ * parameter of the SOAP 1.2 media type and, for the event service, as wsa:Action.
+ */
+export function actionUri(r: OnvifRequest): string {
+  switch (r.action) {
+    case 'CreatePullPointSubscription':
+      return `${NS.tev}/EventPortType/CreatePullPointSubscriptionRequest`;
+    case 'PullMessages':
+      return `${NS.tev}/PullPointSubscription/PullMessagesRequest`;
+    case 'Renew':
+      return 'http://docs.oasis-open.org/wsn/bw-2/SubscriptionManager/RenewRequest';
+    case 'Unsubscribe':
+      return 'http://docs.oasis-open.org/wsn/bw-2/SubscriptionManager/UnsubscribeRequest';
+    case 'Media2GetProfiles':
+    case 'Media2GetStreamUri':
+    case 'Media2GetSnapshotUri':
+      return `${NS.tr2}/${r.action.slice('Media2'.length)}`;
+    default: {
+      const service = serviceOf(r);
+      const ns = service === 'media' ? NS.trt : service === 'ptz' ? NS.tptz : NS.tds;
+      return `${ns}/${r.action}`;
+    }
+  }
+}
+
+/** Whether a request goes to the event service or a subscription (WS-Addressing is required there). */
+function isEvent(r: OnvifRequest): boolean {
+  const s = serviceOf(r);
+  return s === 'events' || s === 'subscription';
+}
+
+/**
+ * The envelope of one request: SOAP 1.2, a WS-Security UsernameToken digest (with nonce and
+ * created) unless `creds` is undefined (HTTP Digest cameras, or GetSystemDateAndTime), and
+ * WS-Addressing Action/To for the event service.
+ */
 export function buildRequest(
   r: OnvifRequest,
   creds: Credentials | undefined,
@@ -161,6 +238,8 @@ export function buildRequest(
 ): string {
   const security = creds && creds.username && needsAuth(r) ? usernameTokenHeader(creds, now) : '';
   // Pull point requests are addressed to the subscription (WS-Addressing To), as cameras expect.
-  const addressing = to ? `<wsa:To>${xmlEscape(to)}</wsa:To>` : '';
+  const addressing =
+    (isEvent(r) ? `<wsa:Action>${actionUri(r)}</wsa:Action>` : '') +
+    (to ? `<wsa:To>${xmlEscape(to)}</wsa:To>` : '');
   return soapEnvelope(requestBody(r), security + addressing);
 }

@@ -59,6 +59,11 @@ export function parseSoap(xml: string): ParsedSoap | undefined {
   if (!body) return undefined;
   const fault = asNode(body['Fault']);
   if (!fault) return { body };
+  if ('faultcode' in fault || 'faultstring' in fault) {
+    // SOAP 1.1: faultcode carries what 1.2 puts in the Subcode (ter:NotAuthorized, …).
+    const code = text(fault['faultcode']) ?? '';
+    return { body, fault: { code, subcode: code, reason: text(fault['faultstring']) ?? '' } };
+  }
   return {
     body,
     fault: {

@@ -1,4 +1,12 @@
-import { argvOf, buildHlsCommand, canCopy, redactUrl, withCredentials } from './ffmpeg-args';
+import {
+  argvOf,
+  buildHlsCommand,
+  canCopy,
+  lastSegmentNumber,
+  redactUrl,
+  withCredentials,
+  withDiscontinuitySequence,
+} from './ffmpeg-args';
 
 describe('buildHlsCommand', () => {
   const base = {
@@ -29,7 +37,10 @@ describe('buildHlsCommand', () => {
     expect(argv[argv.indexOf('-f') + 1]).toBe('hls');
     expect(argv[argv.indexOf('-hls_time') + 1]).toBe('1');
     expect(argv[argv.indexOf('-hls_list_size') + 1]).toBe('6');
-    expect(argv[argv.indexOf('-hls_flags') + 1]).toBe('delete_segments+independent_segments+omit_endlist');
+    expect(argv[argv.indexOf('-hls_flags') + 1]).toBe(
+      'delete_segments+independent_segments+omit_endlist+program_date_time',
+    );
+    expect(argv[argv.indexOf('-hls_start_number_source') + 1]).toBe('epoch');
     expect(argv[argv.indexOf('-hls_segment_filename') + 1]).toBe('/tmp/s/seg_%05d.ts');
     expect(argv.at(-1)).toBe('/tmp/s/index.m3u8');
   });
@@ -44,6 +55,51 @@ describe('buildHlsCommand', () => {
     expect(argv[argv.indexOf('-hls_time') + 1]).toBe('2');
     expect(argv[argv.indexOf('-hls_list_size') + 1]).toBe('4');
     expect(argv[argv.indexOf('-force_key_frames') + 1]).toBe('expr:gte(t,n_forced*2)');
+  });
+});
+
+describe('restarts (RFC 8216 discontinuities)', () => {
+  const base = {
+    inputUrl: 'rtsp://cam/1',
+    outDir: '/tmp/s',
+    segmentSeconds: 1,
+    listSize: 6,
+    sourceCodec: 'h264',
+  };
+
+  it('continues the playlist after a restart instead of numbering afresh', () => {
+    const argv = argvOf(buildHlsCommand({ ...base, continuePlaylist: true }));
+    expect(argv[argv.indexOf('-hls_flags') + 1]).toMatch(/\+program_date_time\+append_list$/);
+    expect(argv).not.toContain('-hls_start_number_source');
+  });
+
+  const playlist = (first: number, withTag: boolean): string =>
+    [
+      '#EXTM3U',
+      '#EXT-X-VERSION:6',
+      '#EXT-X-TARGETDURATION:1',
+      `#EXT-X-MEDIA-SEQUENCE:${first}`,
+      '#EXTINF:1.000000,',
+      '#EXT-X-PROGRAM-DATE-TIME:2026-12-01T18:04:58.382+0000',
+      `seg_${first}.ts`,
+      ...(withTag ? ['#EXT-X-DISCONTINUITY'] : []),
+      '#EXTINF:1.000000,',
+      `seg_${first + 1}.ts`,
+    ].join('\n');
+
+  it('finds where a restart continues', () => {
+    expect(lastSegmentNumber(playlist(41, false))).toBe(42);
+    expect(lastSegmentNumber('')).toBeUndefined();
+  });
+
+  it('counts discontinuities that left the window in EXT-X-DISCONTINUITY-SEQUENCE', () => {
+    // The seam at 42 is still in the window: its tag is there and nothing has left.
+    expect(withDiscontinuitySequence(playlist(41, true), [42])).toBe(playlist(41, true));
+    // Once it has left, the sequence says so.
+    expect(withDiscontinuitySequence(playlist(50, false), [42, 45])).toContain(
+      '#EXT-X-MEDIA-SEQUENCE:50\n#EXT-X-DISCONTINUITY-SEQUENCE:2\n',
+    );
+    expect(withDiscontinuitySequence(playlist(50, false), [])).toBe(playlist(50, false));
   });
 });
 

@@ -13,6 +13,11 @@ export interface HlsCommandSpec {
   listSize: number;
   /** RTSP socket timeout, so a dead camera ends ffmpeg instead of hanging it. */
   rtspTimeoutMs?: number;
+  /**
+   * A restart of the stream (camera cut, ffmpeg died or stalled): the existing playlist is
+   * continued (same segment numbering) with an EXT-X-DISCONTINUITY before the new segments.
+   */
+  continuePlaylist?: boolean;
 }
 
 export interface FfmpegCommand {
@@ -77,14 +82,38 @@ export function buildHlsCommand(spec: HlsCommandSpec): FfmpegCommand {
     '-hls_list_size',
     String(spec.listSize),
     '-hls_flags',
-    'delete_segments+independent_segments+omit_endlist',
-    // Segment numbers from the wall clock: a restarted ffmpeg never reuses a name a player has cached.
-    '-hls_start_number_source',
-    'epoch',
+    // PROGRAM-DATE-TIME gives every segment its wall-clock time (players show it, the console
+    // measures latency with it); append_list continues a restarted stream's playlist, and ffmpeg
+    // marks the seam with EXT-X-DISCONTINUITY (RFC 8216 4.3.2.3): timestamps restart there.
+    `delete_segments+independent_segments+omit_endlist+program_date_time${spec.continuePlaylist ? '+append_list' : ''}`,
+    // A first start numbers segments from the wall clock, so a new session never reuses a name a
+    // player has cached; a restart continues the numbers of the playlist it appends to.
+    ...(spec.continuePlaylist ? [] : ['-hls_start_number_source', 'epoch']),
     '-hls_segment_filename',
     join(spec.outDir, SEGMENT_FILENAME_TEMPLATE),
   ];
   return { input: spec.inputUrl, inputOptions, outputOptions, output: join(spec.outDir, PLAYLIST) };
+}
+
+/** The number of the last segment a playlist names (where a restart's segments follow). */
+export function lastSegmentNumber(playlist: string): number | undefined {
+  const all = [...playlist.matchAll(/^seg_(\d+)\.ts$/gm)];
+  const last = all.at(-1);
+  return last ? Number(last[1]) : undefined;
+}
+
+/**
+ * The playlist as served: with EXT-X-DISCONTINUITY-SEQUENCE, which RFC 8216 (6.2.2) requires
+ * once a discontinuity has left the live window (ffmpeg does not write it). `seams` are the
+ * media sequence numbers of the first segment after each restart.
+ */
+export function withDiscontinuitySequence(playlist: string, seams: readonly number[]): string {
+  if (!seams.length) return playlist;
+  const first = Number(/^#EXT-X-MEDIA-SEQUENCE:(\d+)/m.exec(playlist)?.[1]);
+  if (!Number.isFinite(first)) return playlist;
+  const gone = seams.filter((n) => n < first).length;
+  if (!gone || playlist.includes('#EXT-X-DISCONTINUITY-SEQUENCE')) return playlist;
+  return playlist.replace(/^(#EXT-X-MEDIA-SEQUENCE:\d+)$/m, `$1\n#EXT-X-DISCONTINUITY-SEQUENCE:${gone}`);
 }
 
 /** The full argv ffmpeg receives (diagnostics, tests). */

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,7 +19,17 @@ import { CameraDirectory, CameraTarget } from '../cameras/camera-directory.servi
 import { GATEWAY_SETTINGS, GatewaySettings } from '../gateway.config';
 import { CameraLeases } from '../leases/camera-leases.service';
 import type { StreamInfo as GatewayStreamInfo } from '@xueliang/gateway-protocol';
-import { buildHlsCommand, PLAYLIST, redactUrl, SEGMENT_PATTERN, withCredentials } from './ffmpeg-args';
+import { StreamCodecProbe } from '../cameras/stream-codec.adapter';
+import {
+  buildHlsCommand,
+  canCopy,
+  lastSegmentNumber,
+  PLAYLIST,
+  redactUrl,
+  SEGMENT_PATTERN,
+  withCredentials,
+  withDiscontinuitySequence,
+} from './ffmpeg-args';
 import { FfmpegRun, FfmpegRunner, GROUP_FILE } from './ffmpeg-runner.adapter';
 import { RingBuffer } from './ring-buffer';
 
@@ -28,6 +39,15 @@ export type StreamInfo = GatewayStreamInfo;
 /** Backoff before the n-th consecutive restart: base·2ⁿ, capped. */
 function restartDelay(attempt: number, baseMs: number, maxMs: number): number {
   return Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt));
+}
+
+/** The session's playlist as ffmpeg left it ('' when there is none yet). */
+function readPlaylistSync(dir: string): string {
+  try {
+    return readFileSync(join(dir, PLAYLIST), 'utf8');
+  } catch {
+    return '';
+  }
 }
 
 /** Whether a playlist has at least one segment a player can fetch right away. */
@@ -52,12 +72,18 @@ class StreamSession {
   stopping = false;
   private restartTimer: NodeJS.Timeout | undefined;
   runStartedAt = 0;
+  /** Media sequence numbers where a restart's segments begin (after an EXT-X-DISCONTINUITY). */
+  readonly seams: number[] = [];
+  /** Whether an ffmpeg has run in this session's dir: a new one continues its playlist. */
+  started = false;
 
   constructor(
     readonly camera: CameraTarget,
     readonly stream: StreamKind,
     readonly dir: string,
     readonly transcoding: boolean,
+    /** The stream's codec as read from it (null: unknown, copied as most cameras send H.264). */
+    readonly codec: string | null,
     private readonly manager: StreamManager,
   ) {}
 
@@ -134,6 +160,7 @@ export class StreamManager implements OnModuleInit, OnApplicationShutdown {
     private readonly cameras: CameraDirectory,
     private readonly ffmpeg: FfmpegRunner,
     private readonly leases: CameraLeases,
+    private readonly codecs: StreamCodecProbe,
     @InjectConfig() config: AppConfig,
   ) {
     // One dir per gateway process: a restarted gateway can tell its dead predecessor's streams
@@ -192,7 +219,8 @@ export class StreamManager implements OnModuleInit, OnApplicationShutdown {
     const camera = await this.cameras.get(cameraId);
     const uri = stream === 'sub' ? (camera.rtspSub ?? camera.rtspMain) : camera.rtspMain;
     if (!uri) throw new NotFoundException('camera has no RTSP stream registered');
-    const transcoding = camera.videoCodec !== null && camera.videoCodec !== 'h264';
+    const codec = await this.streamCodec(camera, stream, uri);
+    const transcoding = !canCopy(codec);
     // Checked and reserved with no await in between, so concurrent starts cannot both slip in.
     if (transcoding && this.transcodeCount() >= this.settings.MAX_TRANSCODES) {
       const max = this.settings.MAX_TRANSCODES;
@@ -210,7 +238,7 @@ export class StreamManager implements OnModuleInit, OnApplicationShutdown {
     } finally {
       this.reservedTranscodes.delete(key);
     }
-    const session = new StreamSession(camera, stream, dir, transcoding, this);
+    const session = new StreamSession(camera, stream, dir, transcoding, codec, this);
     this.sessions.set(session.key, session);
     session.start();
     return session;
@@ -218,20 +246,53 @@ export class StreamManager implements OnModuleInit, OnApplicationShutdown {
 
   spawn(session: StreamSession): FfmpegRun {
     const c = session.camera;
+    let continuePlaylist = false;
+    if (session.started) {
+      // A restart: its segments follow the last one listed, after a discontinuity.
+      const last = lastSegmentNumber(readPlaylistSync(session.dir));
+      if (last !== undefined) {
+        continuePlaylist = true;
+        session.seams.push(last + 1);
+      }
+    }
+    session.started = true;
     const uri = session.stream === 'sub' ? (c.rtspSub ?? c.rtspMain) : c.rtspMain;
     const cmd = buildHlsCommand({
       inputUrl: withCredentials(uri ?? '', c.username, c.password),
-      sourceCodec: c.videoCodec,
+      sourceCodec: session.codec,
       outDir: session.dir,
       segmentSeconds: this.settings.HLS_SEGMENT_SECONDS,
       listSize: this.settings.HLS_LIST_SIZE,
       rtspTimeoutMs: this.settings.ONVIF_TIMEOUT_MS,
+      continuePlaylist,
     });
     return this.ffmpeg.start(
       cmd,
       (line) => session.stderr.push(redactUrl(line)),
       join(session.dir, GROUP_FILE),
     );
+  }
+
+  /**
+   * The codec of the stream to be served, which decides copy or transcode: as stored (read from
+   * the stream at registration; a sub stream without its own falls back to the main one's), or,
+   * when not known, read from the stream now with ffprobe and stored for next time.
+   */
+  private async streamCodec(camera: CameraTarget, stream: StreamKind, uri: string): Promise<string | null> {
+    const stored =
+      stream === 'sub' && camera.rtspSub ? (camera.subVideoCodec ?? camera.videoCodec) : camera.videoCodec;
+    if (stored) return stored;
+    const measured = await this.codecs.codecOf(
+      withCredentials(uri, camera.username, camera.password),
+      Math.max(this.settings.ONVIF_TIMEOUT_MS * 2, 5_000),
+    );
+    if (measured) {
+      const column = stream === 'sub' && camera.rtspSub ? 'subVideoCodec' : 'videoCodec';
+      await this.cameras.saveMedia(camera.id, { [column]: measured }).catch((err: unknown) => {
+        this.log.warn(`codec of ${camera.id}/${stream} not stored: ${(err as Error).message}`);
+      });
+    }
+    return measured;
   }
 
   private async waitPlayable(session: StreamSession): Promise<void> {
@@ -257,7 +318,9 @@ export class StreamManager implements OnModuleInit, OnApplicationShutdown {
     if (!session || session.stopping) return undefined;
     session.lastAccess = Date.now();
     // A segment ffmpeg has already rotated out (or not yet written) is simply absent: a 404.
-    return readFile(join(session.dir, file)).catch(() => undefined);
+    const data = await readFile(join(session.dir, file)).catch(() => undefined);
+    if (!data || file !== PLAYLIST || !session.seams.length) return data;
+    return Buffer.from(withDiscontinuitySequence(data.toString('utf8'), session.seams), 'utf8');
   }
 
   /** Transcoded streams running or being started; what MAX_TRANSCODES limits. */

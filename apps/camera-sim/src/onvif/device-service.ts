@@ -15,13 +15,16 @@ export function deviceAction(
       return ok(
         `<tds:GetDeviceInformationResponse><tds:Manufacturer>${i.manufacturer}</tds:Manufacturer>` +
           `<tds:Model>${i.model}</tds:Model><tds:FirmwareVersion>${i.firmwareVersion}</tds:FirmwareVersion>` +
-          `<tds:SerialNumber>${i.serialNumber}</tds:SerialNumber><tds:HardwareId>${i.hardwareId}</tds:HardwareId>` +
+          (cam.behaviour.minimal
+            ? ''
+            : `<tds:SerialNumber>${i.serialNumber}</tds:SerialNumber><tds:HardwareId>${i.hardwareId}</tds:HardwareId>`) +
           `</tds:GetDeviceInformationResponse>`,
       );
     }
     case 'GetCapabilities':
       return ok(capabilities(cam, textOf(child(b, 'Category')) ?? 'All'));
     case 'GetServices':
+      if (cam.behaviour.minimal) return undefined;
       return ok(services(cam, textOf(child(b, 'IncludeCapability')) === 'true'));
     case 'GetServiceCapabilities':
       return ok(serviceCapabilities(cam, pullpoint ? 'events' : service));
@@ -158,6 +161,9 @@ function services(cam: SimCamera, includeCapability: boolean): string {
     `<tds:GetServicesResponse>` +
     svc('http://www.onvif.org/ver10/device/wsdl', c.serviceUrl('device'), 'device', 2, 60) +
     svc('http://www.onvif.org/ver10/media/wsdl', c.serviceUrl('media'), 'media', 2, 60) +
+    (c.behaviour.media2
+      ? svc('http://www.onvif.org/ver20/media/wsdl', c.serviceUrl('media2'), 'media2', 2, 60)
+      : '') +
     svc('http://www.onvif.org/ver10/events/wsdl', c.serviceUrl('events'), 'events', 2, 60) +
     (c.ptz ? svc('http://www.onvif.org/ver20/ptz/wsdl', c.serviceUrl('ptz'), 'ptz', 2, 60) : '') +
     `</tds:GetServicesResponse>`

@@ -14,8 +14,14 @@ export async function eventAction(
     case 'GetEventProperties':
       return ok(eventProperties());
     case 'CreatePullPointSubscription': {
+      if (cam.behaviour.refuseSubscriptions)
+        throw new Fault({
+          code: 'env:Receiver',
+          subcode: 'ter:Action',
+          reason: 'Maximum number of subscriptions reached',
+        });
       const now = Date.now();
-      const ms = terminationMs(textOf(child(b, 'InitialTerminationTime')), now);
+      const ms = granted(cam, terminationMs(textOf(child(b, 'InitialTerminationTime')), now));
       const sub = cam.events.create(now + ms);
       return ok(
         `<tev:CreatePullPointSubscriptionResponse><tev:SubscriptionReference>` +
@@ -33,6 +39,7 @@ export async function eventAction(
       const events = await sub.pull(limit, Math.min(waitMs, MAX_PULL_WAIT_MS), exchange.signal);
       if (exchange.signal.aborted) return { status: 499, body: '' };
       const now = Date.now();
+      if (cam.behaviour.pullExtends) sub.terminationTime = now + granted(cam, DEFAULT_SUBSCRIPTION_MS);
       const producer = cam.serviceUrl('events');
       return ok(
         `<tev:PullMessagesResponse><tev:CurrentTime>${isoTime(now)}</tev:CurrentTime>` +
@@ -42,10 +49,11 @@ export async function eventAction(
       );
     }
     case 'Renew': {
+      if (cam.behaviour.noRenew) throw new Fault(FAULTS.actionNotSupported('Renew'));
       const sub = pullpoint ? cam.events.get(pullpoint) : undefined;
       if (!sub) throw new Fault(FAULTS.resourceUnknown());
       const now = Date.now();
-      sub.terminationTime = now + terminationMs(textOf(child(b, 'TerminationTime')), now);
+      sub.terminationTime = now + granted(cam, terminationMs(textOf(child(b, 'TerminationTime')), now));
       return ok(
         `<wsnt:RenewResponse><wsnt:TerminationTime>${isoTime(sub.terminationTime)}</wsnt:TerminationTime>` +
           `<wsnt:CurrentTime>${isoTime(now)}</wsnt:CurrentTime></wsnt:RenewResponse>`,
@@ -60,6 +68,12 @@ export async function eventAction(
     default:
       return undefined;
   }
+}
+
+/** What the camera grants of what was asked: some grant far less (a minute, ten seconds). */
+function granted(cam: SoapAction['cam'], askedMs: number): number {
+  const max = cam.behaviour.maxTerminationS;
+  return max === null ? askedMs : Math.min(askedMs, max * 1000);
 }
 
 function terminationMs(value: string | undefined, now: number): number {

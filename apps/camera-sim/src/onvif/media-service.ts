@@ -42,6 +42,7 @@ export function mediaAction(action: string, { cam, b }: SoapAction): SoapReply |
       );
     }
     case 'GetSnapshotUri': {
+      if (cam.behaviour.minimal) return undefined;
       const p = profileOf(b);
       return ok(
         `<trt:GetSnapshotUriResponse><trt:MediaUri><tt:Uri>${xmlEscape(cam.snapshotUrl(p.kind))}</tt:Uri>` +
@@ -62,17 +63,16 @@ function videoSourceConfig(tag: string): string {
   );
 }
 
-function encoderConfig(cam: SimCamera, tag: string, p: StreamProfile): string {
-  const h265 = cam.identity.codec === 'h265';
+function encoderConfig(_cam: SimCamera, tag: string, p: StreamProfile): string {
+  // Media (ver10) has no word for H.265 (its enum is JPEG, MPEG4, H264): an H.265 camera says
+  // H264 here, as real ones do, and tells the truth only through Media2.
   return (
     `<${tag} token="${p.encoderToken}"><tt:Name>${p.encoderToken}</tt:Name><tt:UseCount>1</tt:UseCount>` +
-    `<tt:Encoding>${h265 ? 'H265' : 'H264'}</tt:Encoding>` +
+    `<tt:Encoding>H264</tt:Encoding>` +
     `<tt:Resolution><tt:Width>${p.width}</tt:Width><tt:Height>${p.height}</tt:Height></tt:Resolution>` +
     `<tt:Quality>4</tt:Quality><tt:RateControl><tt:FrameRateLimit>${p.fps}</tt:FrameRateLimit>` +
     `<tt:EncodingInterval>1</tt:EncodingInterval><tt:BitrateLimit>${p.bitrateKbps}</tt:BitrateLimit></tt:RateControl>` +
-    (h265
-      ? ''
-      : `<tt:H264><tt:GovLength>${p.gop}</tt:GovLength><tt:H264Profile>Baseline</tt:H264Profile></tt:H264>`) +
+    `<tt:H264><tt:GovLength>${p.gop}</tt:GovLength><tt:H264Profile>Baseline</tt:H264Profile></tt:H264>` +
     `<tt:Multicast><tt:Address><tt:Type>IPv4</tt:Type><tt:IPv4Address>0.0.0.0</tt:IPv4Address></tt:Address>` +
     `<tt:Port>0</tt:Port><tt:TTL>0</tt:TTL><tt:AutoStart>false</tt:AutoStart></tt:Multicast>` +
     `<tt:SessionTimeout>PT60S</tt:SessionTimeout></${tag}>`

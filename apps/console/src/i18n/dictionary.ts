@@ -242,6 +242,9 @@ export const zh = {
   'cameras.password': '密码',
   'cameras.passwordKeep': '留空则不修改',
   'cameras.passwordAgain': '更换了 ONVIF 地址的主机或端口：请重新输入密码（原密码不会发往新地址）。',
+  'cameras.trustDeviceAddresses': '设备上报地址',
+  'cameras.trustDeviceAddressesHint':
+    '直接使用摄像机上报的服务、抓图和 RTSP 地址（不勾选时改写为上面的主机和端口，适用于 NAT/端口映射）',
   'cameras.reprobeHint': '修改 ONVIF 地址、用户名或密码后，保存前会重新连接摄像机验证；验证不通过则不保存。',
   'cameras.location': '位置',
   'cameras.pickOnMap': '在地图上点选位置',

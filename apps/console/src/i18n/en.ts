@@ -242,6 +242,9 @@ export const en: Dictionary = {
   'cameras.passwordKeep': 'Leave blank to keep the current one',
   'cameras.passwordAgain':
     'The address moves to another host or port: enter the password again (the stored one is never sent to a new address).',
+  'cameras.trustDeviceAddresses': 'Device addresses',
+  'cameras.trustDeviceAddressesHint':
+    'Use the service, snapshot and RTSP addresses the camera reports as they are (unticked: moved to the host and port above, for NAT and port forwarding)',
   'cameras.reprobeHint':
     'A changed ONVIF address, username or password is checked against the camera before saving; nothing is saved if the check fails.',
   'cameras.location': 'Location',

@@ -69,6 +69,7 @@ export function CamerasPage() {
     password: '',
     regionId: user.regionId,
     location: null,
+    trustDeviceAddresses: false,
   });
 
   /** Opens the edit form on the camera's detail, which names its stored username. */
@@ -84,6 +85,7 @@ export function CamerasPage() {
           password: '',
           regionId: d.regionId,
           location: d.location,
+          trustDeviceAddresses: d.trustDeviceAddresses,
         },
       });
     } catch (err) {
@@ -101,6 +103,8 @@ export function CamerasPage() {
         if (onvifAddress !== was.onvifAddress) body.onvifAddress = onvifAddress;
         if (v.username !== was.username) body.username = v.username;
         if (v.password) body.password = v.password;
+        if (v.trustDeviceAddresses !== was.trustDeviceAddresses)
+          body.trustDeviceAddresses = v.trustDeviceAddresses;
         await camerasApi.update(form.camera.id, body);
       } else {
         await camerasApi.register({
@@ -110,6 +114,7 @@ export function CamerasPage() {
           password: v.password,
           regionId: v.regionId,
           location: v.location!,
+          trustDeviceAddresses: v.trustDeviceAddresses,
         });
       }
       setForm(null);

@@ -65,8 +65,20 @@ export class Camera {
   @Column({ type: 'text', nullable: true })
   snapshotUri!: string | null;
 
+  /** Codec of the main stream, read from the stream itself (h264, h265, …). */
   @Column({ type: 'varchar', length: 16, nullable: true })
   videoCodec!: string | null;
+
+  /** Codec of the sub stream, read from the stream itself; cameras mix them (H.265 main, H.264 sub). */
+  @Column({ type: 'varchar', length: 16, nullable: true })
+  subVideoCodec!: string | null;
+
+  /**
+   * Use the service, snapshot and RTSP addresses the camera reports as they are. Off (the
+   * default) they are moved to the registered host and port, for cameras behind NAT.
+   */
+  @Column({ type: 'boolean', default: false })
+  trustDeviceAddresses!: boolean;
 
   @Column({ type: 'boolean', default: false })
   ptz!: boolean;

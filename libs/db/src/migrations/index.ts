@@ -3,6 +3,7 @@ import { AuditLogAppendOnly1764600000000 } from './1764600000000-audit-log-appen
 import { Recordings1764800000000 } from './1764800000000-recordings';
 import { RecordingCoverageIndex1764830000001 } from './1764830000001-recording-coverage-index';
 import { AlertIntakeCacheVersion1764900000000 } from './1764900000000-alert-intake-cache-version';
+import { CameraInterop1764910000000 } from './1764910000000-camera-interop';
 
 /** In order; every schema change is a new class appended here. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   Recordings1764800000000,
   RecordingCoverageIndex1764830000001,
   AlertIntakeCacheVersion1764900000000,
+  CameraInterop1764910000000,
 ];

@@ -12,6 +12,8 @@ export interface CameraFormValue {
   password: string;
   regionId: string;
   location: { lon: number; lat: number } | null;
+  /** Use the addresses the camera reports as they are (off: moved to this address, for NAT). */
+  trustDeviceAddresses: boolean;
 }
 
 /**
@@ -86,6 +88,17 @@ export function CameraForm({
             </p>
           </Field>
         )}
+        <Field label={t('cameras.trustDeviceAddresses')}>
+          <label className="small">
+            <input
+              type="checkbox"
+              checked={v.trustDeviceAddresses}
+              onChange={(e) => set({ trustDeviceAddresses: e.target.checked })}
+              data-testid="camera-trust-addresses"
+            />{' '}
+            {t('cameras.trustDeviceAddressesHint')}
+          </label>
+        </Field>
         <Field label={t('common.region')}>
           <RegionSelect
             regions={regions}
