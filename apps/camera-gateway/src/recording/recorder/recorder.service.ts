@@ -109,6 +109,8 @@ class CameraRecording {
   alerted: string | undefined;
   since = new Date().toISOString();
   recording = false;
+  /** Codec of the recorded stream as the gateway knows it (null: not probed yet), for the index. */
+  codec: string | null = null;
   released = false;
   statePublishedAt = 0;
 
@@ -333,6 +335,8 @@ export class Recorder implements OnModuleInit, OnApplicationShutdown {
     }
     const stream = cam.policy.stream;
     const uri = stream === 'sub' ? (camera.rtspSub ?? camera.rtspMain) : camera.rtspMain;
+    cam.codec =
+      stream === 'sub' && camera.rtspSub ? (camera.subVideoCodec ?? camera.videoCodec) : camera.videoCodec;
     if (!uri) {
       this.notRecording(cam, 'camera has no RTSP stream registered');
       return;
@@ -542,7 +546,7 @@ export class Recorder implements OnModuleInit, OnApplicationShutdown {
         workFile: file,
         startMs,
         endMs,
-        codec: null,
+        codec: cam.codec,
       });
       cam.lastEndMs = seg.endMs;
       this.counters.segments++;
