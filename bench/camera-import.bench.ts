@@ -23,7 +23,7 @@ const PG_ADMIN = process.env.TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const FFMPEG = process.env.FFMPEG_PATH ?? '/usr/bin/ffmpeg';
 const CAMERAS = Number(process.env.BENCH_IMPORT_CAMERAS ?? 5000);
-const CONCURRENCY = Number(process.env.IMPORT_PROBE_CONCURRENCY ?? 32);
+const CONCURRENCY = Number(process.env.IMPORT_PROBE_CONCURRENCY ?? 16);
 const ONLINE_TIMEOUT_MS = Number(process.env.BENCH_ONLINE_TIMEOUT_MS ?? 600_000);
 const CREDENTIAL_KEY = 'c3'.repeat(32);
 
