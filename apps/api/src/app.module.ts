@@ -31,6 +31,7 @@ import { MutesModule } from './mutes/mutes.module';
 import { SlaPoliciesModule } from './sla-policies/sla-policies.module';
 import { StatisticsModule } from './statistics/statistics.module';
 import { WallsModule } from './walls/walls.module';
+import { CameraImportModule } from './camera-import/camera-import.module';
 import { CamerasModule } from './cameras/cameras.module';
 import { CheckpointsModule } from './checkpoints/checkpoints.module';
 import { LiveVideoModule } from './live-video/live-video.module';
@@ -55,6 +56,8 @@ const API_FEATURES = [
   SlaPoliciesModule,
   StatisticsModule,
   LiveVideoModule,
+  // Before CamerasModule: its routes (cameras/export, cameras/bulk…) must win over cameras/:id.
+  CameraImportModule,
   CamerasModule,
   CheckpointsModule,
   RecordingAdminModule,

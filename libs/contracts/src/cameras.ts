@@ -17,7 +17,15 @@ export interface CameraView {
   model: string | null;
   onvifAddress: string;
   checkpointId: string | null;
+  /** GB/T 28181 national device code (20 digits), if one was given. */
+  nationalCode: string | null;
 }
+
+/** GB/T 28181 appendix D national device code: exactly 20 digits. */
+export const NationalCodeSchema = z
+  .string()
+  .trim()
+  .regex(/^\d{20}$/, 'nationalCode must be 20 digits (GB/T 28181 national device code)');
 
 export const StreamKindSchema = z.enum(['main', 'sub']);
 export type StreamKind = z.infer<typeof StreamKindSchema>;
@@ -61,6 +69,7 @@ export const RegisterCameraSchema = z.object({
    * they are moved to this address's host and port: cameras behind NAT report internal ones.
    */
   trustDeviceAddresses: z.boolean().default(false),
+  nationalCode: NationalCodeSchema.optional(),
 });
 export type RegisterCamera = z.infer<typeof RegisterCameraSchema>;
 
@@ -78,6 +87,7 @@ export const UpdateCameraSchema = z
     password: z.string().max(128),
     checkpointId: z.uuid().nullable(),
     trustDeviceAddresses: z.boolean(),
+    nationalCode: NationalCodeSchema.nullable(),
   })
   .partial()
   .strict();

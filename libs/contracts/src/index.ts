@@ -10,3 +10,4 @@ export * from './checkpoint';
 export * from './alert-workflow';
 export * from './console';
 export * from './recording';
+export * from './camera-import';

@@ -80,6 +80,8 @@ const ConfigSchema = z.object({
   /** Refused cross-region requests by one user within the window that raise a 'system' alert. */
   SCOPE_PROBE_ALERT_THRESHOLD: z.coerce.number().int().positive().default(10),
   SCOPE_PROBE_WINDOW_SECONDS: z.coerce.number().int().positive().default(600),
+  /** Camera probes one bulk import runs at once through the gateways (docs/CAMERAS.md). */
+  IMPORT_PROBE_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
   // The alert-service's workers. A value out of range falls back to the default rather than
   // stopping the service (as these settings always have).
   /** Batches (of up to ALERT_BATCH_SIZE events, one transaction each) one alert-service process has in flight. */

@@ -62,6 +62,16 @@ export class CamerasRepository {
     return this.db.getRepository(Camera).existsBy({ onvifAddress });
   }
 
+  /** Whether another camera (not `exceptId`) carries this national code. */
+  async nationalCodeTaken(nationalCode: string, exceptId?: string): Promise<boolean> {
+    const qb = this.db
+      .getRepository(Camera)
+      .createQueryBuilder('c')
+      .where('c.nationalCode = :nationalCode', { nationalCode });
+    if (exceptId) qb.andWhere('c.id <> :exceptId', { exceptId });
+    return (await qb.getCount()) > 0;
+  }
+
   /** Registered cameras among these ONVIF addresses: address → camera id. */
   async idsByAddress(addresses: string[]): Promise<Map<string, string>> {
     if (!addresses.length) return new Map();

@@ -142,6 +142,9 @@ export class CamerasService {
     if (await this.cameras.existsAtAddress(input.onvifAddress)) {
       throw new ConflictException('a camera with this ONVIF address is already registered');
     }
+    if (input.nationalCode && (await this.cameras.nationalCodeTaken(input.nationalCode))) {
+      throw new ConflictException('nationalCode: another camera has this national code');
+    }
     const probe = await this.probe({
       onvifAddress: input.onvifAddress,
       username: input.username,
@@ -164,6 +167,7 @@ export class CamerasService {
         username: input.username,
         passwordEncrypted: this.cipher.encrypt(input.password),
         trustDeviceAddresses: input.trustDeviceAddresses,
+        nationalCode: input.nationalCode ?? null,
         ...probedColumns(probe),
         // The probe just talked to it.
         status: 'online',
@@ -206,6 +210,9 @@ export class CamerasService {
     if (addressChanged && (await this.cameras.existsAtAddress(input.onvifAddress!))) {
       throw new ConflictException('onvifAddress: a camera with this ONVIF address is already registered');
     }
+    if (input.nationalCode && (await this.cameras.nationalCodeTaken(input.nationalCode, camera.id))) {
+      throw new ConflictException('nationalCode: another camera has this national code');
+    }
     // The stored password goes only where it was entered for: pointing the camera at another
     // host or port (someone's own server, say) must bring the password again, or the probe would
     // hand the stored one to whatever listens there.
@@ -242,6 +249,7 @@ export class CamerasService {
     if (input.name !== undefined) changes.name = input.name;
     if (input.location) Object.assign(changes, { lon: input.location.lon, lat: input.location.lat });
     if (input.checkpointId !== undefined) changes.checkpointId = input.checkpointId;
+    if (input.nationalCode !== undefined) changes.nationalCode = input.nationalCode;
     if (probe) {
       if (input.onvifAddress !== undefined) changes.onvifAddress = input.onvifAddress;
       if (input.username !== undefined) changes.username = input.username;
@@ -373,6 +381,7 @@ function toCameraView(c: Camera, region: Region): CameraView {
     model: c.model,
     onvifAddress: c.onvifAddress,
     checkpointId: c.checkpointId,
+    nationalCode: c.nationalCode ?? null,
   };
 }
 

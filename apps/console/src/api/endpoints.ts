@@ -1,4 +1,10 @@
 import type {
+  BulkCameraEdit,
+  BulkCameraEditResult,
+  ImportFormat,
+  ImportJobView,
+  ImportOnExisting,
+  RegisterDiscovered,
   CameraDetailView,
   CheckpointView,
   CreateCheckpoint,
@@ -37,7 +43,7 @@ import type {
   UpdateUser,
   UserView,
 } from '@xueliang/contracts';
-import { api, itemsOf, type Query } from './client';
+import { api, fetchBlob, itemsOf, type Query } from './client';
 
 export function checkpointLocation(c: CheckpointView): { lon: number; lat: number } | null {
   return c.location ?? null;
@@ -99,6 +105,29 @@ export const checkpointsApi = {
   update: (id: string, body: UpdateCheckpoint) =>
     api<CheckpointView>(`/api/checkpoints/${id}`, { method: 'PATCH', json: body }),
   remove: (id: string) => api<void>(`/api/checkpoints/${id}`, { method: 'DELETE' }),
+};
+
+/** Bulk onboarding and bulk edits (docs/CAMERAS.md "Importing a fleet"). */
+export const cameraImportApi = {
+  start: (
+    file: File,
+    fields: { mode: 'dry-run' | 'register'; onExisting: ImportOnExisting; regionId?: string },
+  ) => {
+    const form = new FormData();
+    form.set('file', file, file.name);
+    form.set('mode', fields.mode);
+    form.set('onExisting', fields.onExisting);
+    if (fields.regionId) form.set('regionId', fields.regionId);
+    return api<ImportJobView>('/api/cameras/imports', { method: 'POST', form });
+  },
+  job: (id: string) => api<ImportJobView>(`/api/cameras/imports/${id}`),
+  template: (format: ImportFormat, lang: 'zh' | 'en') =>
+    fetchBlob('/api/cameras/imports/template', { format, lang }),
+  export: (format: ImportFormat, lang: 'zh' | 'en') => fetchBlob('/api/cameras/export', { format, lang }),
+  registerDiscovered: (body: RegisterDiscovered) =>
+    api<ImportJobView>('/api/cameras/discovery/register', { method: 'POST', json: body }),
+  bulk: (body: BulkCameraEdit) =>
+    api<BulkCameraEditResult>('/api/cameras/bulk', { method: 'POST', json: body }),
 };
 
 export const mutesApi = {

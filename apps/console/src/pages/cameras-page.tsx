@@ -1,8 +1,18 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
-import type { CameraView, CheckpointView, DiscoveredDevice, UpdateCamera } from '@xueliang/contracts';
+import type {
+  BulkCameraEdit,
+  CameraView,
+  CheckpointView,
+  DiscoveredDevice,
+  RegionView,
+  UpdateCamera,
+} from '@xueliang/contracts';
 import { ApiRequestError } from '../api/client';
-import { camerasApi, checkpointLocation, checkpointsApi, mutesApi } from '../api/endpoints';
+import { cameraImportApi, camerasApi, checkpointLocation, checkpointsApi, mutesApi } from '../api/endpoints';
+import { useImportJob } from '../hooks/use-import-job';
+import { BulkEditBar, type DistributiveOmit } from '../views/cameras/bulk-edit-bar';
+import { ImportPanel, ImportProgress, ImportReport } from '../views/cameras/import-panel';
 import { useUser } from '../api/session-provider';
 import { useCameras } from '../hooks/use-cameras';
 import { useRegions } from '../hooks/use-regions';
@@ -20,7 +30,17 @@ import { CreateToolbar } from '../views/common/form';
 import { ListStateBox, StateBox } from '../views/common/state-box';
 import { Tabs } from '../views/common/tabs';
 
-type Tab = 'list' | 'health' | 'discovery' | 'checkpoints' | 'mutes';
+type Tab = 'list' | 'health' | 'discovery' | 'import' | 'checkpoints' | 'mutes';
+
+/** A set with some ids ticked or unticked. */
+function ticked(set: ReadonlySet<string>, ids: string[], on: boolean): Set<string> {
+  const next = new Set(set);
+  for (const id of ids) {
+    if (on) next.add(id);
+    else next.delete(id);
+  }
+  return next;
+}
 
 function describe(err: unknown, t: Translate): string {
   if (err instanceof ApiRequestError) {
@@ -49,6 +69,19 @@ export function CamerasPage() {
   const [muting, setMuting] = useState<CameraView | null>(null);
   const [q, setQ] = useState('');
   const [notice, setNotice] = useState<string | null>(null);
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  const reloadCameras = cameras.reload;
+  const onImported = useCallback(() => reloadCameras(), [reloadCameras]);
+
+  const bulkEdit = async (edit: DistributiveOmit<BulkCameraEdit, 'ids'>) => {
+    try {
+      const result = await cameraImportApi.bulk({ ...edit, ids: [...selected] });
+      cameras.reload();
+      return result;
+    } catch (err) {
+      return describe(err, t);
+    }
+  };
 
   const list = cameras.data ?? [];
   const online = list.filter((c) => c.status === 'online').length;
@@ -70,6 +103,7 @@ export function CamerasPage() {
     regionId: user.regionId,
     location: null,
     trustDeviceAddresses: false,
+    nationalCode: '',
   });
 
   /** Opens the edit form on the camera's detail, which names its stored username. */
@@ -86,6 +120,7 @@ export function CamerasPage() {
           regionId: d.regionId,
           location: d.location,
           trustDeviceAddresses: d.trustDeviceAddresses,
+          nationalCode: d.nationalCode ?? '',
         },
       });
     } catch (err) {
@@ -105,6 +140,8 @@ export function CamerasPage() {
         if (v.password) body.password = v.password;
         if (v.trustDeviceAddresses !== was.trustDeviceAddresses)
           body.trustDeviceAddresses = v.trustDeviceAddresses;
+        const code = v.nationalCode.trim();
+        if (code !== was.nationalCode) body.nationalCode = code || null;
         await camerasApi.update(form.camera.id, body);
       } else {
         await camerasApi.register({
@@ -115,6 +152,7 @@ export function CamerasPage() {
           regionId: v.regionId,
           location: v.location!,
           trustDeviceAddresses: v.trustDeviceAddresses,
+          nationalCode: v.nationalCode.trim() || undefined,
         });
       }
       setForm(null);
@@ -147,6 +185,7 @@ export function CamerasPage() {
           { key: 'list', label: t('cameras.list') },
           { key: 'health', label: t('cameras.health') },
           { key: 'discovery', label: t('cameras.discovery') },
+          { key: 'import', label: t('import.tab') },
           { key: 'checkpoints', label: t('cameras.checkpoints') },
           { key: 'mutes', label: t('cameras.mutes') },
         ]}
@@ -163,6 +202,14 @@ export function CamerasPage() {
             notice={notice}
             onAdd={() => setForm({ initial: blank() })}
           />
+          {selected.size > 0 && (
+            <BulkEditBar
+              count={selected.size}
+              regions={regions.index.list}
+              onApply={bulkEdit}
+              onClear={() => setSelected(new Set())}
+            />
+          )}
           <StateBox
             loading={cameras.loading}
             error={cameras.error}
@@ -171,6 +218,8 @@ export function CamerasPage() {
           >
             <CameraTable
               cameras={shown}
+              selected={selected}
+              onSelect={(ids, on) => setSelected((cur) => ticked(cur, ids, on))}
               onEdit={(c) => void edit(c)}
               onMute={setMuting}
               onRemove={(c) => void removeCamera(c)}
@@ -179,8 +228,14 @@ export function CamerasPage() {
         </>
       )}
       {tab === 'discovery' && (
-        <DiscoverySection onRegister={(d) => setForm({ initial: blank(d.xaddr, d.name ?? '') })} />
+        <DiscoverySection
+          regions={regions.index.list}
+          defaultRegionId={user.regionId}
+          onRegister={(d) => setForm({ initial: blank(d.xaddr, d.name ?? '') })}
+          onRegistered={onImported}
+        />
       )}
+      {tab === 'import' && <ImportPanel regions={regions.index.list} onRegistered={onImported} />}
       {tab === 'checkpoints' && (
         <div>
           <CreateToolbar onCreate={() => setCpForm({})} />
@@ -259,11 +314,33 @@ export function CamerasPage() {
   );
 }
 
-/** Runs a WS-Discovery scan on the gateway and lists what answered; one click to register. */
-function DiscoverySection({ onRegister }: { onRegister(d: DiscoveredDevice): void }) {
+/**
+ * Runs a WS-Discovery scan on the gateway and lists what answered; one click registers one, or
+ * tick many and register them with one region and one set of credentials.
+ */
+function DiscoverySection({
+  regions,
+  defaultRegionId,
+  onRegister,
+  onRegistered,
+}: {
+  regions: RegionView[];
+  defaultRegionId: string;
+  onRegister(d: DiscoveredDevice): void;
+  onRegistered(): void;
+}) {
   const { t } = useI18n();
   const found = useResource(() => camerasApi.discovered(), []);
   const [error, setError] = useState<string | null>(null);
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  const [regionId, setRegionId] = useState(defaultRegionId);
+  const [username, setUsername] = useState('admin');
+  const [password, setPassword] = useState('');
+  const bulk = useImportJob();
+  const bulkDone = bulk.job?.state === 'done';
+  useEffect(() => {
+    if (bulkDone) onRegistered();
+  }, [bulkDone, onRegistered]);
   const scanning = found.data?.scanning ?? false;
   const { reload } = found;
   // While the gateway scans, look again every two seconds.
@@ -290,8 +367,62 @@ function DiscoverySection({ onRegister }: { onRegister(d: DiscoveredDevice): voi
         empty={!found.data?.items.length}
         onRetry={reload}
       >
-        <DiscoveryTable devices={found.data?.items ?? []} onRegister={onRegister} />
+        <DiscoveryTable
+          devices={found.data?.items ?? []}
+          selected={selected}
+          onSelect={(xs, on) => setSelected((cur) => ticked(cur, xs, on))}
+          onRegister={onRegister}
+        />
       </StateBox>
+      {selected.size > 0 && (
+        <div className="toolbar" data-testid="discovery-bulk">
+          <strong>{t('bulk.selected', { count: selected.size })}</strong>
+          <select value={regionId} onChange={(e) => setRegionId(e.target.value)}>
+            {regions.map((r) => (
+              <option key={r.id} value={r.id}>
+                {r.name}
+              </option>
+            ))}
+          </select>
+          <input
+            type="text"
+            placeholder={t('cameras.username')}
+            value={username}
+            onChange={(e) => setUsername(e.target.value)}
+          />
+          <input
+            type="password"
+            placeholder={t('cameras.password')}
+            value={password}
+            autoComplete="new-password"
+            onChange={(e) => setPassword(e.target.value)}
+          />
+          <button
+            type="button"
+            className="btn btn-primary btn-small"
+            disabled={bulk.job?.state === 'running'}
+            data-testid="discovery-bulk-register"
+            onClick={() =>
+              void bulk
+                .track(() =>
+                  cameraImportApi.registerDiscovered({
+                    xaddrs: [...selected],
+                    regionId,
+                    username,
+                    password,
+                    dryRun: false,
+                  }),
+                )
+                .then(() => setSelected(new Set()))
+            }
+          >
+            {t('bulk.registerSelected')}
+          </button>
+        </div>
+      )}
+      {bulk.error !== null && <p className="text-error">{describe(bulk.error, t)}</p>}
+      {bulk.job && <ImportProgress job={bulk.job} />}
+      {bulk.job && bulk.job.state !== 'running' && <ImportReport job={bulk.job} />}
     </div>
   );
 }

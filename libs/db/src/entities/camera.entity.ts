@@ -99,6 +99,11 @@ export class Camera {
   @Column({ type: 'timestamptz', nullable: true })
   statusChangedAt!: Date | null;
 
+  /** GB/T 28181 national device code (20 digits), unique when present; see the migration. */
+  @Index('idx_cameras_national_code', { synchronize: false })
+  @Column({ type: 'varchar', length: 20, nullable: true })
+  nationalCode!: string | null;
+
   @Index()
   @Column({ type: 'uuid', nullable: true })
   checkpointId!: string | null;

@@ -4,6 +4,7 @@ import { Recordings1764800000000 } from './1764800000000-recordings';
 import { RecordingCoverageIndex1764830000001 } from './1764830000001-recording-coverage-index';
 import { AlertIntakeCacheVersion1764900000000 } from './1764900000000-alert-intake-cache-version';
 import { CameraInterop1764910000000 } from './1764910000000-camera-interop';
+import { CameraNationalCode1764920000001 } from './1764920000001-camera-national-code';
 
 /** In order; every schema change is a new class appended here. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   RecordingCoverageIndex1764830000001,
   AlertIntakeCacheVersion1764900000000,
   CameraInterop1764910000000,
+  CameraNationalCode1764920000001,
 ];

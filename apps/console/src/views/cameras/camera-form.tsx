@@ -14,6 +14,8 @@ export interface CameraFormValue {
   location: { lon: number; lat: number } | null;
   /** Use the addresses the camera reports as they are (off: moved to this address, for NAT). */
   trustDeviceAddresses: boolean;
+  /** GB/T 28181 national device code; '' for none. */
+  nationalCode: string;
 }
 
 /**
@@ -58,6 +60,13 @@ export function CameraForm({
     >
       <div className="form-grid">
         <TextField label={t('common.name')} value={v.name} onChange={(name) => set({ name })} />
+        <TextField
+          label={t('cameras.nationalCode')}
+          value={v.nationalCode}
+          placeholder="62079900001320000001"
+          onChange={(nationalCode) => set({ nationalCode })}
+          data-testid="camera-national-code"
+        />
         <TextField
           label={t('cameras.address')}
           value={v.onvifAddress}

@@ -50,20 +50,40 @@ export function CameraToolbar({
 /** Cameras with status, why they are offline, model and last contact; edit, mute, delete per row. */
 export function CameraTable({
   cameras,
+  selected,
+  onSelect,
   onEdit,
   onMute,
   onRemove,
 }: {
   cameras: CameraView[];
+  /** Ids ticked for a bulk edit. */
+  selected: ReadonlySet<string>;
+  onSelect(ids: string[], on: boolean): void;
   onEdit(camera: CameraView): void;
   onMute(camera: CameraView): void;
   onRemove(camera: CameraView): void;
 }) {
   const { t, locale } = useI18n();
+  const drawn = cameras.slice(0, MAX_ROWS);
+  const allTicked = drawn.length > 0 && drawn.every((c) => selected.has(c.id));
   return (
     <DataTable
       testId="camera-table"
       columns={[
+        <input
+          key="all"
+          type="checkbox"
+          aria-label={t('bulk.selectAll')}
+          data-testid="camera-select-all"
+          checked={allTicked}
+          onChange={(e) =>
+            onSelect(
+              drawn.map((c) => c.id),
+              e.target.checked,
+            )
+          }
+        />,
         t('common.name'),
         t('common.status'),
         t('cameras.reason'),
@@ -73,10 +93,20 @@ export function CameraTable({
         t('common.actions'),
       ]}
     >
-      {cameras.slice(0, MAX_ROWS).map((c) => (
+      {drawn.map((c) => (
         <tr key={c.id} data-testid="camera-row" data-camera-id={c.id} data-status={c.status}>
           <td>
+            <input
+              type="checkbox"
+              aria-label={c.name}
+              data-testid="camera-select"
+              checked={selected.has(c.id)}
+              onChange={(e) => onSelect([c.id], e.target.checked)}
+            />
+          </td>
+          <td>
             {c.name}
+            {c.nationalCode && <div className="muted small mono">{c.nationalCode}</div>}
             <div className="muted small mono">{c.onvifAddress}</div>
           </td>
           <td>

@@ -32,19 +32,48 @@ export function DiscoveryToolbar({
 /** Devices that answered the scan; one click registers one that is not yet a camera. */
 export function DiscoveryTable({
   devices,
+  selected,
+  onSelect,
   onRegister,
 }: {
   devices: DiscoveredDevice[];
+  /** Addresses ticked for registering in bulk. */
+  selected: ReadonlySet<string>;
+  onSelect(xaddrs: string[], on: boolean): void;
   onRegister(device: DiscoveredDevice): void;
 }) {
   const { t } = useI18n();
+  const open = devices.filter((d) => !d.registeredCameraId).map((d) => d.xaddr);
   return (
     <DataTable
       testId="discovery-table"
-      columns={[t('common.name'), t('cameras.address'), t('cameras.model'), t('common.actions')]}
+      columns={[
+        <input
+          key="all"
+          type="checkbox"
+          aria-label={t('bulk.selectAll')}
+          data-testid="discovery-select-all"
+          checked={open.length > 0 && open.every((x) => selected.has(x))}
+          onChange={(e) => onSelect(open, e.target.checked)}
+        />,
+        t('common.name'),
+        t('cameras.address'),
+        t('cameras.model'),
+        t('common.actions'),
+      ]}
     >
       {devices.map((d) => (
         <tr key={d.urn || d.xaddr}>
+          <td>
+            {!d.registeredCameraId && (
+              <input
+                type="checkbox"
+                aria-label={d.xaddr}
+                checked={selected.has(d.xaddr)}
+                onChange={(e) => onSelect([d.xaddr], e.target.checked)}
+              />
+            )}
+          </td>
           <td>{d.name ?? '—'}</td>
           <td className="mono">{d.xaddr}</td>
           <td>{d.hardware ?? '—'}</td>
