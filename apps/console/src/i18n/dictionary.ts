@@ -429,6 +429,7 @@ export const zh = {
   'storage.chainHint': '校验哈希链：发现被改动、缺失或顺序错乱的录像段',
   'storage.verifyChain': '校验哈希链',
   'storage.chainOk': '完整（{n} 段）',
+  'evidence.manifestHint': '签名清单：与 MP4 一起交付，用于完整性校验',
 } as const;
 
 export type MessageKey = keyof typeof zh;

@@ -431,4 +431,5 @@ export const en: Dictionary = {
   'storage.chainHint': 'Walks the hash chain: finds altered, missing or re-ordered segments',
   'storage.verifyChain': 'Verify chain',
   'storage.chainOk': 'Intact ({n} segments)',
+  'evidence.manifestHint': 'Signed manifest: hand it over with the MP4 files to verify them',
 };

@@ -130,6 +130,17 @@ export function ExportsList({ highlight }: { highlight: string | null }) {
                         <span className="muted small">{bytes(f.bytes)}</span>
                       </div>
                     ))}
+                    {e.status === 'done' && (
+                      <button
+                        type="button"
+                        className="btn-link small"
+                        data-testid="export-manifest"
+                        onClick={() => void download(e, 'manifest.json')}
+                        title={t('evidence.manifestHint')}
+                      >
+                        manifest.json
+                      </button>
+                    )}
                   </td>
                   <td>
                     {canDelete(e) && e.status !== 'running' && (
