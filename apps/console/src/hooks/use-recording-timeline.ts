@@ -40,7 +40,7 @@ export function useRecordingTimeline(
     alerts: [],
     error: null,
   });
-  const key = `${cameras.map((c) => c.id).join(',')}|${days.start}|${days.end}`;
+  const key = `${cameras.map((c) => `${c.id}:${c.name}`).join(',')}|${days.start}|${days.end}`;
   const [tick, setTick] = useState(0);
 
   useEffect(() => {
@@ -86,7 +86,7 @@ export function useRecordingTimeline(
     return () => {
       cancelled = true;
     };
-    // `key` stands for cameras and days.
+    // `key` stands for the cameras (with their names) and the days.
   }, [key, tick]);
 
   return data;

@@ -430,6 +430,7 @@ export const zh = {
   'storage.verifyChain': '校验哈希链',
   'storage.chainOk': '完整（{n} 段）',
   'evidence.manifestHint': '签名清单：与 MP4 一起交付，用于完整性校验',
+  'evidence.refresh': '刷新',
 } as const;
 
 export type MessageKey = keyof typeof zh;

@@ -432,4 +432,5 @@ export const en: Dictionary = {
   'storage.verifyChain': 'Verify chain',
   'storage.chainOk': 'Intact ({n} segments)',
   'evidence.manifestHint': 'Signed manifest: hand it over with the MP4 files to verify them',
+  'evidence.refresh': 'Refresh',
 };

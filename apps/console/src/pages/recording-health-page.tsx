@@ -43,7 +43,7 @@ export function RecordingHealthPage() {
   };
 
   return (
-    <div data-testid="recording-health">
+    <div className="recording-health" data-testid="recording-health">
       <StateBox loading={health.loading} error={health.error} empty={!health.data} onRetry={health.reload}>
         <h3>{t('storage.gateways')}</h3>
         <table className="table" data-testid="storage-table">

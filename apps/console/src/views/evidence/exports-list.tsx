@@ -69,7 +69,7 @@ export function ExportsList({ highlight }: { highlight: string | null }) {
           </span>
         )}
         <button type="button" className="btn btn-small" onClick={reload}>
-          {t('common.retry')}
+          {t('evidence.refresh')}
         </button>
       </div>
       <ListStateBox list={exportsList}>
