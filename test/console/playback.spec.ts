@@ -122,7 +122,15 @@ describe('console: playback, alert footage, export and verify (headless chromium
     );
     await page.keyboard.press(' ');
     await until('paused', async () => (await player.getAttribute('data-state')) === 'paused');
-    const paused = (await wallClocks(page))[0];
+    // The clock on the picture is refreshed four times a second: wait until it stands still.
+    let last = NaN;
+    const paused = await until('the paused clock', async () => {
+      const [c] = await wallClocks(page);
+      const still = c === last ? c : undefined;
+      last = c;
+      await page.waitForTimeout(300);
+      return still;
+    });
     await page.keyboard.press('ArrowRight');
     await until(
       'stepped a second',

@@ -351,7 +351,7 @@ export const zh = {
   'playback.keysLine':
     '空格 播放/暂停 · ←→ 1秒 · ,. 逐帧 · +− 缩放 · [ ] 倍速 · I/O 入点/出点 · 点击跳转 · 拖动选择 · ? 帮助',
   'playback.master': '主时钟',
-  'playback.noSelection': '未选择时段（拖动时间轴或按 I/O）',
+  'playback.noSelection': '未选择时段',
   'playback.openHere': '在回放中打开',
   'playback.pause': '暂停',
   'playback.play': '播放',
@@ -431,6 +431,11 @@ export const zh = {
   'storage.chainOk': '完整（{n} 段）',
   'evidence.manifestHint': '签名清单：与 MP4 一起交付，用于完整性校验',
   'evidence.refresh': '刷新',
+  'playback.frameBack': '−1帧',
+  'playback.frameForward': '+1帧',
+  'playback.selectHint': '拖动时间轴或按 I / O 选择时段',
+  'playback.replay30Short': '回看30秒',
+  'playback.openShort': '回放',
 } as const;
 
 export type MessageKey = keyof typeof zh;

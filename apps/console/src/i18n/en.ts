@@ -352,7 +352,7 @@ export const en: Dictionary = {
   'playback.keysLine':
     'Space play/pause · ←→ 1 s · ,. frame · +− zoom · [ ] speed · I/O in/out · click seeks · drag selects · ? help',
   'playback.master': 'Master',
-  'playback.noSelection': 'No range selected (drag the timeline or press I/O)',
+  'playback.noSelection': 'No range selected',
   'playback.openHere': 'Open playback here',
   'playback.pause': 'Pause',
   'playback.play': 'Play',
@@ -433,4 +433,9 @@ export const en: Dictionary = {
   'storage.chainOk': 'Intact ({n} segments)',
   'evidence.manifestHint': 'Signed manifest: hand it over with the MP4 files to verify them',
   'evidence.refresh': 'Refresh',
+  'playback.frameBack': '−1 frame',
+  'playback.frameForward': '+1 frame',
+  'playback.selectHint': 'Drag on the timeline or press I / O to select a range',
+  'playback.replay30Short': 'Last 30 s',
+  'playback.openShort': 'Playback',
 };

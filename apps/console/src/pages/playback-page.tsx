@@ -323,7 +323,7 @@ export function PlaybackPage() {
           </button>
           <span className="sep" />
           <button type="button" className="btn btn-small" onClick={() => stepFrame(-1)} title=",">
-            ⏮
+            {t('playback.frameBack')}
           </button>
           <button type="button" className="btn btn-small" onClick={() => stepSeconds(-1)} title="←">
             −1s
@@ -341,7 +341,7 @@ export function PlaybackPage() {
             +1s
           </button>
           <button type="button" className="btn btn-small" onClick={() => stepFrame(1)} title=".">
-            ⏭
+            {t('playback.frameForward')}
           </button>
           <select
             value={speed}
@@ -369,7 +369,7 @@ export function PlaybackPage() {
             +
           </button>
           <span className="sep" />
-          <span className="muted small" data-testid="playback-selection">
+          <span className="muted small" data-testid="playback-selection" title={t('playback.selectHint')}>
             {selection
               ? `${formatDateTime(new Date(selection.start).toISOString(), locale)} – ${formatDateTime(
                   new Date(selection.end).toISOString(),

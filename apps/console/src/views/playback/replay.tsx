@@ -120,7 +120,7 @@ export function RecordingButtons({
         title={t('playback.replay30')}
         onClick={onReplay}
       >
-        {compact ? '⟲30s' : t('playback.replay30')}
+        {compact ? t('playback.replay30Short') : t('playback.replay30')}
       </button>
       <button
         type="button"
@@ -129,7 +129,7 @@ export function RecordingButtons({
         title={t('playback.openHere')}
         onClick={() => navigate(playbackHref([cameraId], Date.now() - REPLAY_SECONDS * 1000))}
       >
-        {compact ? '⏪' : t('playback.openHere')}
+        {compact ? t('playback.openShort') : t('playback.openHere')}
       </button>
     </span>
   );
