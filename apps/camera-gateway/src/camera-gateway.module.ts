@@ -29,6 +29,8 @@ import { InternalTokenGuard } from './internal/internal-token.guard';
 import { OnvifErrorFilter } from './internal/onvif-error.filter';
 import { CameraLeases } from './leases/camera-leases.service';
 import { CameraNetworks } from './onvif/camera-networks';
+import { Recorder } from './recording/recorder/recorder.service';
+import { StorageGuard } from './recording/storage-guard';
 import { OnvifClient } from './onvif/onvif-client.adapter';
 import { OnvifProbe } from './onvif/onvif-probe.adapter';
 import { FfmpegRunner } from './streams/ffmpeg-runner.adapter';
@@ -65,6 +67,8 @@ import { StreamManager } from './streams/stream-manager.service';
     FfmpegRunner,
     StreamManager,
     GatewayMetrics,
+    StorageGuard,
+    Recorder,
   ],
 })
 export class CameraGatewayModule {

@@ -1,8 +1,9 @@
 import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import { Gauge } from 'prom-client';
+import { Counter, Gauge } from 'prom-client';
 import { metricsRegistry } from '@xueliang/platform';
 import { CameraHealth } from './health/camera-health.service';
 import { CameraLeases } from './leases/camera-leases.service';
+import { Recorder } from './recording/recorder/recorder.service';
 import { StreamManager } from './streams/stream-manager.service';
 
 /** Live gateways in this process (tests run several); gauges are process-wide, so they sum over them. */
@@ -52,12 +53,51 @@ new Gauge({
   },
 });
 
+new Gauge({
+  name: 'xl_gateway_cameras_recording',
+  help: 'Cameras this gateway is writing recording segments of right now',
+  registers: [metricsRegistry],
+  collect() {
+    this.set(sum((m) => m.recorder.recordingCount()));
+  },
+});
+/** Counters read from the recorders' running totals at scrape time (monotonic per process). */
+function recorderCounter(name: string, help: string, f: (m: GatewayMetrics) => number): void {
+  let reported = 0;
+  new Counter({
+    name,
+    help,
+    registers: [metricsRegistry],
+    collect() {
+      const total = sum(f);
+      if (total > reported) this.inc(total - reported);
+      reported = Math.max(reported, total);
+    },
+  });
+}
+recorderCounter(
+  'xl_gateway_recording_segments_total',
+  'Recording segments closed, hashed and indexed',
+  (m) => m.recorder.counters.segments,
+);
+recorderCounter(
+  'xl_gateway_recording_bytes_total',
+  'Bytes of recording segments indexed',
+  (m) => m.recorder.counters.bytes,
+);
+recorderCounter(
+  'xl_gateway_recording_restarts_total',
+  'Restarts of recording ffmpeg processes after they died',
+  (m) => m.recorder.counters.restarts,
+);
+
 @Injectable()
 export class GatewayMetrics implements OnModuleInit, OnModuleDestroy {
   constructor(
     readonly streams: StreamManager,
     readonly leases: CameraLeases,
     readonly health: CameraHealth,
+    readonly recorder: Recorder,
   ) {}
 
   onModuleInit(): void {

@@ -59,6 +59,24 @@ const GatewaySettingsSchema = z.object({
   RECORDINGS_DIR: z.string().default('var/recordings'),
   /** Where evidence exports (MP4 + signed manifest) are written. */
   EXPORTS_DIR: z.string().default('var/exports'),
+  /**
+   * The platform default recording policy, for cameras without one of their own
+   * (recording_policies). 'off' by default so a gateway records nothing unless told; the
+   * one-command demo stack sets 'continuous'. docs/RECORDING.md "Recording (technicians)".
+   */
+  RECORDING_DEFAULT_MODE: z.enum(['off', 'continuous', 'events']).default('off'),
+  RECORDING_DEFAULT_STREAM: z.enum(['main', 'sub']).default('sub'),
+  RECORDING_DEFAULT_PRE_EVENT_SECONDS: z.coerce.number().int().min(0).max(120).default(10),
+  RECORDING_DEFAULT_POST_EVENT_SECONDS: z.coerce.number().int().min(0).max(600).default(30),
+  RECORDING_DEFAULT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  /** Target segment length; segments are cut on the next keyframe after it. */
+  RECORDING_SEGMENT_SECONDS: z.coerce.number().positive().max(60).default(4),
+  /** A camera that should record and has not for this long raises a 'recording_stopped' alert. */
+  RECORDING_STOPPED_ALERT_SECONDS: z.coerce.number().positive().default(60),
+  /** Policies are re-read this often (and at once on a recordingPolicyChannel message). */
+  RECORDING_POLICY_POLL_MS: z.coerce.number().int().positive().default(10_000),
+  /** First restart delay of a recording ffmpeg that died; doubles up to STREAM_RESTART_MAX_MS. */
+  RECORDING_RESTART_BASE_MS: z.coerce.number().int().positive().default(1000),
   LEASE_TTL_MS: z.coerce.number().int().positive().default(15_000),
   HEALTH_INTERVAL_MS: z.coerce.number().int().positive().default(30_000),
   HEALTH_MAX_BACKOFF_MS: z.coerce.number().int().positive().default(300_000),

@@ -40,3 +40,13 @@ export function recordingStateKey(prefix: string): string {
 export function recordingStorageKey(prefix: string): string {
   return `${prefix}:recording:storage`;
 }
+
+/**
+ * Pub/sub channel on which whoever changes recording_policies (the api's recording-admin)
+ * publishes the camera id (or '*' for all) so the gateway recording it applies the change at
+ * once; gateways also re-read policies every RECORDING_POLICY_POLL_MS, so a lost message only
+ * delays a change.
+ */
+export function recordingPolicyChannel(prefix: string): string {
+  return `${prefix}:recording:policy`;
+}

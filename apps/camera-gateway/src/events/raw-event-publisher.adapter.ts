@@ -24,6 +24,7 @@ export class RawEventPublisher implements BeforeApplicationShutdown {
   private readonly queue: Queue<RawEvent>;
   private readonly emitter: SocketEmitter;
   private readonly rooms: RegionRooms;
+  private readonly listeners = new Set<(event: RawEvent) => void>();
 
   constructor(
     @InjectRedis() redis: Redis,
@@ -42,7 +43,14 @@ export class RawEventPublisher implements BeforeApplicationShutdown {
   }
 
   async publish(event: RawEvent): Promise<void> {
-    await enqueueRawEvent(this.queue, RawEventSchema.parse(event));
+    const parsed = RawEventSchema.parse(event);
+    await enqueueRawEvent(this.queue, parsed);
+    for (const listener of this.listeners) listener(parsed);
+  }
+
+  /** In-process listeners of every published event (the recorder's events mode). */
+  onPublished(listener: (event: RawEvent) => void): void {
+    this.listeners.add(listener);
   }
 
   async beforeApplicationShutdown(): Promise<void> {
