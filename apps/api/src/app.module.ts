@@ -34,6 +34,7 @@ import { WallsModule } from './walls/walls.module';
 import { CamerasModule } from './cameras/cameras.module';
 import { CheckpointsModule } from './checkpoints/checkpoints.module';
 import { LiveVideoModule } from './live-video/live-video.module';
+import { RecordingAdminModule } from './recording-admin/recording-admin.module';
 
 /** Feature modules are listed here; each owns its folder. */
 const API_FEATURES = [
@@ -54,6 +55,7 @@ const API_FEATURES = [
   LiveVideoModule,
   CamerasModule,
   CheckpointsModule,
+  RecordingAdminModule,
 ];
 
 @Module({

@@ -33,6 +33,7 @@ import { Recorder } from './recording/recorder/recorder.service';
 import { StorageGuard } from './recording/storage-guard';
 import { OnvifClient } from './onvif/onvif-client.adapter';
 import { OnvifProbe } from './onvif/onvif-probe.adapter';
+import { RETENTION_PROVIDERS } from './recording/retention';
 import { FfmpegRunner } from './streams/ffmpeg-runner.adapter';
 import { StreamManager } from './streams/stream-manager.service';
 
@@ -69,6 +70,7 @@ import { StreamManager } from './streams/stream-manager.service';
     GatewayMetrics,
     StorageGuard,
     Recorder,
+    ...RETENTION_PROVIDERS,
   ],
 })
 export class CameraGatewayModule {

@@ -77,6 +77,22 @@ const GatewaySettingsSchema = z.object({
   RECORDING_POLICY_POLL_MS: z.coerce.number().int().positive().default(10_000),
   /** First restart delay of a recording ffmpeg that died; doubles up to STREAM_RESTART_MAX_MS. */
   RECORDING_RESTART_BASE_MS: z.coerce.number().int().positive().default(1000),
+  /**
+   * Disk quota of this gateway's recordings: the smaller of RECORDING_QUOTA_BYTES and
+   * RECORDING_MAX_DISK_SHARE × (free space + what the recordings use). Past the high-water
+   * mark (a share of the quota) the oldest unlocked footage goes until below the low-water mark.
+   * Default 4 GiB: a laptop running the demo never fills its disk.
+   */
+  RECORDING_QUOTA_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(4 * 1024 ** 3),
+  RECORDING_MAX_DISK_SHARE: z.coerce.number().gt(0).max(1).default(0.5),
+  RECORDING_HIGH_WATER: z.coerce.number().gt(0).max(1).default(0.9),
+  RECORDING_LOW_WATER: z.coerce.number().gt(0).max(1).default(0.8),
+  /** How often the retention sweeper runs (and publishes storage stats). */
+  RECORDING_SWEEP_INTERVAL_MS: z.coerce.number().int().positive().default(30_000),
   LEASE_TTL_MS: z.coerce.number().int().positive().default(15_000),
   HEALTH_INTERVAL_MS: z.coerce.number().int().positive().default(30_000),
   HEALTH_MAX_BACKOFF_MS: z.coerce.number().int().positive().default(300_000),

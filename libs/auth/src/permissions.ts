@@ -30,6 +30,13 @@ const PERMISSIONS = {
   'sla.view': ['supervisor', 'admin', 'dispatcher', 'duty_officer'],
   'sla.manage': ['admin'],
   'audit.view': ['admin', 'supervisor'],
+  // Recorded video (docs/RECORDING.md): policies and storage health for those who keep the
+  // cameras running; evidence locks for those who answer for evidence. Technicians may read the
+  // locks too, to see why a disk holds footage it cannot delete.
+  'recording.policy': ['technician', 'admin'],
+  'recording.health': ['technician', 'admin'],
+  'evidence.lock': ['supervisor', 'admin'],
+  'evidence.view': ['supervisor', 'admin', 'technician'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 

@@ -158,6 +158,16 @@ export const ReleaseEvidenceLockSchema = z
   .object({ reason: z.string().trim().min(1, 'reason is required').max(500) })
   .strict();
 
+/** GET /api/evidence-locks: newest first, optionally one camera's, optionally only active ones. */
+export const EvidenceLockListQuerySchema = z
+  .object({
+    cameraId: z.uuid().optional(),
+    active: z.enum(['true', 'false']).optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+  })
+  .strict();
+export type EvidenceLockListQuery = z.infer<typeof EvidenceLockListQuerySchema>;
+
 export interface EvidenceLockView {
   id: string;
   cameraIds: string[];
@@ -171,6 +181,10 @@ export interface EvidenceLockView {
   createdAt: string;
   releasedAt: string | null;
   releasedByName: string | null;
+  /** Why it was released (the DELETE's reason), null while held. */
+  releaseReason?: string | null;
+  /** Not released and not expired: the footage it covers survives retention and quota. */
+  active?: boolean;
 }
 
 export const EXPORT_STATUSES = ['queued', 'running', 'done', 'failed'] as const;

@@ -180,7 +180,7 @@ export class Recorder implements OnModuleInit, OnApplicationShutdown {
     this.subscriber = subscriber;
     subscriber.on('error', (err: Error) => this.log.warn(`policy channel: ${err.message}`));
     subscriber.on('message', (_channel: string, message: string) => {
-      const ids = message === '*' ? [...this.cams.keys()] : [message];
+      const ids = message === '*' ? [...this.cams.keys()] : [policyMessageCameraId(message)];
       void this.reloadPolicies(ids.filter((id) => this.cams.has(id)));
     });
     await subscriber.subscribe(recordingPolicyChannel(this.prefix));
@@ -835,4 +835,15 @@ export class Recorder implements OnModuleInit, OnApplicationShutdown {
       this.log.warn(`recording of ${cam.cameraId}: ${(err as Error).message}`);
     });
   }
+}
+
+/** The camera a recordingPolicyChannel message names: JSON `{ cameraId }` (the api) or a bare id. */
+export function policyMessageCameraId(message: string): string {
+  try {
+    const parsed = JSON.parse(message) as { cameraId?: unknown };
+    if (parsed && typeof parsed.cameraId === 'string') return parsed.cameraId;
+  } catch {
+    // not JSON: a bare camera id
+  }
+  return message;
 }
