@@ -35,6 +35,7 @@ import { CamerasModule } from './cameras/cameras.module';
 import { CheckpointsModule } from './checkpoints/checkpoints.module';
 import { LiveVideoModule } from './live-video/live-video.module';
 import { RecordingAdminModule } from './recording-admin/recording-admin.module';
+import { PlaybackModule } from './playback/playback.module';
 
 /** Feature modules are listed here; each owns its folder. */
 const API_FEATURES = [
@@ -56,6 +57,7 @@ const API_FEATURES = [
   CamerasModule,
   CheckpointsModule,
   RecordingAdminModule,
+  PlaybackModule,
 ];
 
 @Module({

@@ -36,6 +36,8 @@ import { OnvifProbe } from './onvif/onvif-probe.adapter';
 import { RETENTION_PROVIDERS } from './recording/retention';
 import { FfmpegRunner } from './streams/ffmpeg-runner.adapter';
 import { StreamManager } from './streams/stream-manager.service';
+import { SegmentFiles } from './recording/serving/segment-files.service';
+import { SegmentServingController } from './recording/serving/segment-serving.controller';
 
 @Module({
   imports: [
@@ -45,7 +47,7 @@ import { StreamManager } from './streams/stream-manager.service';
     }),
     RedisModule,
   ],
-  controllers: [InternalController],
+  controllers: [InternalController, SegmentServingController],
   providers: [
     {
       provide: CameraNetworks,
@@ -71,6 +73,7 @@ import { StreamManager } from './streams/stream-manager.service';
     StorageGuard,
     Recorder,
     ...RETENTION_PROVIDERS,
+    SegmentFiles,
   ],
 })
 export class CameraGatewayModule {

@@ -136,6 +136,15 @@ export interface PlaybackSession {
   to: string;
   /** Wall clock of the first recorded frame in the range, null when nothing is recorded. */
   firstRecordedAt: string | null;
+  /**
+   * Video codec of the footage in the range as recorded ('h264', 'hevc'…), null when unknown or
+   * nothing is recorded. Footage is served as recorded (copy mode): hls.js plays H.264 in MPEG-TS
+   * but not H.265, so a player shows "H.265 footage: export it to watch" instead of a black tile
+   * (docs/RECORDING.md "Playback").
+   */
+  codec: string | null;
+  /** Whether browsers can play this session as served (false for H.265 footage). */
+  browserPlayable: boolean;
 }
 
 /** POST /api/evidence-locks: keep footage of one or more cameras over a range beyond retention. */

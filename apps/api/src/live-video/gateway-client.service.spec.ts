@@ -79,4 +79,30 @@ describe('GatewayClient', () => {
       gateway.close();
     }
   });
+
+  it('routes a recorded segment to the gateway that wrote it, by its heartbeat, whoever holds the lease', async () => {
+    const writer = await gatewayAnswering('');
+    try {
+      const prefix = loadConfig().REDIS_PREFIX;
+      const values = new Map([[gatewayKey(prefix, 'g2'), writer.url]]);
+      const fake: Pick<Redis, 'get'> = {
+        get: (key: string) => {
+          if (!values.has(key)) throw new Error(`redis.get(${key}) was not expected`);
+          return Promise.resolve(values.get(key)!);
+        },
+      };
+      const client = new GatewayClient(fake as Redis, loadConfig());
+      const reply = await client.raw(
+        gatewayRoutes.recordingSegment,
+        { id: '42' },
+        { gatewayId: 'g2', cameraId: 'c1' },
+      );
+      expect(reply.status).toBe(200);
+      expect(writer.seen).toEqual([
+        { method: 'GET', url: '/internal/recordings/segments/42', token: expect.any(String) as unknown },
+      ]);
+    } finally {
+      writer.close();
+    }
+  });
 });

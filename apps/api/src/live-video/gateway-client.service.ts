@@ -28,6 +28,11 @@ export interface GatewayCallOptions {
   json?: unknown;
   /** Route to the gateway holding this camera's lease (else any live gateway). */
   cameraId?: string;
+  /**
+   * Route to this gateway by its heartbeat (a recorded segment lives on the gateway that wrote
+   * it), else any live gateway (shared storage). Takes precedence over cameraId.
+   */
+  gatewayId?: string;
   timeoutMs?: number;
 }
 
@@ -49,10 +54,16 @@ export class GatewayClient {
     this.token = internalToken(config.JWT_SECRET);
   }
 
-  /** URL of the gateway holding the camera, else any live gateway (it claims the camera on demand). */
-  async urlFor(cameraId?: string): Promise<string> {
+  /**
+   * URL of the named gateway, else of the gateway holding the camera, else of any live gateway
+   * (it claims the camera on demand, or reads the shared recordings directory).
+   */
+  async urlFor(cameraId?: string, gatewayId?: string): Promise<string> {
     const prefix = this.config.REDIS_PREFIX;
-    if (cameraId) {
+    if (gatewayId) {
+      const url = await this.redis.get(gatewayKey(prefix, gatewayId));
+      if (url) return url;
+    } else if (cameraId) {
       // The lease owner is read, not asked for: routing every request through another gateway
       // first would double each hop. Only the protocol lib knows the key format.
       const owner = await this.redis.get(leaseKey(prefix, cameraId));
@@ -114,7 +125,7 @@ export class GatewayClient {
     params: Record<RouteParams<P>, string>,
     init: GatewayCallOptions & { baseUrl?: string } = {},
   ): Promise<GatewayReply> {
-    const base = init.baseUrl ?? (await this.urlFor(init.cameraId));
+    const base = init.baseUrl ?? (await this.urlFor(init.cameraId, init.gatewayId));
     const headers: Record<string, string> = { [INTERNAL_TOKEN_HEADER]: this.token };
     if (init.json !== undefined) headers['content-type'] = 'application/json';
     let res: Response;
