@@ -16,6 +16,8 @@ import {
 } from '../../apps/launcher/src/launch';
 import { parseCameraCount } from '../../apps/launcher/src/seed';
 import { stackEnv } from '../../apps/launcher/src/stack-env';
+import { loadEvidenceKey } from '@xueliang/platform';
+import { TEST_EVIDENCE_SIGNING_KEY } from '../support/env';
 import { removeDir, tempVarDir } from './helpers';
 
 function listen(port: number): Promise<Server> {
@@ -150,6 +152,7 @@ describe('secrets', () => {
     const first = loadOrCreateSecrets(dir, {});
     expect(first.JWT_SECRET).toMatch(/^[0-9a-f]{64}$/);
     expect(first.CREDENTIAL_KEY).toMatch(/^[0-9a-f]{64}$/);
+    expect(loadEvidenceKey(first.EVIDENCE_SIGNING_KEY).keyId).toMatch(/^[0-9a-f]{64}$/);
     expect(statSync(secretsFile(dir)).mode & 0o777).toBe(0o600);
     const before = readFileSync(secretsFile(dir), 'utf8');
     expect(loadOrCreateSecrets(dir, {})).toEqual(first);
@@ -200,7 +203,11 @@ describe('launcher settings', () => {
       databaseUrl: 'postgres://postgres:pw@127.0.0.1:54329/xueliang',
       redisUrl: 'redis://127.0.0.1:6380',
       ffmpegPath: '/usr/bin/ffmpeg',
-      secrets: { JWT_SECRET: 'j'.repeat(64), CREDENTIAL_KEY: 'c'.repeat(64) },
+      secrets: {
+        JWT_SECRET: 'j'.repeat(64),
+        CREDENTIAL_KEY: 'c'.repeat(64),
+        EVIDENCE_SIGNING_KEY: TEST_EVIDENCE_SIGNING_KEY,
+      },
       repoRoot: '/repo',
       env: { PATH: '/usr/bin' },
     });
@@ -212,6 +219,7 @@ describe('launcher settings', () => {
       FFMPEG_PATH: '/usr/bin/ffmpeg',
       JWT_SECRET: 'j'.repeat(64),
       CREDENTIAL_KEY: 'c'.repeat(64),
+      EVIDENCE_SIGNING_KEY: TEST_EVIDENCE_SIGNING_KEY,
       API_PORT: '3000',
       GATEWAY_URL: 'http://127.0.0.1:3020',
       SIM_PORT: '3030',

@@ -1,6 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { TEST_CREDENTIAL_KEY, TEST_OWNER_ROLE, TEST_PG_ADMIN_URL, TEST_REDIS_URL, databaseUrl } from './env';
+import {
+  TEST_CREDENTIAL_KEY,
+  TEST_EVIDENCE_SIGNING_KEY,
+  TEST_OWNER_ROLE,
+  TEST_PG_ADMIN_URL,
+  TEST_REDIS_URL,
+  databaseUrl,
+} from './env';
 
 /**
  * A fresh, migrated database of its own for one test suite, cloned from the run's template,
@@ -39,6 +46,7 @@ export function testEnv(databaseUrlValue: string, redisPrefix: string): NodeJS.P
     REDIS_PREFIX: redisPrefix,
     JWT_SECRET: 'test-secret-that-is-long-enough',
     CREDENTIAL_KEY: TEST_CREDENTIAL_KEY,
+    EVIDENCE_SIGNING_KEY: TEST_EVIDENCE_SIGNING_KEY,
     LOG_LEVEL: 'warn',
   };
 }

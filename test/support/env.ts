@@ -34,3 +34,6 @@ export function ownerDatabaseUrl(name: string): string {
 
 /** Camera passwords in the template database are sealed with this key; testEnv() passes it on. */
 export const TEST_CREDENTIAL_KEY = 'a1'.repeat(32);
+
+/** Ed25519 key (PKCS8 DER, base64) exports are signed with in tests; testEnv() passes it on. */
+export const TEST_EVIDENCE_SIGNING_KEY = 'MC4CAQAwBQYDK2VwBCIEIN6rcZYb40ybgoRM0LzcY4koZZqbUoyd75tZEwZvZrzc';

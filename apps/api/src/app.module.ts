@@ -36,6 +36,7 @@ import { CheckpointsModule } from './checkpoints/checkpoints.module';
 import { LiveVideoModule } from './live-video/live-video.module';
 import { RecordingAdminModule } from './recording-admin/recording-admin.module';
 import { PlaybackModule } from './playback/playback.module';
+import { ExportsModule } from './exports/exports.module';
 
 /** Feature modules are listed here; each owns its folder. */
 const API_FEATURES = [
@@ -58,6 +59,7 @@ const API_FEATURES = [
   CheckpointsModule,
   RecordingAdminModule,
   PlaybackModule,
+  ExportsModule,
 ];
 
 @Module({

@@ -38,6 +38,7 @@ import { FfmpegRunner } from './streams/ffmpeg-runner.adapter';
 import { StreamManager } from './streams/stream-manager.service';
 import { SegmentFiles } from './recording/serving/segment-files.service';
 import { SegmentServingController } from './recording/serving/segment-serving.controller';
+import { RECORDING_EXPORT_CONTROLLERS, RECORDING_EXPORT_PROVIDERS } from './recording/export/export.module';
 
 @Module({
   imports: [
@@ -47,7 +48,7 @@ import { SegmentServingController } from './recording/serving/segment-serving.co
     }),
     RedisModule,
   ],
-  controllers: [InternalController, SegmentServingController],
+  controllers: [InternalController, SegmentServingController, ...RECORDING_EXPORT_CONTROLLERS],
   providers: [
     {
       provide: CameraNetworks,
@@ -74,6 +75,7 @@ import { SegmentServingController } from './recording/serving/segment-serving.co
     Recorder,
     ...RETENTION_PROVIDERS,
     SegmentFiles,
+    ...RECORDING_EXPORT_PROVIDERS,
   ],
 })
 export class CameraGatewayModule {

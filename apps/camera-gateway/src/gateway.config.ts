@@ -93,6 +93,11 @@ const GatewaySettingsSchema = z.object({
   RECORDING_LOW_WATER: z.coerce.number().gt(0).max(1).default(0.8),
   /** How often the retention sweeper runs (and publishes storage stats). */
   RECORDING_SWEEP_INTERVAL_MS: z.coerce.number().int().positive().default(30_000),
+  /**
+   * Run evidence export jobs here: 'auto' follows GATEWAY_BACKGROUND, 'true'/'false' force it
+   * (tests that switch background loops off still export).
+   */
+  EXPORT_WORKER: z.enum(['auto', 'true', 'false']).default('auto'),
   LEASE_TTL_MS: z.coerce.number().int().positive().default(15_000),
   HEALTH_INTERVAL_MS: z.coerce.number().int().positive().default(30_000),
   HEALTH_MAX_BACKOFF_MS: z.coerce.number().int().positive().default(300_000),

@@ -6,7 +6,7 @@ export interface StackEnvInput {
   databaseUrl: string;
   redisUrl: string;
   ffmpegPath: string;
-  secrets: Pick<StackSecrets, 'JWT_SECRET' | 'CREDENTIAL_KEY'>;
+  secrets: Pick<StackSecrets, 'JWT_SECRET' | 'CREDENTIAL_KEY' | 'EVIDENCE_SIGNING_KEY'>;
   repoRoot: string;
   env?: NodeJS.ProcessEnv;
 }
@@ -25,6 +25,7 @@ export function stackEnv(input: StackEnvInput): NodeJS.ProcessEnv {
     FFMPEG_PATH: input.ffmpegPath,
     JWT_SECRET: input.secrets.JWT_SECRET,
     CREDENTIAL_KEY: input.secrets.CREDENTIAL_KEY,
+    EVIDENCE_SIGNING_KEY: input.secrets.EVIDENCE_SIGNING_KEY,
   });
   const explicit: Record<string, string> = {};
   for (const [key, value] of Object.entries(config)) explicit[key] = String(value);

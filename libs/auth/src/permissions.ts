@@ -37,6 +37,14 @@ const PERMISSIONS = {
   'recording.health': ['technician', 'admin'],
   'evidence.lock': ['supervisor', 'admin'],
   'evidence.view': ['supervisor', 'admin', 'technician'],
+  // Evidence export (docs/RECORDING.md): cut, list and download clips of cameras in scope.
+  'recording.export': ['duty_officer', 'supervisor', 'admin'],
+  // Remove an export's files (the row stays, audited).
+  'recording.export.delete': ['supervisor', 'admin'],
+  // Check a clip and manifest someone hands in (anyone who handles evidence or keeps the system).
+  'recording.export.verify': ['duty_officer', 'supervisor', 'technician', 'admin'],
+  // Walk a camera's segment hash chain for one day.
+  'recording.verify': ['technician', 'supervisor', 'admin'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 

@@ -291,9 +291,13 @@ export interface ExportVerification {
   /** The manifest is signed by this platform's key and unchanged. */
   signatureValid: boolean;
   signedByThisPlatform: boolean;
+  /** Why the manifest could not be trusted (unreadable, signature mismatch), when it cannot. */
+  problem?: string;
   files: {
     name: string;
     intact: boolean;
+    /** The manifest lists the file but it was not given (or is gone). */
+    missing?: boolean;
     /** Present when the file was checked and differs: the byte ranges whose blocks changed. */
     alteredRanges?: { start: number; end: number }[];
     problem?: string;
@@ -344,4 +348,34 @@ export interface CameraRecordingStateView {
 export interface RecordingHealthView {
   storage: RecordingStorageView[];
   cameras: CameraRecordingStateView[];
+}
+
+/** GET /api/cameras/:id/recordings/verify?day=YYYY-MM-DD (a real UTC calendar day). */
+export const ChainVerifyQuerySchema = z
+  .object({
+    day: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a day as YYYY-MM-DD')
+      .refine(
+        (d) => new Date(`${d}T00:00:00Z`).toISOString().slice(0, 10) === d,
+        'must be a real calendar day',
+      ),
+  })
+  .strict();
+export type ChainVerifyQuery = z.infer<typeof ChainVerifyQuerySchema>;
+
+/** GET /api/exports: newest first. */
+export const ExportListQuerySchema = z
+  .object({
+    status: z.enum(EXPORT_STATUSES).optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+  })
+  .strict();
+export type ExportListQuery = z.infer<typeof ExportListQuerySchema>;
+
+/** GET /api/exports/public-key: what a verifier trusts (keyId = SHA-256 of the SPKI DER, hex). */
+export interface ExportPublicKeyView {
+  algorithm: 'Ed25519';
+  keyId: string;
+  publicKey: string;
 }

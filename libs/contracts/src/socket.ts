@@ -24,6 +24,15 @@ export interface AlertOverdueMessage {
   alert: AlertView;
 }
 
+/** An evidence export moved on: to its requester's sockets only (userRoom). */
+export interface ExportProgressMessage {
+  exportId: string;
+  status: 'queued' | 'running' | 'done' | 'failed';
+  /** 0..1 */
+  progress: number;
+  error: string | null;
+}
+
 export interface SyncRequest {
   /** The last seq this console saw; omitted on first connect. */
   since?: string;
@@ -42,6 +51,7 @@ export interface ServerToClientEvents {
   'alert.updated': (message: AlertChangeMessage) => void;
   'camera.status': (message: CameraStatusMessage) => void;
   'alert.overdue': (message: AlertOverdueMessage) => void;
+  'export.progress': (message: ExportProgressMessage) => void;
 }
 
 export interface ClientToServerEvents {

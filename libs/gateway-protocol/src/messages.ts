@@ -99,3 +99,19 @@ export const RecordingStateSchema = z.object({
   updatedAt: z.string(),
 });
 export type RecordingState = z.infer<typeof RecordingStateSchema>;
+
+/** POST /internal/recordings/verify: re-hash these indexed segments (ids from recording_segments). */
+export const SegmentHashRequestSchema = z
+  .object({ ids: z.array(z.string().regex(/^\d{1,19}$/)).max(50_000) })
+  .strict();
+export type SegmentHashRequest = z.infer<typeof SegmentHashRequestSchema>;
+
+/** Per segment: its file's hash now, or why there is none (file gone, path outside the store). */
+export const SegmentHashSchema = z.object({
+  id: z.string(),
+  state: z.enum(['ok', 'altered', 'missing']),
+  /** SHA-256 of the file as it is now; null when missing. */
+  sha256: z.string().nullable(),
+});
+export const SegmentHashesSchema = z.array(SegmentHashSchema);
+export type SegmentHash = z.infer<typeof SegmentHashSchema>;

@@ -6,6 +6,7 @@ import {
   PtzAnswerSchema,
   PtzPresetsSchema,
   ProbeResultSchema,
+  SegmentHashesSchema,
   StreamInfoSchema,
   StreamsStoppedSchema,
 } from './messages';
@@ -64,4 +65,8 @@ export const gatewayRoutes = {
   recordingSegment: route('GET', '/internal/recordings/segments/:id', null),
   /** One file (MP4 or manifest.json) of a finished export. */
   exportFile: route('GET', '/internal/exports/:id/files/:file', null),
+  /** Re-hashes indexed segments against their index hash (the chain check); body SegmentHashRequest. */
+  verifySegments: route('POST', '/internal/recordings/verify', SegmentHashesSchema),
+  /** Removes a deleted export's files from the gateway that wrote them. */
+  deleteExportFiles: route('DELETE', '/internal/exports/:id', z.object({ removed: z.boolean() })),
 } as const;

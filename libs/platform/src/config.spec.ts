@@ -1,11 +1,20 @@
-import { ConfigError, loadConfig } from './config';
+import { generateKeyPairSync } from 'node:crypto';
+import { ConfigError, DEVELOPMENT_EVIDENCE_SIGNING_KEY, loadConfig } from './config';
 
 const KEY = 'a1'.repeat(32);
+const EVIDENCE_KEY = generateKeyPairSync('ed25519')
+  .privateKey.export({ type: 'pkcs8', format: 'der' })
+  .toString('base64');
 const SECRET = 'a-real-production-secret-0123456789';
 
 describe('loadConfig', () => {
   describe('NODE_ENV=production refuses development secrets', () => {
-    const production = { NODE_ENV: 'production', JWT_SECRET: SECRET, CREDENTIAL_KEY: KEY };
+    const production = {
+      NODE_ENV: 'production',
+      JWT_SECRET: SECRET,
+      CREDENTIAL_KEY: KEY,
+      EVIDENCE_SIGNING_KEY: EVIDENCE_KEY,
+    };
 
     it('starts with real secrets', () => {
       expect(loadConfig(production).JWT_SECRET).toBe(SECRET);
@@ -25,6 +34,12 @@ describe('loadConfig', () => {
         { CREDENTIAL_KEY: Buffer.alloc(32).toString('base64') },
         /CREDENTIAL_KEY is all zeros/,
       ],
+      ['a missing evidence key', { EVIDENCE_SIGNING_KEY: undefined }, /EVIDENCE_SIGNING_KEY is not set/],
+      [
+        'the development evidence key',
+        { EVIDENCE_SIGNING_KEY: DEVELOPMENT_EVIDENCE_SIGNING_KEY },
+        /EVIDENCE_SIGNING_KEY is the development default/,
+      ],
     ])('refuses %s, naming the setting', (_case, change, message) => {
       expect(() => loadConfig({ ...production, ...change })).toThrow(ConfigError);
       expect(() => loadConfig({ ...production, ...change })).toThrow(message);
@@ -32,8 +47,16 @@ describe('loadConfig', () => {
 
     it('names every bad setting at once', () => {
       expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
-        /JWT_SECRET is not set; CREDENTIAL_KEY is not set/,
+        /JWT_SECRET is not set; CREDENTIAL_KEY is not set; EVIDENCE_SIGNING_KEY is not set/,
       );
+    });
+
+    it('refuses an evidence key that is not Ed25519, naming the setting', () => {
+      const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 })
+        .privateKey.export({ type: 'pkcs8', format: 'pem' })
+        .toString();
+      expect(() => loadConfig({ EVIDENCE_SIGNING_KEY: rsa })).toThrow(/EVIDENCE_SIGNING_KEY/);
+      expect(() => loadConfig({ EVIDENCE_SIGNING_KEY: 'not a key' })).toThrow(/EVIDENCE_SIGNING_KEY/);
     });
 
     it('development keeps its defaults so `npm start` and tests work', () => {

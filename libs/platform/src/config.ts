@@ -1,9 +1,18 @@
+import { createPrivateKey } from 'node:crypto';
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { summariseIssues } from '@xueliang/contracts';
 
 /** The JWT default that only a development stack may run with (NODE_ENV=production refuses it). */
 const DEVELOPMENT_JWT_SECRET = 'dev-only-jwt-secret-change-me';
+
+/**
+ * Ed25519 key (PKCS8 DER, base64) that signs evidence exports when nothing else is given: public
+ * in this repository, so a development stack's signatures prove nothing and production refuses it.
+ * The launcher generates a key of its own into var/secrets.json on first run.
+ */
+export const DEVELOPMENT_EVIDENCE_SIGNING_KEY =
+  'MC4CAQAwBQYDK2VwBCIEIJOatQwhWbxzla2HLGFHFVsLxuBOsbS6y58pf6d2SXPG';
 
 /**
  * Every setting of every process, from the environment, with defaults that make the
@@ -21,6 +30,14 @@ const ConfigSchema = z.object({
     .int()
     .positive()
     .default(12 * 3600),
+  /**
+   * Ed25519 private key (PKCS8 PEM or base64 of its DER) that signs evidence export manifests
+   * (docs/RECORDING.md "Export and proof of integrity"); its public key is GET /api/exports/public-key.
+   */
+  EVIDENCE_SIGNING_KEY: z
+    .string()
+    .default(DEVELOPMENT_EVIDENCE_SIGNING_KEY)
+    .refine(isEd25519PrivateKey, 'must be an Ed25519 private key (PKCS8 PEM or base64 DER)'),
   /** 32 bytes, hex or base64, for AES-256-GCM of camera passwords. */
   CREDENTIAL_KEY: z.string().default('0000000000000000000000000000000000000000000000000000000000000000'),
   API_PORT: z.coerce.number().int().default(3000),
@@ -93,6 +110,10 @@ function assertProductionSecrets(env: NodeJS.ProcessEnv): void {
   else if (env.JWT_SECRET === DEVELOPMENT_JWT_SECRET) problems.push('JWT_SECRET is the development default');
   if (!env.CREDENTIAL_KEY) problems.push('CREDENTIAL_KEY is not set');
   else if (isAllZeroKey(env.CREDENTIAL_KEY)) problems.push('CREDENTIAL_KEY is all zeros');
+  if (!env.EVIDENCE_SIGNING_KEY) problems.push('EVIDENCE_SIGNING_KEY is not set');
+  else if (env.EVIDENCE_SIGNING_KEY.trim() === DEVELOPMENT_EVIDENCE_SIGNING_KEY) {
+    problems.push('EVIDENCE_SIGNING_KEY is the development default');
+  }
   if (problems.length) {
     throw new ConfigError(`invalid configuration for NODE_ENV=production: ${problems.join('; ')}`);
   }
@@ -101,6 +122,18 @@ function assertProductionSecrets(env: NodeJS.ProcessEnv): void {
 function isAllZeroKey(key: string): boolean {
   const bytes = /^[0-9a-f]+$/i.test(key) ? Buffer.from(key, 'hex') : Buffer.from(key, 'base64');
   return bytes.every((b) => b === 0);
+}
+
+function isEd25519PrivateKey(value: string): boolean {
+  const text = value.trim();
+  try {
+    const key = text.startsWith('-----BEGIN')
+      ? createPrivateKey({ key: text, format: 'pem' })
+      : createPrivateKey({ key: Buffer.from(text, 'base64'), format: 'der', type: 'pkcs8' });
+    return key.asymmetricKeyType === 'ed25519';
+  } catch {
+    return false;
+  }
 }
 
 function commaList(value: string): string[] {

@@ -9,3 +9,4 @@ export * from './http/security-headers';
 export * from './process-group';
 export * from './health';
 export * from './redact';
+export * from './evidence-signing';

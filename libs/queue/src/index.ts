@@ -1,7 +1,7 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { RawEvent } from '@xueliang/contracts';
-import { QUEUES, type QueueName } from './queues';
+import { QUEUES, type QueueName, RECORDING_EXPORTS_QUEUE, type RecordingExportJob } from './queues';
 import type { SlaCheckJob } from './sla';
 
 export * from './queues';
@@ -49,4 +49,17 @@ export function eventsQueue(connection: Redis, prefix: string): Queue<RawEvent> 
 /** Adds a RawEvent with its idempotency key as job id: adding the same event twice is a no-op. */
 export async function enqueueRawEvent(queue: Queue<RawEvent>, event: RawEvent): Promise<void> {
   await queue.add('raw-event' satisfies JobName, event, { jobId: jobIdFor(event.id) });
+}
+
+/**
+ * The evidence export queue (run by camera-gateways). One attempt: an export that failed (a
+ * segment altered, a file gone) fails the same way again; the failed job stays for inspection
+ * and the row says why. Finished jobs go after a day (the row is the record).
+ */
+export function recordingExportsQueue(connection: Redis, prefix: string): Queue<RecordingExportJob> {
+  return new Queue<RecordingExportJob>(RECORDING_EXPORTS_QUEUE, {
+    connection,
+    prefix,
+    defaultJobOptions: { attempts: 1, removeOnComplete: { age: 86_400 }, removeOnFail: false },
+  });
 }

@@ -12,3 +12,8 @@ export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
  * camera-gateway runs them (it has the recorded files and ffmpeg).
  */
 export const RECORDING_EXPORTS_QUEUE = 'recording-exports';
+
+/** The payload of an export job: the row holds everything else. */
+export interface RecordingExportJob {
+  exportId: string;
+}

@@ -22,6 +22,8 @@ const SERVER_EVENTS: Record<ServerEventName, true> = {
   'alert.updated': true,
   'alert.overdue': true,
   'camera.status': true,
+  // Progress of the user's own evidence exports (to their sockets only).
+  'export.progress': true,
 };
 type Listener<E extends EventName> = (payload: ConsoleEvents[E]) => void;
 

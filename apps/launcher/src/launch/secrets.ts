@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureDir } from './paths';
@@ -7,6 +7,8 @@ import { ensureDir } from './paths';
 export interface StackSecrets {
   JWT_SECRET: string;
   CREDENTIAL_KEY: string;
+  /** Ed25519 private key (PKCS8 DER, base64) that signs evidence exports. */
+  EVIDENCE_SIGNING_KEY: string;
   /** Password of the `postgres` superuser of the embedded cluster (unused with DATABASE_URL). */
   POSTGRES_PASSWORD: string;
   /** Embedded cluster: the owner role that runs migrations and the seed (unused with DATABASE_URL). */
@@ -22,6 +24,8 @@ export interface StackSecrets {
 const GENERATORS: Record<keyof StackSecrets, () => string> = {
   JWT_SECRET: () => randomBytes(32).toString('hex'),
   CREDENTIAL_KEY: () => randomBytes(32).toString('hex'),
+  EVIDENCE_SIGNING_KEY: () =>
+    generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'der' }).toString('base64'),
   POSTGRES_PASSWORD: () => randomBytes(18).toString('base64url'),
   POSTGRES_OWNER_PASSWORD: () => randomBytes(18).toString('base64url'),
   POSTGRES_APP_PASSWORD: () => randomBytes(18).toString('base64url'),
@@ -70,6 +74,7 @@ export function loadOrCreateSecrets(varDir: string, env: NodeJS.ProcessEnv = pro
   return {
     JWT_SECRET: env.JWT_SECRET || complete.JWT_SECRET,
     CREDENTIAL_KEY: env.CREDENTIAL_KEY || complete.CREDENTIAL_KEY,
+    EVIDENCE_SIGNING_KEY: env.EVIDENCE_SIGNING_KEY || complete.EVIDENCE_SIGNING_KEY,
     POSTGRES_PASSWORD: complete.POSTGRES_PASSWORD,
     POSTGRES_OWNER_PASSWORD: complete.POSTGRES_OWNER_PASSWORD,
     POSTGRES_APP_PASSWORD: complete.POSTGRES_APP_PASSWORD,
