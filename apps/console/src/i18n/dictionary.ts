@@ -436,6 +436,7 @@ export const zh = {
   'playback.selectHint': '拖动时间轴或按 I / O 选择时段',
   'playback.replay30Short': '回看30秒',
   'playback.openShort': '回放',
+  'playback.state.unplayable': 'H.265 录像，浏览器无法直接播放，请导出后观看',
 } as const;
 
 export type MessageKey = keyof typeof zh;

@@ -438,4 +438,5 @@ export const en: Dictionary = {
   'playback.selectHint': 'Drag on the timeline or press I / O to select a range',
   'playback.replay30Short': 'Last 30 s',
   'playback.openShort': 'Playback',
+  'playback.state.unplayable': 'H.265 footage: browsers cannot play it, export it to watch',
 };

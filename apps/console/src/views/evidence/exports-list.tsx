@@ -4,6 +4,7 @@ import { saveBlob } from '../../api/client';
 import { exportsApi } from '../../api/recording-endpoints';
 import { useSession, useUser } from '../../api/session-provider';
 import { useResource } from '../../hooks/use-resource';
+import { useSocketEvent } from '../../hooks/use-socket-event';
 import { useI18n } from '../../i18n/i18n-provider';
 import { formatDateTime, formatDuration } from '../../i18n/format';
 import type { MessageKey } from '../../i18n/dictionary';
@@ -11,8 +12,8 @@ import { ListStateBox } from '../common/state-box';
 import { describeError } from '../playback/evidence-dialogs';
 
 /**
- * Export progress is polled while a job runs (the gateway updates the row; there is no socket
- * message for exports), slowly otherwise.
+ * Export progress comes pushed (export.progress, to the requester) and is polled as well while a
+ * job runs (for others who may see it, and across a lost socket), slowly otherwise.
  */
 const POLL_RUNNING_MS = 1500;
 const POLL_IDLE_MS = 15_000;
@@ -29,7 +30,7 @@ export function ExportsList({ highlight }: { highlight: string | null }) {
   const user = useUser();
   const { hasRole } = useSession();
   const exportsList = useResource(() => exportsApi.list(), []);
-  const { reload } = exportsList;
+  const { reload, setData } = exportsList;
   const [error, setError] = useState<string | null>(null);
   const running = (exportsList.data ?? []).some((e) => e.status === 'queued' || e.status === 'running');
 
@@ -37,6 +38,16 @@ export function ExportsList({ highlight }: { highlight: string | null }) {
     const timer = setInterval(reload, running ? POLL_RUNNING_MS : POLL_IDLE_MS);
     return () => clearInterval(timer);
   }, [running, reload]);
+
+  // The requester's consoles get each step pushed; a finished export is fetched again for its files.
+  useSocketEvent('export.progress', (m) => {
+    setData((prev) =>
+      (prev ?? []).map((e) =>
+        e.id === m.exportId ? { ...e, status: m.status, progress: m.progress, error: m.error } : e,
+      ),
+    );
+    if (m.status === 'done' || m.status === 'failed') reload();
+  });
 
   const download = async (e: ExportView, name: string) => {
     setError(null);

@@ -4,7 +4,17 @@ import { recordingsApi } from '../../api/recording-endpoints';
 import { mediaToWall, wallToMedia, type FragmentClock } from './pdt-clock';
 import type { Span } from './timeline-math';
 
-export type PlaybackState = 'idle' | 'loading' | 'ready' | 'playing' | 'paused' | 'empty' | 'gap' | 'error';
+export type PlaybackState =
+  | 'idle'
+  | 'loading'
+  | 'ready'
+  | 'playing'
+  | 'paused'
+  | 'empty'
+  | 'gap'
+  /** Recorded as H.265 (served as recorded): browsers cannot decode it; export it to watch. */
+  | 'unplayable'
+  | 'error';
 
 export interface PlaybackStatus {
   state: PlaybackState;
@@ -124,6 +134,10 @@ export class PlaybackController {
     this.session = session;
     if (!session.firstRecordedAt) {
       this.set({ state: 'empty', detail: null });
+      return;
+    }
+    if (session.browserPlayable === false) {
+      this.set({ state: 'unplayable', detail: session.codec ?? null });
       return;
     }
     if (!Hls.isSupported()) {
