@@ -162,6 +162,10 @@ export function PlaybackPage() {
         } else if (action.kind === 'pause') f.pause();
         else if (action.kind === 'gap') f.markGap(true);
       }
+      // A player that gave up (a gateway away for a while) tries again every ten seconds.
+      for (const c of active()) {
+        if (c.state === 'error' && Date.now() - c.lastRetry > 10_000) void c.retry(wall ?? undefined);
+      }
       // Played to the end of the session while there is more: carry on in the next one.
       if (m.video.ended && m.range && m.range.end < Date.now() - 5000) openAt(m.range.end);
     }, 250);

@@ -36,6 +36,11 @@ const VOD_HLS: Partial<HlsConfig> = {
   fragLoadingMaxRetry: 3,
 };
 
+/** Fatal errors recovered in place before the player gives up. */
+const MAX_RECOVERIES = 4;
+/** Renew the session this long before its token expires. */
+const RENEW_LEAD_MS = 30_000;
+
 /** The picture rate assumed for a frame step (the sim and most cameras send 25 fps). */
 export const FRAME_SECONDS = 1 / 25;
 
@@ -53,6 +58,11 @@ export class PlaybackController {
   private abort: AbortController | null = null;
   private status: PlaybackStatus = { state: 'idle', detail: null, range: null };
   private disposed = false;
+  /** Fatal hls.js errors recovered in a row (reset by every loaded fragment). */
+  private recoveries = 0;
+  private readonly timers = new Set<ReturnType<typeof setTimeout>>();
+  private renewTimer: ReturnType<typeof setTimeout> | null = null;
+  private opened: { cameraId: string; range: Span; stream?: StreamKind } | null = null;
   session: PlaybackSession | null = null;
 
   constructor(
@@ -112,6 +122,8 @@ export class PlaybackController {
     options: { stream?: StreamKind; startWall?: number; autoplay?: boolean } = {},
   ): Promise<void> {
     this.teardown();
+    this.opened = { cameraId, range, stream: options.stream };
+    this.recoveries = 0;
     this.abort = new AbortController();
     this.autoplay = options.autoplay ?? true;
     this.pendingWall = options.startWall ?? null;
@@ -151,11 +163,64 @@ export class PlaybackController {
       this.details = data.details;
       if (first) this.start();
     });
-    hls.on(Hls.Events.ERROR, (_e, data) => {
-      if (data.fatal) this.set({ state: 'error', detail: `${data.type}: ${data.details}` });
+    hls.on(Hls.Events.FRAG_LOADED, () => {
+      this.recoveries = 0;
     });
+    hls.on(Hls.Events.ERROR, (_e, data) => {
+      if (!data.fatal) return;
+      // A segment that timed out on a busy gateway, or a decoder hiccup: hls.js's own recovery,
+      // a few times with a growing pause, before the player says it failed.
+      if (this.recoveries < MAX_RECOVERIES) {
+        this.recoveries += 1;
+        if (data.type === Hls.ErrorTypes.MEDIA_ERROR) hls.recoverMediaError();
+        else
+          this.later(() => {
+            if (this.hls === hls) hls.startLoad(this.video.currentTime);
+          }, 1000 * this.recoveries);
+        return;
+      }
+      this.set({ state: 'error', detail: `${data.type}: ${data.details}` });
+    });
+    this.scheduleRenew(session.expiresAt);
     hls.loadSource(session.playlistUrl);
     hls.attachMedia(this.video);
+  }
+
+  private later(fn: () => void, ms: number) {
+    const t = setTimeout(() => {
+      if (!this.disposed) fn();
+    }, ms);
+    this.timers.add(t);
+  }
+
+  /**
+   * The playlist's URL carries a short-lived token: shortly before it runs out, a new session
+   * for the same range continues from the picture shown, playing or paused as it was.
+   */
+  private scheduleRenew(expiresAt: string) {
+    const at = Date.parse(expiresAt);
+    if (!Number.isFinite(at)) return;
+    if (this.renewTimer) clearTimeout(this.renewTimer);
+    this.renewTimer = setTimeout(() => void this.renew(), Math.max(5000, at - Date.now() - RENEW_LEAD_MS));
+  }
+
+  /** Opens the last session again at `startWall` (a player that failed, or a renewal). */
+  async retry(startWall: number | undefined): Promise<void> {
+    if (this.disposed || !this.opened) return;
+    const { cameraId, range, stream } = this.opened;
+    this.lastRetry = Date.now();
+    await this.open(cameraId, range, { stream, startWall, autoplay: this.autoplay });
+  }
+
+  /** When `retry` last ran (ms), so a page does not hammer a failing camera. */
+  lastRetry = 0;
+
+  private async renew() {
+    if (this.disposed || !this.opened) return;
+    const { cameraId, range, stream } = this.opened;
+    const wall = this.wallNow();
+    const paused = this.video.paused;
+    await this.open(cameraId, range, { stream, startWall: wall ?? undefined, autoplay: !paused });
   }
 
   private start() {
@@ -219,6 +284,10 @@ export class PlaybackController {
   }
 
   private teardown() {
+    this.timers.forEach(clearTimeout);
+    this.timers.clear();
+    if (this.renewTimer) clearTimeout(this.renewTimer);
+    this.renewTimer = null;
     this.abort?.abort();
     this.abort = null;
     this.hls?.destroy();

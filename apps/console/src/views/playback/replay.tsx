@@ -44,7 +44,7 @@ export function RangePlayer({
   return (
     <div className={`range-player ${className ?? ''}`} data-testid={testId}>
       <PlaybackPlayer key={`${cameraId}:${from}:${to}`} label={label} onController={onController} />
-      <div className="toolbar">
+      <div className="range-actions">
         <button
           type="button"
           className="btn btn-small"
