@@ -198,6 +198,26 @@ describe('launcher settings', () => {
     expect(() => parseCameraCount(['--cameras', 'many'])).toThrow(/whole number/);
   });
 
+  it('records the demo: continuous sub stream under the state directory, unless the env says otherwise', () => {
+    const input = {
+      databaseUrl: 'postgres://postgres@127.0.0.1:54329/xueliang',
+      redisUrl: 'redis://127.0.0.1:6380',
+      ffmpegPath: '/usr/bin/ffmpeg',
+      secrets: { JWT_SECRET: 'j'.repeat(64), CREDENTIAL_KEY: 'c'.repeat(64) },
+      repoRoot: '/repo',
+    };
+    expect(stackEnv({ ...input, env: {} })).toMatchObject({
+      RECORDING_DEFAULT_MODE: 'continuous',
+      RECORDING_DEFAULT_STREAM: 'sub',
+      RECORDINGS_DIR: '/repo/var/recordings',
+      EXPORTS_DIR: '/repo/var/exports',
+    });
+    expect(stackEnv({ ...input, varDir: '/state', env: { RECORDING_DEFAULT_MODE: 'off' } })).toMatchObject({
+      RECORDING_DEFAULT_MODE: 'off',
+      RECORDINGS_DIR: '/state/recordings',
+    });
+  });
+
   it('gives children every setting explicitly, with the resolved services', () => {
     const env = stackEnv({
       databaseUrl: 'postgres://postgres:pw@127.0.0.1:54329/xueliang',

@@ -28,6 +28,9 @@ const RECORDING_ENV: NodeJS.ProcessEnv = {
   RECORDING_DEFAULT_STREAM: 'sub',
   RECORDING_SEGMENT_SECONDS: '2',
   RECORDING_RESTART_BASE_MS: '200',
+  // Longer than the other suites' 1.5 s: on a loaded machine a lease that lapses and comes back
+  // moves the camera before the kill, and the test would then see a handover, not a crash.
+  LEASE_TTL_MS: '6000',
 };
 
 /**
@@ -76,6 +79,7 @@ describe('recorder: a gateway killed mid-segment', () => {
       env: {
         ...process.env,
         ...FAST_GATEWAY_ENV,
+        ...RECORDING_ENV,
         GATEWAY_ID: 'rec-crash-a',
         GATEWAY_PORT: String(port),
         GATEWAY_URL: `http://127.0.0.1:${port}`,

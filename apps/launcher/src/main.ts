@@ -125,6 +125,7 @@ async function startStack(): Promise<void> {
     ffmpegPath: ffmpeg.path,
     secrets,
     repoRoot: REPO_ROOT,
+    varDir,
   });
   const supervisor = new ProcessSupervisor({
     colour,

@@ -8,7 +8,22 @@ export interface StackEnvInput {
   ffmpegPath: string;
   secrets: Pick<StackSecrets, 'JWT_SECRET' | 'CREDENTIAL_KEY' | 'EVIDENCE_SIGNING_KEY'>;
   repoRoot: string;
+  /** The stack's state directory (var/ by default): recordings and exports go under it. */
+  varDir?: string;
   env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * The demo records: continuous sub stream on every camera (docs/RECORDING.md), with the
+ * footage under the stack's state directory. Each can be overridden from the environment.
+ */
+function demoRecording(base: NodeJS.ProcessEnv, varDir: string): Record<string, string> {
+  return {
+    RECORDING_DEFAULT_MODE: base.RECORDING_DEFAULT_MODE ?? 'continuous',
+    RECORDING_DEFAULT_STREAM: base.RECORDING_DEFAULT_STREAM ?? 'sub',
+    RECORDINGS_DIR: base.RECORDINGS_DIR ?? resolve(varDir, 'recordings'),
+    EXPORTS_DIR: base.EXPORTS_DIR ?? resolve(varDir, 'exports'),
+  };
 }
 
 /**
@@ -30,5 +45,6 @@ export function stackEnv(input: StackEnvInput): NodeJS.ProcessEnv {
   const explicit: Record<string, string> = {};
   for (const [key, value] of Object.entries(config)) explicit[key] = String(value);
   explicit.CONSOLE_DIST = resolve(input.repoRoot, config.CONSOLE_DIST);
-  return { ...base, ...explicit };
+  const varDir = input.varDir ?? resolve(input.repoRoot, 'var');
+  return { ...base, ...demoRecording(base, varDir), ...explicit };
 }

@@ -35,5 +35,6 @@ describe('correlationKey', () => {
     expect(isRecovery({ ...base, type: 'camera_offline', recovered: true })).toBe(true);
     expect(isRecovery({ ...base, type: 'camera_offline' })).toBe(false);
     expect(isRecovery({ ...base, recovered: true })).toBe(false);
+    expect(isRecovery({ ...base, source: 'system', type: 'recording_stopped', recovered: true })).toBe(true);
   });
 });

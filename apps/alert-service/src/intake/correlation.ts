@@ -62,7 +62,10 @@ export const TYPE_TITLE: Record<AlertType, string> = {
   storage_high_water: '录像存储将满',
 };
 
-/** True when this event reports the end of a camera outage rather than a new one. */
+/** Types whose end is reported by an event with `recovered: true` (same correlation key). */
+const RECOVERABLE: readonly AlertType[] = ['camera_offline', 'recording_stopped'];
+
+/** True when this event reports the end of an outage (camera offline, recording stopped) rather than a new one. */
 export function isRecovery(event: RawEvent): boolean {
-  return event.type === 'camera_offline' && event.recovered === true;
+  return RECOVERABLE.includes(event.type) && event.recovered === true;
 }

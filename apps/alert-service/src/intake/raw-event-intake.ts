@@ -270,7 +270,8 @@ export class RawEventIntake {
     event: RawEvent,
     key: string,
   ): Promise<{ alertId: string; change: PendingAlertChange; sla: SlaSubject } | null> {
-    const offlineKey = key; // same source + camera + camera_offline
+    const offlineKey = key; // same source + camera + type (camera_offline or recording_stopped)
+    const recording = event.type === 'recording_stopped';
     const [open] = await tx.query<{ id: string; status: string; region_id: string }[]>(
       `SELECT id, status, region_id FROM alerts WHERE correlation_key = $1 AND status = ANY($2)
         ORDER BY created_at DESC LIMIT 1 FOR UPDATE`,
@@ -294,7 +295,7 @@ export class RawEventIntake {
               version = version + 1, updated_at = now()
         WHERE id = $1
         RETURNING deadlines, acknowledged_at, dispatched_at, accepted_at, arrived_at, resolved_at`,
-      [open.id, '摄像机已恢复在线，系统自动办结', event.occurredAt],
+      [open.id, recording ? '录像已恢复，系统自动办结' : '摄像机已恢复在线，系统自动办结', event.occurredAt],
     );
     await tx.query('UPDATE raw_events SET alert_id = $2 WHERE id = $1', [event.id, open.id]);
     await appendTimeline(tx, {
@@ -304,7 +305,9 @@ export class RawEventIntake {
       action: 'auto-resolve',
       fromStatus: open.status as SlaSubject['status'],
       toStatus: 'RESOLVED',
-      note: '摄像机已恢复在线，告警自动办结 (camera back online)',
+      note: recording
+        ? '录像已恢复，告警自动办结 (recording resumed)'
+        : '摄像机已恢复在线，告警自动办结 (camera back online)',
       data: { eventId: event.id },
     });
     await recordAudit(tx, {

@@ -80,6 +80,7 @@ export async function seedDemoCounty(options: SeedOptions): Promise<SeedResult> 
     if (options.simControlUrl) {
       const fleet = await fetchSimFleet(options.simControlUrl, log);
       await registerSimCameras(ds.manager, regions, fleet.cameras, cipher);
+      await seedMainStreamRecording(ds.manager, DEMO_MAIN_STREAM_CAMERAS);
       await registerCheckpoints(ds.manager, regions, fleet.checkpoints);
     }
     if (options.checkpointFeedKey)
@@ -268,6 +269,24 @@ async function registerSimCameras(
       };
     });
   if (rows.length) await m.createQueryBuilder().insert().into(Camera).values(rows).orIgnore().execute();
+}
+
+/** Sim cameras whose main stream the demo records (the rest follow the gateway's default: sub). */
+const DEMO_MAIN_STREAM_CAMERAS = 3;
+
+/**
+ * Recording policies for a few demo cameras: continuous on the main stream, so the demo shows
+ * both kinds of footage. Only cameras with a main RTSP stream, first by name; a camera that
+ * already has a policy (a technician's choice) keeps it.
+ */
+async function seedMainStreamRecording(m: EntityManager, count: number): Promise<void> {
+  await m.query(
+    `INSERT INTO recording_policies (camera_id, mode, stream, pre_event_seconds, post_event_seconds, retention_days)
+     SELECT id, 'continuous', 'main', 10, 30, 30 FROM cameras
+      WHERE rtsp_uri IS NOT NULL ORDER BY name LIMIT $1
+     ON CONFLICT (camera_id) DO NOTHING`,
+    [count],
+  );
 }
 
 async function registerCheckpoints(

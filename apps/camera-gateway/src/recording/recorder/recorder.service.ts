@@ -21,7 +21,7 @@ import { StorageGuard } from '../storage-guard';
 import { buildRecordCommand, parseSegmentList, SEGMENT_LIST, WORK_SEGMENT_PATTERN } from './record-args';
 import { type IndexJournal, JOURNAL_SUFFIX, SegmentIndex } from './segment-index';
 import { trimTruncated, tsDurationSeconds } from './ts-reader';
-import { WallClockAnchor } from './wall-clock';
+import { parseStatsTime, WallClockAnchor } from './wall-clock';
 
 const ANCHOR_FILE = 'anchor.json';
 /** Where run directories live under RECORDINGS_DIR (never served: segment paths come from the index). */
@@ -32,6 +32,12 @@ const MIN_SALVAGE_SECONDS = 0.5;
 const GAP_TOLERANCE_MS = 1000;
 /** A camera whose last footage is older than this when we take it over was not recording: no gap. */
 const HANDOVER_LOOKBACK_MS = 5 * 60_000;
+
+/**
+ * Run directories whose ffmpeg a recorder of THIS process runs (or is still indexing). Shared by
+ * every gateway in the process (tests run two), so one never recovers another's live run.
+ */
+const liveRuns = new Set<string>();
 
 /** Counters for Prometheus (gateway-metrics.ts). */
 export interface RecorderCounters {
@@ -58,6 +64,9 @@ class RecordingRun {
   exited = false;
   stoppedByUs = false;
   pollQueued = false;
+  /** Stream time of the newest frame written and when it advanced (the stall watchdog's clock). */
+  lastStreamS = -1;
+  lastProgressAt: number;
   lastWallEnd: number | undefined;
   private lastAnchorWrite = 0;
   constructor(
@@ -65,7 +74,9 @@ class RecordingRun {
     readonly stream: StreamKind,
     readonly startedAt: number,
     public ffmpeg: FfmpegRun | undefined = undefined,
-  ) {}
+  ) {
+    this.lastProgressAt = startedAt;
+  }
 
   persistAnchor(): void {
     const offset = this.anchor.offsetMs;
@@ -328,6 +339,7 @@ export class Recorder implements OnModuleInit, OnApplicationShutdown {
     }
     const dir = join(this.runsDir(cam.cameraId, stream), `${this.host}_${process.pid}_${Date.now()}`);
     await mkdir(dir, { recursive: true });
+    liveRuns.add(dir);
     const run = new RecordingRun(dir, stream, Date.now());
     const cmd = buildRecordCommand({
       inputUrl: withCredentials(uri, camera.username, camera.password),
@@ -341,8 +353,17 @@ export class Recorder implements OnModuleInit, OnApplicationShutdown {
       cmd,
       (line) => {
         // The runner has redacted credentials already.
-        if (run.anchor.observe(line, Date.now())) run.persistAnchor();
-        else if (!line.includes('time=')) cam.stderr.push(line);
+        const now = Date.now();
+        const streamS = parseStatsTime(line);
+        if (streamS === undefined) {
+          cam.stderr.push(line);
+          return;
+        }
+        if (streamS > run.lastStreamS) {
+          run.lastStreamS = streamS;
+          run.lastProgressAt = now;
+        }
+        if (run.anchor.sample(now - streamS * 1000, now)) run.persistAnchor();
       },
       join(dir, GROUP_FILE),
     );
@@ -355,6 +376,7 @@ export class Recorder implements OnModuleInit, OnApplicationShutdown {
       await this.drainList(cam, run);
       const salvaged = await this.salvage(cam, run);
       await rm(run.dir, { recursive: true, force: true });
+      liveRuns.delete(run.dir);
       if (cam.run === run) cam.run = undefined;
       if (run.stoppedByUs || cam.released || this.stopped) return;
       // Died on its own: a hole from the end of what it wrote until the next run's first segment.
@@ -366,7 +388,9 @@ export class Recorder implements OnModuleInit, OnApplicationShutdown {
         reason: 'ffmpeg_exit',
         detail: message,
       };
-      this.notRecording(cam, offline ? 'camera offline' : `recording ffmpeg ${message}; restarting`);
+      const said = cam.stderr.toArray().at(-1);
+      const why = `recording ffmpeg ${message}${said ? ` (${said.slice(0, 200)})` : ''}; restarting`;
+      this.notRecording(cam, offline ? 'camera offline' : why);
       this.log.warn(`recording ffmpeg for ${cam.cameraId} ${message}`);
       this.scheduleRestart(cam);
       await this.publishState(cam);
@@ -567,7 +591,7 @@ export class Recorder implements OnModuleInit, OnApplicationShutdown {
     if (!m) return false;
     const [, host, pid] = m;
     if (host !== this.host) return true; // another machine's run: its own gateway recovers it
-    if (Number(pid) === process.pid) return [...this.cams.values()].some((c) => c.run?.dir.endsWith(runId));
+    if (Number(pid) === process.pid) return [...liveRuns].some((dir) => dir.endsWith(`/${runId}`));
     return isProcessAlive(Number(pid));
   }
 
@@ -731,14 +755,16 @@ export class Recorder implements OnModuleInit, OnApplicationShutdown {
   /** Once a second: watchdog, events window, buffer, stopped alerts, state refresh. */
   private async watch(): Promise<void> {
     const now = Date.now();
-    const stallMs = Math.max(10_000, this.settings.RECORDING_SEGMENT_SECONDS * 3000 + 5000);
+    // No new frame written for this long (progress lines stop advancing): a camera holding the
+    // session open and sending nothing. Generous before the first frame: a loaded box connects slowly.
+    const stallMs = Math.max(15_000, this.settings.RECORDING_SEGMENT_SECONDS * 3000);
     const alertMs = this.settings.RECORDING_STOPPED_ALERT_SECONDS * 1000;
     for (const cam of this.cams.values()) {
       const run = cam.run;
-      if (run?.ffmpeg && !run.exited && now - cam.lastSegmentAt > stallMs) {
-        // Alive but writing nothing (a camera that holds the session open and sends nothing).
-        this.log.warn(`recording of ${cam.cameraId} stalled; restarting ffmpeg`);
-        cam.lastSegmentAt = now;
+      const limit = run && run.lastStreamS < 0 ? stallMs * 2 : stallMs;
+      if (run?.ffmpeg && !run.exited && now - run.lastProgressAt > limit) {
+        this.log.warn(`recording of ${cam.cameraId} stalled (no frame for ${limit} ms); restarting ffmpeg`);
+        run.lastProgressAt = now;
         void run.ffmpeg.stop(this.settings.STREAM_STOP_GRACE_MS);
       }
       if (cam.policy.mode === 'events') {
