@@ -28,8 +28,14 @@ import { SegmentFiles } from './segment-files.adapter';
 
 /** Rows per delete statement: a short transaction, a journal of a few hundred kB at most. */
 const BATCH = 2000;
-/** The incremental byte count is made exact again this often (rows deleted by others, late commits). */
-const RECOUNT_MS = 3_600_000;
+/** Cameras per retention statement (an index probe each). */
+const CAMERAS_PER_STATEMENT = 500;
+/**
+ * The incremental byte count is made exact again this often (rows deleted by others, a row
+ * committed after a higher id was counted). A full count reads every row of this gateway
+ * (1.4 s for 1M rows, docs/PERFORMANCE.md), so not often.
+ */
+const RECOUNT_MS = 6 * 3_600_000;
 /** Stale leftovers of interrupted writes are looked for this often. */
 const LEFTOVERS_MS = 6 * 3_600_000;
 
@@ -69,6 +75,7 @@ export class RetentionSweeper implements OnApplicationBootstrap, BeforeApplicati
   private readonly prefix: string;
   private readonly quota: QuotaSettings;
   private timer: NodeJS.Timeout | undefined;
+  private first: NodeJS.Timeout | undefined;
   private chain: Promise<unknown> = Promise.resolve();
   private stopped = false;
 
@@ -105,19 +112,21 @@ export class RetentionSweeper implements OnApplicationBootstrap, BeforeApplicati
     if (this.settings.GATEWAY_BACKGROUND === 'false') return;
     const every = this.settings.RECORDING_SWEEP_INTERVAL_MS;
     // The first sweep soon after start (a restart may find the disk past its mark), then every period.
-    const first = setTimeout(() => void this.sweepLogged(), Math.min(every, 2000));
-    first.unref();
+    this.first = setTimeout(() => void this.sweepLogged(), Math.min(every, 2000));
+    this.first.unref();
     this.timer = setInterval(() => void this.sweepLogged(), every);
     this.timer.unref();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
+    clearTimeout(this.first);
+    clearInterval(this.timer);
     await this.chain.catch(() => undefined);
   }
 
   private async sweepLogged(): Promise<void> {
+    if (this.stopped) return;
     try {
       await this.sweep();
     } catch (err) {
@@ -143,22 +152,18 @@ export class RetentionSweeper implements OnApplicationBootstrap, BeforeApplicati
 
     let deletedByRetention = 0;
     let bytesFreed = 0;
-    const days = await this.repo.retentionDays();
-    for (const cameraId of await this.repo.camerasWithFootage()) {
-      if (this.stopped) break;
-      const cutoff = retentionCutoff(
-        now,
-        days.get(cameraId) ?? this.settings.RECORDING_DEFAULT_RETENTION_DAYS,
-      );
+    for (const [retentionDays, cameraIds] of await this.byRetention()) {
+      const cutoff = retentionCutoff(now, retentionDays);
       for (;;) {
+        if (this.stopped) break;
         const batch = await this.deleteBatch((journal) =>
-          this.repo.expired(this.gatewayId, cameraId, cutoff, now, BATCH, journal),
+          this.repo.expired(this.gatewayId, cameraIds, cutoff, now, BATCH, journal),
         );
         deletedByRetention += batch.length;
         bytesFreed += batch.reduce((n, s) => n + s.bytes, 0);
         if (batch.length < BATCH) break;
       }
-      await this.repo.expireGaps(cameraId, cutoff, now);
+      await this.repo.expireGaps(cameraIds, cutoff, now);
     }
 
     let deletedByQuota = 0;
@@ -204,6 +209,27 @@ export class RetentionSweeper implements OnApplicationBootstrap, BeforeApplicati
       );
     }
     return report;
+  }
+
+  /**
+   * The cameras with footage grouped by retention days (a few groups: the default and the
+   * policies that differ), in chunks, so retention is a few statements rather than one a camera.
+   */
+  private async byRetention(): Promise<[number, string[]][]> {
+    const days = await this.repo.retentionDays();
+    const groups = new Map<number, string[]>();
+    for (const cameraId of await this.repo.camerasWithFootage()) {
+      const d = days.get(cameraId) ?? this.settings.RECORDING_DEFAULT_RETENTION_DAYS;
+      const group = groups.get(d) ?? [];
+      group.push(cameraId);
+      groups.set(d, group);
+    }
+    const out: [number, string[]][] = [];
+    for (const [d, ids] of groups) {
+      for (let i = 0; i < ids.length; i += CAMERAS_PER_STATEMENT)
+        out.push([d, ids.slice(i, i + CAMERAS_PER_STATEMENT)]);
+    }
+    return out;
   }
 
   /** Rows first (paths journalled before the commit), then files, then the journal entry. */

@@ -30,6 +30,10 @@ const UNLOCKED = `NOT EXISTS (
   SELECT 1 FROM locks k WHERE k.camera_id = s.camera_id AND k.from_at < s.end_at AND k.to_at > s.start_at
 )`;
 
+/** By primary key: a join would let the planner scan the whole table for a batch. */
+const DELETE_VICTIMS = `DELETE FROM recording_segments d WHERE d.id = ANY (ARRAY(SELECT id FROM victims))
+  RETURNING d.id, d.camera_id, d.path, d.bytes`;
+
 const toDeleted = (
   rows: { id: string; camera_id: string; path: string; bytes: string }[],
 ): DeletedSegment[] =>
@@ -70,13 +74,14 @@ export class RetentionRepository {
   }
 
   /**
-   * Deletes up to `limit` of this gateway's unlocked segments of one camera that ended before
-   * `cutoff`, oldest first; `withRows` runs inside the transaction before it commits (the
-   * journal of files to remove).
+   * Deletes up to `limit` of this gateway's unlocked segments of these cameras that ended before
+   * `cutoff` (the cameras share a retention). One index range per camera and stream (a lateral
+   * probe), so cameras that keep longer are never scanned for the others' cut-off. `withRows` runs inside the transaction before it
+   * commits (the journal of files to remove).
    */
   expired(
     gatewayId: string,
-    cameraId: string,
+    cameraIds: string[],
     cutoff: Date,
     now: Date,
     limit: number,
@@ -85,14 +90,18 @@ export class RetentionRepository {
     return this.deleting(
       `WITH ${ACTIVE_LOCKS},
        victims AS (
-         SELECT s.id FROM recording_segments s
-         WHERE s.camera_id = $2 AND s.stream IN ('main', 'sub') AND s.start_at < $3 AND s.end_at < $3
-           AND s.gateway_id = $4 AND ${UNLOCKED}
-         ORDER BY s.start_at LIMIT $5
+         SELECT v.id
+         FROM unnest($2::uuid[]) AS c(id) CROSS JOIN (VALUES ('main'), ('sub')) AS st(stream),
+         LATERAL (
+           SELECT s.id FROM recording_segments s
+           WHERE s.camera_id = c.id AND s.stream = st.stream AND s.start_at < $3 AND s.end_at < $3
+             AND s.gateway_id = $4 AND ${UNLOCKED}
+           ORDER BY s.start_at LIMIT $5
+         ) v
+         LIMIT $5
        )
-       DELETE FROM recording_segments d USING victims v WHERE d.id = v.id
-       RETURNING d.id, d.camera_id, d.path, d.bytes`,
-      [now, cameraId, cutoff, gatewayId, limit],
+       ${DELETE_VICTIMS}`,
+      [now, cameraIds, cutoff, gatewayId, limit],
       withRows,
     );
   }
@@ -118,8 +127,7 @@ export class RetentionRepository {
          ORDER BY s.start_at, s.id LIMIT $3
        ),
        victims AS (SELECT id FROM candidates WHERE running - bytes < $4)
-       DELETE FROM recording_segments d USING victims v WHERE d.id = v.id
-       RETURNING d.id, d.camera_id, d.path, d.bytes`,
+       ${DELETE_VICTIMS}`,
       [now, gatewayId, limit, bytes],
       withRows,
     );
@@ -140,14 +148,14 @@ export class RetentionRepository {
     });
   }
 
-  /** Recorded gaps of a camera that ended before its retention cut-off and overlap no active lock. */
-  async expireGaps(cameraId: string, cutoff: Date, now: Date): Promise<number> {
+  /** Recorded gaps of these cameras that ended before their retention cut-off and overlap no active lock. */
+  async expireGaps(cameraIds: string[], cutoff: Date, now: Date): Promise<number> {
     const [, count] = await this.db.query<[unknown[], number]>(
       `WITH ${ACTIVE_LOCKS}
        DELETE FROM recording_gaps s
-       WHERE s.camera_id = $2 AND s.stream IN ('main', 'sub') AND s.start_at < $3 AND s.end_at < $3
-         AND ${UNLOCKED}`,
-      [now, cameraId, cutoff],
+       WHERE s.camera_id = ANY($2::uuid[]) AND s.stream IN ('main', 'sub') AND s.start_at < $3
+         AND s.end_at < $3 AND ${UNLOCKED}`,
+      [now, cameraIds, cutoff],
     );
     return count;
   }
