@@ -29,7 +29,7 @@ import { migrateDatabase, seedDemoCounty } from '@xueliang/db';
 const PG_ADMIN = process.env.TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const FFMPEG = process.env.FFMPEG_PATH ?? '/usr/bin/ffmpeg';
-const CAMERAS = Number(process.env.BENCH_CAMERAS ?? 4);
+const CAMERAS = Number(process.env.BENCH_CAMERAS ?? 2);
 const DAYS = Number(process.env.BENCH_DAYS ?? 31);
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 200);
 const COVERAGE_SAMPLES = Number(process.env.BENCH_COVERAGE_SAMPLES ?? 10);

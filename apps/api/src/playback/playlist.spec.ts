@@ -52,4 +52,19 @@ describe('VOD playlist', () => {
     expect(buildPlaylist([], T0)).toContain('#EXT-X-TARGETDURATION:1\n#EXT-X-MEDIA-SEQUENCE:0');
     expect(buildPlaylist([], T0).trimEnd().endsWith('#EXT-X-ENDLIST')).toBe(true);
   });
+
+  it('writes every wall clock exactly as Date#toISOString does', () => {
+    const segments: PlaylistSegment[] = [];
+    let t = Date.parse('2026-12-31T23:59:58.999Z');
+    for (let i = 0; i < 500; i++) {
+      const length = 1 + ((i * 7919) % 4000);
+      segments.push({ id: String(i), start: t, end: t + length, codec: 'h264' });
+      t += length + (i % 3) * 13;
+    }
+    const pdt = buildPlaylist(segments, segments[0].start)
+      .split('\n')
+      .filter((l) => l.startsWith('#EXT-X-PROGRAM-DATE-TIME:'))
+      .map((l) => l.slice(25));
+    expect(pdt).toEqual(segments.map((s) => new Date(s.start).toISOString()));
+  });
 });

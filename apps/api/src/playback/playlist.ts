@@ -21,27 +21,52 @@ export const DISCONTINUITY_MS = 500;
  * wall clock, and EXT-X-START makes the player begin at `from` when the first segment starts earlier.
  */
 export function buildPlaylist(segments: PlaylistSegment[], fromMs: number): string {
-  const lines = ['#EXTM3U', '#EXT-X-VERSION:3', '#EXT-X-PLAYLIST-TYPE:VOD'];
   let target = 1;
   for (const s of segments) target = Math.max(target, Math.ceil((s.end - s.start) / 1000));
-  lines.push(`#EXT-X-TARGETDURATION:${target}`, '#EXT-X-MEDIA-SEQUENCE:0', '#EXT-X-INDEPENDENT-SEGMENTS');
+  let out = '#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-PLAYLIST-TYPE:VOD\n';
+  out += `#EXT-X-TARGETDURATION:${target}\n#EXT-X-MEDIA-SEQUENCE:0\n#EXT-X-INDEPENDENT-SEGMENTS\n`;
   const first = segments[0];
   if (first && first.start < fromMs) {
-    const offset = Math.min(fromMs, first.end) - first.start;
-    lines.push(`#EXT-X-START:TIME-OFFSET=${(offset / 1000).toFixed(3)},PRECISE=YES`);
+    out += `#EXT-X-START:TIME-OFFSET=${seconds(Math.min(fromMs, first.end) - first.start)},PRECISE=YES\n`;
   }
+  const iso = new IsoFormatter();
   let prev: PlaylistSegment | undefined;
+  // Plain concatenation and a day-cached ISO formatter: Date#toISOString and toFixed were 80 %
+  // of the time of a day-long playlist (21,600 segments).
   for (const s of segments) {
     if (prev && (s.start - prev.end > DISCONTINUITY_MS || s.codec !== prev.codec)) {
-      lines.push('#EXT-X-DISCONTINUITY');
+      out += '#EXT-X-DISCONTINUITY\n';
     }
-    lines.push(
-      `#EXT-X-PROGRAM-DATE-TIME:${new Date(s.start).toISOString()}`,
-      `#EXTINF:${(Math.max(0, s.end - s.start) / 1000).toFixed(3)},`,
-      `${s.id}.ts`,
-    );
+    out += `#EXT-X-PROGRAM-DATE-TIME:${iso.format(s.start)}\n#EXTINF:${seconds(s.end - s.start)},\n${s.id}.ts\n`;
     prev = s;
   }
-  lines.push('#EXT-X-ENDLIST', '');
-  return lines.join('\n');
+  return out + '#EXT-X-ENDLIST\n';
+}
+
+const pad = (n: number, width: number): string => String(n).padStart(width, '0');
+
+/** Milliseconds as seconds with three decimals ("4.000"), negatives as 0. */
+function seconds(ms: number): string {
+  const v = Math.max(0, Math.round(ms));
+  return `${Math.floor(v / 1000)}.${pad(v % 1000, 3)}`;
+}
+
+/** Date#toISOString for instants of a few days, the date part computed once per UTC day. */
+class IsoFormatter {
+  private day = NaN;
+  private prefix = '';
+
+  format(instant: number): string {
+    const ms = Math.round(instant);
+    const day = Math.floor(ms / 86_400_000);
+    if (day !== this.day) {
+      this.day = day;
+      this.prefix = new Date(day * 86_400_000).toISOString().slice(0, 11);
+    }
+    const t = ms - day * 86_400_000;
+    return `${this.prefix}${pad(Math.floor(t / 3_600_000), 2)}:${pad(Math.floor(t / 60_000) % 60, 2)}:${pad(
+      Math.floor(t / 1000) % 60,
+      2,
+    )}.${pad(t % 1000, 3)}Z`;
+  }
 }
