@@ -29,6 +29,9 @@ import { cloneUser, probeMp4, type RecordedFixture, recordAndIndex, withCredenti
 
 const BASE = new Date('2026-11-30T10:00:00.000Z');
 
+// Bounds for a loaded CI box (ffmpeg, RTSP and PostgreSQL share two cores), not speed assertions.
+jest.setTimeout(180_000);
+
 describe('evidence export: MP4 in copy mode with a signed manifest', () => {
   let fleet: CameraFleet;
   let api: TestApi;

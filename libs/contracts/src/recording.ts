@@ -355,11 +355,12 @@ export const ChainVerifyQuerySchema = z
   .object({
     day: z
       .string()
-      .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a day as YYYY-MM-DD')
-      .refine(
-        (d) => new Date(`${d}T00:00:00Z`).toISOString().slice(0, 10) === d,
-        'must be a real calendar day',
-      ),
+      .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'must be a day as YYYY-MM-DD', abort: true })
+      .refine((d) => {
+        // Runs after a failed regex too (zod reports every issue), so never on an Invalid Date.
+        const t = Date.parse(`${d}T00:00:00Z`);
+        return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === d;
+      }, 'must be a real calendar day'),
   })
   .strict();
 export type ChainVerifyQuery = z.infer<typeof ChainVerifyQuerySchema>;
