@@ -203,7 +203,11 @@ describe('launcher settings', () => {
       databaseUrl: 'postgres://postgres@127.0.0.1:54329/xueliang',
       redisUrl: 'redis://127.0.0.1:6380',
       ffmpegPath: '/usr/bin/ffmpeg',
-      secrets: { JWT_SECRET: 'j'.repeat(64), CREDENTIAL_KEY: 'c'.repeat(64) },
+      secrets: {
+        JWT_SECRET: 'j'.repeat(64),
+        CREDENTIAL_KEY: 'c'.repeat(64),
+        EVIDENCE_SIGNING_KEY: TEST_EVIDENCE_SIGNING_KEY,
+      },
       repoRoot: '/repo',
     };
     expect(stackEnv({ ...input, env: {} })).toMatchObject({
