@@ -19,6 +19,11 @@ const CamerasPage = lazy(() => import('./pages/cameras-page').then((m) => ({ def
 const StatisticsPage = lazy(() =>
   import('./pages/statistics-page').then((m) => ({ default: m.StatisticsPage })),
 );
+const PlaybackPage = lazy(() => import('./pages/playback-page').then((m) => ({ default: m.PlaybackPage })));
+const EvidencePage = lazy(() => import('./pages/evidence-page').then((m) => ({ default: m.EvidencePage })));
+const RecordingHealthPage = lazy(() =>
+  import('./pages/recording-health-page').then((m) => ({ default: m.RecordingHealthPage })),
+);
 const AdminPage = lazy(() => import('./pages/admin-page').then((m) => ({ default: m.AdminPage })));
 
 function Loading() {
@@ -66,6 +71,9 @@ export function App() {
                 <Route path="/cameras" element={<CamerasPage />} />
                 <Route path="/statistics" element={<StatisticsPage />} />
                 <Route path="/admin" element={<AdminPage />} />
+                <Route path="/playback" element={<PlaybackPage />} />
+                <Route path="/evidence" element={<EvidencePage />} />
+                <Route path="/recordings" element={<RecordingHealthPage />} />
               </Route>
               <Route path="*" element={<Home />} />
             </Routes>

@@ -9,6 +9,7 @@ import './styles/map-video.css';
 import './styles/alerts.css';
 import './styles/walls-tasks.css';
 import './styles/cameras-stats-admin.css';
+import './styles/playback.css';
 import { z } from 'zod';
 import { App } from './app';
 

@@ -21,7 +21,15 @@ const NAV: NavItem[] = [
   },
   { path: '/walls', label: 'nav.walls', roles: ['duty_officer', 'dispatcher', 'supervisor', 'technician'] },
   { path: '/tasks', label: 'nav.tasks', roles: ['responder'] },
+  // Playback is watched like live video; exports, verification and locks are evidence work.
+  {
+    path: '/playback',
+    label: 'nav.playback',
+    roles: ['duty_officer', 'dispatcher', 'supervisor', 'technician'],
+  },
+  { path: '/evidence', label: 'nav.evidence', roles: ['duty_officer', 'supervisor', 'admin'] },
   { path: '/cameras', label: 'nav.cameras', roles: ['technician', 'admin'] },
+  { path: '/recordings', label: 'nav.recordings', roles: ['technician', 'admin'] },
   {
     path: '/statistics',
     label: 'nav.statistics',

@@ -43,8 +43,9 @@ export function recordingStorageKey(prefix: string): string {
 
 /**
  * Pub/sub channel on which whoever changes recording_policies (the api's recording-admin)
- * publishes JSON `{ "cameraId": "<uuid>" }` (or '*' for all) so the gateway recording it applies the change at
- * once; gateways also re-read policies every RECORDING_POLICY_POLL_MS, so a lost message only
+ * announces it so the gateway recording the camera applies the change at once. The api sends
+ * JSON `{ "cameraId": "<uuid>" }`; a bare camera id or '*' (all cameras) is understood too.
+ * Gateways also re-read policies every RECORDING_POLICY_POLL_MS, so a lost message only
  * delays a change.
  */
 export function recordingPolicyChannel(prefix: string): string {

@@ -71,10 +71,12 @@ async function request(path: string, options: RequestOptions = {}): Promise<Resp
   const url = withQuery(path, options.query);
   const headers = new Headers({ accept: 'application/json' });
   if (session) headers.set('authorization', `Bearer ${session.accessToken}`);
-  let body: string | FormData | undefined = options.form;
+  let body: string | FormData | undefined;
   if (options.json !== undefined) {
     headers.set('content-type', 'application/json');
     body = JSON.stringify(options.json);
+  } else if (options.form) {
+    body = options.form;
   }
   let res: Response;
   try {

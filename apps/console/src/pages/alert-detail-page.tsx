@@ -15,6 +15,7 @@ import { Timeline } from '../views/alerts/timeline';
 import { StateBox } from '../views/common/state-box';
 import { LivePlayer } from '../views/video/live-player';
 import { SnapshotButton } from '../views/video/snapshot-button';
+import { PreEventFootage } from '../views/playback/pre-event';
 
 /** One alert: what happened, the camera, what to do, what has been done, and the next step. */
 export function AlertDetailPage() {
@@ -64,15 +65,18 @@ export function AlertDetailPage() {
               <div className="panel">
                 <h3>{t('detail.camera')}</h3>
                 {alert.cameraId && canLive ? (
-                  <>
-                    <LivePlayer
-                      cameraId={alert.cameraId}
-                      stream="sub"
-                      label={alert.cameraName ?? ''}
-                      className="detail-video"
-                    />
-                    <SnapshotButton cameraId={alert.cameraId} cameraName={alert.cameraName ?? undefined} />
-                  </>
+                  <div className="detail-videos">
+                    <PreEventFootage alert={{ ...alert, cameraId: alert.cameraId }} />
+                    <div>
+                      <LivePlayer
+                        cameraId={alert.cameraId}
+                        stream="sub"
+                        label={`${t('detail.live')} · ${alert.cameraName ?? ''}`}
+                        className="detail-video"
+                      />
+                      <SnapshotButton cameraId={alert.cameraId} cameraName={alert.cameraName ?? undefined} />
+                    </div>
+                  </div>
                 ) : (
                   <div className="muted">{alert.cameraName ?? t('detail.noCamera')}</div>
                 )}

@@ -271,6 +271,7 @@ export function CamerasPage() {
           title={form.camera ? `${t('common.edit')} · ${form.camera.name}` : t('cameras.add')}
           initial={form.initial}
           editing={!!form.camera}
+          cameraId={form.camera?.id}
           regions={regions.index.list}
           cameras={list}
           onClose={() => setForm(null)}

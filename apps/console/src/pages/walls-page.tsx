@@ -14,6 +14,7 @@ import { StateBox } from '../views/common/state-box';
 import { LivePlayer } from '../views/video/live-player';
 import { PtzPad } from '../views/walls/ptz-pad';
 import { WallGrid } from '../views/walls/wall-grid';
+import { ReplayDialog } from '../views/playback/replay';
 
 type Layout = (typeof WALL_TILES)[number];
 
@@ -62,6 +63,7 @@ export function WallsPage() {
   const [patrolling, setPatrolling] = useState(false);
   const [wallName, setWallName] = useState('');
   const [ptzError, setPtzError] = useState<string | null>(null);
+  const [replay, setReplay] = useState<string | null>(null);
 
   const camList = cameras.data ?? [];
   const byId = useMemo(() => new Map(camList.map((c) => [c.id, c])), [camList]);
@@ -265,6 +267,7 @@ export function WallsPage() {
           focused={focused}
           onFocus={setFocused}
           onEnlarge={setEnlarged}
+          onReplay={hasRole('duty_officer', 'dispatcher', 'supervisor', 'technician') ? setReplay : undefined}
         />
       </section>
       {enlarged && (
@@ -281,6 +284,13 @@ export function WallsPage() {
             offline={byId.get(enlarged)?.status === 'offline'}
           />
         </Dialog>
+      )}
+      {replay && (
+        <ReplayDialog
+          cameraId={replay}
+          name={byId.get(replay)?.name ?? replay}
+          onClose={() => setReplay(null)}
+        />
       )}
     </div>
   );

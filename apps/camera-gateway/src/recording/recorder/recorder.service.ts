@@ -867,13 +867,13 @@ export class Recorder implements OnModuleInit, OnApplicationShutdown {
   }
 }
 
-/** A policy announcement names one camera as JSON `{ "cameraId": "…" }` (older senders: the bare id). */
-function policyMessageCameraId(message: string): string {
-  if (!message.startsWith('{')) return message;
+/** The camera a recordingPolicyChannel message names: JSON `{ cameraId }` (the api) or a bare id. */
+export function policyMessageCameraId(message: string): string {
   try {
     const parsed = JSON.parse(message) as { cameraId?: unknown };
-    return typeof parsed.cameraId === 'string' ? parsed.cameraId : '';
+    if (parsed && typeof parsed.cameraId === 'string') return parsed.cameraId;
   } catch {
-    return '';
+    // not JSON: a bare camera id
   }
+  return message;
 }

@@ -4,6 +4,7 @@ import { useI18n } from '../../i18n/i18n-provider';
 import { Field, FormDialog, TextField } from '../common/form';
 import { RegionSelect } from '../common/region-select';
 import { LocationPicker } from '../map/location-picker';
+import { RecordingPolicyForm } from './recording-policy-form';
 
 export interface CameraFormValue {
   name: string;
@@ -28,6 +29,7 @@ export function CameraForm({
   title,
   initial,
   editing,
+  cameraId,
   regions,
   cameras,
   onClose,
@@ -36,6 +38,8 @@ export function CameraForm({
   title: string;
   initial: CameraFormValue;
   editing: boolean;
+  /** The camera being edited: its recording policy is shown (and saved on its own) below. */
+  cameraId?: string;
   regions: RegionView[];
   cameras: CameraView[];
   onClose(): void;
@@ -131,6 +135,7 @@ export function CameraForm({
         value={v.location}
         onChange={(location) => set({ location })}
       />
+      {editing && cameraId && <RecordingPolicyForm cameraId={cameraId} />}
     </FormDialog>
   );
 }

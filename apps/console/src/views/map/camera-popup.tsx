@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import type { CameraView } from '@xueliang/contracts';
 import { useI18n } from '../../i18n/i18n-provider';
 import { formatDateTime } from '../../i18n/format';
@@ -5,6 +6,7 @@ import type { MessageKey } from '../../i18n/dictionary';
 import { LivePlayer } from '../video/live-player';
 import { SnapshotButton } from '../video/snapshot-button';
 import { statusReasonText } from '../cameras/status-reason';
+import { RecordingButtons, ReplayDialog } from '../playback/replay';
 
 export function CameraPopup({
   camera,
@@ -16,6 +18,7 @@ export function CameraPopup({
   onClose(): void;
 }) {
   const { t, locale } = useI18n();
+  const [replay, setReplay] = useState(false);
   return (
     <div className="popup-card" data-testid="camera-popup" data-camera-id={camera.id}>
       <header>
@@ -43,6 +46,12 @@ export function CameraPopup({
         />
       )}
       {canLive && <SnapshotButton cameraId={camera.id} cameraName={camera.name} />}
+      {canLive && (
+        <div className="popup-actions">
+          <RecordingButtons cameraId={camera.id} onReplay={() => setReplay(true)} />
+        </div>
+      )}
+      {replay && <ReplayDialog cameraId={camera.id} name={camera.name} onClose={() => setReplay(false)} />}
     </div>
   );
 }
