@@ -112,18 +112,25 @@ describe('recorder: a gateway killed mid-segment', () => {
     await until('the gateway dead', () => !pidAlive(child!.pid!));
 
     survivor = await startTestGateway('rec-crash-b', RECORDING_ENV);
+    // Not just any segment of rec-crash-b after the kill: recovery indexes the orphan's own
+    // segments under rec-crash-b while it still works on the dead run. The gap is written (after
+    // recovery is done) when the survivor's own run closes its first segment, which ends it.
     await until(
-      'the survivor recording every camera',
+      'the survivor recording every camera with its own run',
       async () => {
         const rows = await segmentsOf(db);
-        return cameras.every((c) =>
-          rows.some(
+        for (const c of cameras) {
+          const gap = (await gapsOf(db, c.id)).find((g) => g.reason === 'gateway_restart');
+          if (!gap) return false;
+          const own = rows.some(
             (r) =>
               r.cameraId === c.id &&
               r.gatewayId === 'rec-crash-b' &&
-              new Date(r.startAt).getTime() > killedAt,
-          ),
-        );
+              new Date(r.startAt).getTime() >= gap.endAt.getTime(),
+          );
+          if (!own) return false;
+        }
+        return true;
       },
       60_000,
     );

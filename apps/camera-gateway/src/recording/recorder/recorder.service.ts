@@ -28,8 +28,15 @@ const ANCHOR_FILE = 'anchor.json';
 export const WORK_DIR = '.work';
 /** Shorter than this after trimming, a truncated leftover is not worth keeping. */
 const MIN_SALVAGE_SECONDS = 0.5;
-/** A hole shorter than this between two runs is not a gap (keyframe alignment, restart jitter). */
+/** A hole shorter than this inside one run is not a gap (keyframe alignment, anchor corrections). */
 const GAP_TOLERANCE_MS = 1000;
+/**
+ * Between two runs every hole is footage lost: the old ffmpeg died or was stopped, the new one had
+ * to start, connect and wait for a keyframe (hundreds of ms on a quiet machine, seconds on a loaded
+ * one), and the anchor only errs late, so a computed hole is never smaller than the real one. The
+ * 1 s in-run tolerance here dropped every restart gap of a quiet machine.
+ */
+const RUN_GAP_TOLERANCE_MS = 0;
 /** A camera whose last footage is older than this when we take it over was not recording: no gap. */
 const HANDOVER_LOOKBACK_MS = 5 * 60_000;
 
@@ -533,7 +540,7 @@ export class Recorder implements OnModuleInit, OnApplicationShutdown {
     if (gap && gap.runDir !== dirname(file)) {
       cam.pendingGap = undefined;
       const from = Math.max(gap.startMs, cam.lastEndMs ?? 0);
-      if (startMs - from > GAP_TOLERANCE_MS) {
+      if (startMs - from > RUN_GAP_TOLERANCE_MS) {
         const reason = gap.reason === 'ffmpeg_exit' && cam.sawOffline ? 'camera_offline' : gap.reason;
         await this.index.addGap(cam.cameraId, stream, from, startMs, reason, gap.detail);
       }
