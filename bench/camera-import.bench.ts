@@ -16,8 +16,9 @@ import path from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { Client } from 'pg';
 import { CameraFleet } from '../apps/camera-sim/src/fleet';
-import type { ImportJobView, LoginResponse } from '@xueliang/contracts';
+import type { ImportJobView } from '@xueliang/contracts';
 import { migrateDatabase, seedDemoCounty } from '@xueliang/db';
+import { createBenchDatabase, loginToken } from './support';
 
 const PG_ADMIN = process.env.TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -32,12 +33,7 @@ const round = (v: number, digits = 1): number => Number(v.toFixed(digits));
 
 async function main(): Promise<void> {
   const dbName = `xl_bench_import_${Date.now().toString(36)}_${randomBytes(2).toString('hex')}`;
-  const admin = new Client({ connectionString: PG_ADMIN });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${dbName}"`);
-  const dbUrl = new URL(PG_ADMIN);
-  dbUrl.pathname = `/${dbName}`;
-  const databaseUrl = dbUrl.toString();
+  const { admin, databaseUrl } = await createBenchDatabase(PG_ADMIN, dbName);
   Object.assign(process.env, {
     NODE_ENV: 'production',
     DATABASE_URL: databaseUrl,
@@ -80,12 +76,7 @@ async function main(): Promise<void> {
     api = await createApiApp({ logger: false });
     await api.listen(0, '127.0.0.1');
     const apiUrl = `http://127.0.0.1:${(api.getHttpServer().address() as { port: number }).port}`;
-    const loginRes = await fetch(`${apiUrl}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'technician', password: 'xueliang' }),
-    });
-    const { accessToken } = (await loginRes.json()) as LoginResponse;
+    const accessToken = await loginToken(apiUrl, 'technician');
     const auth = { authorization: `Bearer ${accessToken}` };
 
     // One county's worth of rows over the demo villages, half with a recording policy.

@@ -25,10 +25,9 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { INestApplication } from '@nestjs/common';
-import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { CameraFleet } from '../apps/camera-sim/src/fleet';
-import type { LiveSession, LoginResponse } from '@xueliang/contracts';
+import type { LiveSession } from '@xueliang/contracts';
 import {
   Camera,
   CredentialCipher,
@@ -37,6 +36,7 @@ import {
   Region,
   seedDemoCounty,
 } from '@xueliang/db';
+import { createBenchDatabase, loginToken, quantile } from './support';
 
 const PG_ADMIN = process.env.TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -65,12 +65,6 @@ function phase(): number {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-function quantile(values: number[], q: number): number {
-  const s = [...values].sort((a, b) => a - b);
-  if (!s.length) return NaN;
-  const i = Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1));
-  return s[i];
-}
 const round = (n: number, d = 3): number => Math.round(n * 10 ** d) / 10 ** d;
 
 function run(cmd: string, args: string[]): Promise<Buffer> {
@@ -127,12 +121,7 @@ async function probeVideo(input: string, inputOptions: string[] = []): Promise<V
 
 async function main(): Promise<void> {
   const dbName = `xl_bench_${Date.now().toString(36)}_${randomBytes(2).toString('hex')}`;
-  const admin = new Client({ connectionString: PG_ADMIN });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${dbName}"`);
-  const dbUrl = new URL(PG_ADMIN);
-  dbUrl.pathname = `/${dbName}`;
-  const databaseUrl = dbUrl.toString();
+  const { admin, databaseUrl } = await createBenchDatabase(PG_ADMIN, dbName);
   const prefix = `xlbench-${randomBytes(3).toString('hex')}`;
   Object.assign(process.env, {
     NODE_ENV: 'production',
@@ -232,12 +221,7 @@ async function main(): Promise<void> {
     api = await createApiApp({ logger: false });
     await api.listen(0, '127.0.0.1');
     const apiUrl = `http://127.0.0.1:${(api.getHttpServer().address() as { port: number }).port}`;
-    const loginRes = await fetch(`${apiUrl}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'duty', password: 'xueliang' }),
-    });
-    const { accessToken } = (await loginRes.json()) as LoginResponse;
+    const accessToken = await loginToken(apiUrl, 'duty');
     const live = async (cameraId: string): Promise<LiveSession> => {
       const res = await fetch(`${apiUrl}/api/cameras/${cameraId}/live`, {
         method: 'POST',

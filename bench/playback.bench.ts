@@ -23,8 +23,9 @@ import os from 'node:os';
 import path from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { Client } from 'pg';
-import type { LoginResponse, PlaybackSession } from '@xueliang/contracts';
+import type { PlaybackSession } from '@xueliang/contracts';
 import { migrateDatabase, seedDemoCounty } from '@xueliang/db';
+import { createBenchDatabase, loginToken, quantile } from './support';
 
 const PG_ADMIN = process.env.TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -46,11 +47,6 @@ function random(): number {
   return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
 }
 
-function quantile(values: number[], q: number): number {
-  const s = [...values].sort((a, b) => a - b);
-  if (!s.length) return NaN;
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))];
-}
 const round = (n: number, d = 1): number => Math.round(n * 10 ** d) / 10 ** d;
 const stats = (v: number[]) => ({
   p50: round(quantile(v, 0.5)),
@@ -68,12 +64,7 @@ function run(cmd: string, args: string[]): Promise<void> {
 
 async function main(): Promise<void> {
   const dbName = `xl_bench_pb_${Date.now().toString(36)}_${randomBytes(2).toString('hex')}`;
-  const admin = new Client({ connectionString: PG_ADMIN });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${dbName}"`);
-  const dbUrl = new URL(PG_ADMIN);
-  dbUrl.pathname = `/${dbName}`;
-  const databaseUrl = dbUrl.toString();
+  const { admin, databaseUrl } = await createBenchDatabase(PG_ADMIN, dbName);
   const root = await mkdtemp(path.join(os.tmpdir(), 'xl-bench-recordings-'));
   Object.assign(process.env, {
     NODE_ENV: 'production',
@@ -155,12 +146,7 @@ async function main(): Promise<void> {
     api = await createApiApp({ logger: false });
     await api.listen(0, '127.0.0.1');
     const apiUrl = `http://127.0.0.1:${(api.getHttpServer().address() as { port: number }).port}`;
-    const login = await fetch(`${apiUrl}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'duty', password: 'xueliang' }),
-    });
-    const { accessToken } = (await login.json()) as LoginResponse;
+    const accessToken = await loginToken(apiUrl, 'duty');
     const auth = { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' };
 
     // 2. Playback start over random ranges.

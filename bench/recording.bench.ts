@@ -21,7 +21,6 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import os from 'node:os';
 import path from 'node:path';
 import type { INestApplication } from '@nestjs/common';
-import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { CameraFleet } from '../apps/camera-sim/src/fleet';
 import {
@@ -35,6 +34,7 @@ import {
 import { buildRecordCommand } from '../apps/camera-gateway/src/recording/recorder/record-args';
 import { Recorder } from '../apps/camera-gateway/src/recording/recorder/recorder.service';
 import { argvOf, buildHlsCommand, withCredentials } from '../apps/camera-gateway/src/streams/ffmpeg-args';
+import { createBenchDatabase } from './support';
 
 const PG_ADMIN = process.env.TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -134,12 +134,7 @@ function startFfmpeg(args: string[]): ChildProcess {
 async function main(): Promise<void> {
   const maxN = Math.max(...SIZES, COMBINED);
   const dbName = `xl_bench_rec_${Date.now().toString(36)}_${randomBytes(2).toString('hex')}`;
-  const admin = new Client({ connectionString: PG_ADMIN });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${dbName}"`);
-  const dbUrl = new URL(PG_ADMIN);
-  dbUrl.pathname = `/${dbName}`;
-  const databaseUrl = dbUrl.toString();
+  const { admin, databaseUrl } = await createBenchDatabase(PG_ADMIN, dbName);
   const work = path.join(os.tmpdir(), `xl-bench-rec-${randomBytes(3).toString('hex')}`);
   const recordings = path.join(work, 'recordings');
   const bare = path.join(work, 'bare');

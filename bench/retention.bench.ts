@@ -24,6 +24,7 @@ import { createRedis } from '@xueliang/platform';
 import { createGatewayApp } from '../apps/camera-gateway/src/bootstrap';
 import { RetentionSweeper } from '../apps/camera-gateway/src/recording/retention';
 import { RetentionRepository } from '../apps/camera-gateway/src/recording/retention/retention.repository';
+import { createBenchDatabase } from './support';
 
 const PG_ADMIN = process.env.TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -49,12 +50,7 @@ async function timed<T>(f: () => Promise<T>): Promise<[T, number]> {
 async function main(): Promise<void> {
   const runId = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
   const dbName = `xl_bench_retention_${runId}`;
-  const admin = new Client({ connectionString: PG_ADMIN });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${dbName}"`);
-  const url = new URL(PG_ADMIN);
-  url.pathname = `/${dbName}`;
-  const databaseUrl = url.toString();
+  const { admin, databaseUrl } = await createBenchDatabase(PG_ADMIN, dbName);
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'xl-bench-retention-'));
   const pg = new Client({ connectionString: databaseUrl });
   const apps: INestApplication[] = [];

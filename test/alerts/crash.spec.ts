@@ -1,5 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { resolve } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { Client } from 'pg';
@@ -8,41 +7,11 @@ import { createRedis } from '@xueliang/platform';
 import { eventsQueue, jobIdFor } from '@xueliang/queue';
 import { createTestDatabase, createTestRedisPrefix, TEST_REDIS_URL, testEnv } from '../support/database';
 import { addCamera, cameraEvent, countRows, places, until } from './support';
+import { kill, spawnService } from './support-service';
 import { buildApps } from '../support/build';
 
-const ROOT = resolve(__dirname, '../..');
-const MAIN = resolve(ROOT, 'dist/apps/alert-service/src/main.js');
 const TOTAL = 5000;
 const CAMERAS = 10;
-
-/** One alert-service child: own process group, output kept (bounded) for a failure message. */
-function spawnService(env: NodeJS.ProcessEnv): { child: ChildProcess; output: () => string } {
-  const child = spawn(process.execPath, [MAIN], {
-    cwd: ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  let out = '';
-  const keep = (b: Buffer): void => {
-    out = (out + b.toString()).slice(-8000);
-  };
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
-  return { child, output: () => out };
-}
-
-function kill(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((done) => {
-    child.once('exit', () => done());
-    try {
-      process.kill(-child.pid!, signal);
-    } catch {
-      done();
-    }
-  });
-}
 
 describe('alert-service killed in the middle of 5,000 events', () => {
   let pg: Client;

@@ -1,5 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { resolve } from 'node:path';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { Client } from 'pg';
@@ -9,54 +7,12 @@ import { eventsQueue, jobIdFor } from '@xueliang/queue';
 import { createTestDatabase, createTestRedisPrefix, TEST_REDIS_URL, testEnv } from '../support/database';
 import { buildApps } from '../support/build';
 import { addCamera, cameraEvent, countRows, places, until } from './support';
+import { kill, type Service, spawnService } from './support-service';
 
-const ROOT = resolve(__dirname, '../..');
-const MAIN = resolve(ROOT, 'dist/apps/alert-service/src/main.js');
 const STORM = 3000;
 const STORM_CAMERAS = 6;
 const NEW = 300;
 const DUPLICATES = 300;
-
-interface Service {
-  child: ChildProcess;
-  output: () => string;
-  port: () => number | null;
-}
-
-function spawnService(env: NodeJS.ProcessEnv): Service {
-  const child = spawn(process.execPath, [MAIN], {
-    cwd: ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  let out = '';
-  const keep = (b: Buffer): void => {
-    out = (out + b.toString()).slice(-8000);
-  };
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
-  return {
-    child,
-    output: () => out,
-    port: () => {
-      const m = /alert-service listening on :(\d+)/.exec(out);
-      return m ? Number(m[1]) : null;
-    },
-  };
-}
-
-function kill(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((done) => {
-    child.once('exit', () => done());
-    try {
-      process.kill(-child.pid!, signal);
-    } catch {
-      done();
-    }
-  });
-}
 
 /** Events this process handled, from its own /metrics (loopback may read it without a token). */
 async function handled(port: number): Promise<number> {

@@ -1,13 +1,10 @@
-import { mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { DataSource } from 'typeorm';
-import type { CameraFleet } from '../../apps/camera-sim/src/fleet';
 import type { ChainVerification } from '@xueliang/contracts';
-import { AuditEntry, Camera, RecordingSegment, Region } from '@xueliang/db';
-import { bodyOf, login, type Session, startApi, type TestApi } from '../support/api';
-import { insertSimCameras, openDb, startFleet, startTestGateway, type TestGateway } from '../cameras/support';
-import { cloneUser, type RecordedFixture, recordAndIndex, withCredentials } from './support-export';
+import { AuditEntry, Camera, RecordingSegment } from '@xueliang/db';
+import { bodyOf, login, type Session } from '../support/api';
+import { cloneUser, type EvidenceStack, type RecordedFixture, startEvidenceStack } from './support-export';
 
 const BASE = new Date('2026-11-29T08:00:00.000Z');
 const DAY = '2026-11-29';
@@ -16,12 +13,9 @@ const DAY = '2026-11-29';
 jest.setTimeout(180_000);
 
 describe('recording hash chain: altered, missing and re-ordered segments', () => {
-  let fleet: CameraFleet;
-  let api: TestApi;
-  let gateway: TestGateway;
+  let stack: EvidenceStack;
   let db: DataSource;
   let cameras: Camera[];
-  let tmp: string;
   let recordingsDir: string;
   let fixture: RecordedFixture;
   let technician: Session;
@@ -29,42 +23,17 @@ describe('recording hash chain: altered, missing and re-ordered segments', () =>
   let duty: Session;
 
   beforeAll(async () => {
-    tmp = await mkdtemp(path.join(os.tmpdir(), 'xl-chain-'));
-    recordingsDir = path.join(tmp, 'recordings');
-    const dirs = { RECORDINGS_DIR: recordingsDir, EXPORTS_DIR: path.join(tmp, 'exports') };
-    fleet = await startFleet({ count: 2, ptzEvery: 0 });
-    api = await startApi({ GATEWAY_BACKGROUND: 'false', ...dirs });
-    gateway = await startTestGateway('gw-chain', {
-      GATEWAY_BACKGROUND: 'false',
-      EXPORT_WORKER: 'false',
-      ...dirs,
-    });
-    db = await openDb(api.databaseUrl);
-    cameras = await insertSimCameras(db, fleet, '清泉镇');
-    const other = await db.getRepository(Region).findOneByOrFail({ name: '位奇镇' });
-    await db.getRepository(Camera).update(cameras[1].id, { regionId: other.id, regionPath: other.path });
+    stack = await startEvidenceStack({ name: 'chain', count: 2, exportWorker: false, otherTownship: 1 });
+    ({ db, cameras, recordingsDir } = stack);
     await cloneUser(db, 'duty_t1', 'tech_t1', ['technician']);
-    const sim = fleet.list()[0];
-    fixture = await recordAndIndex(db, {
-      cameraId: cameras[0].id,
-      rtsp: withCredentials(sim.rtsp.sub, sim.username, sim.password),
-      stream: 'sub',
-      seconds: 12,
-      recordingsDir,
-      gatewayId: 'gw-chain',
-      base: BASE,
-    });
+    fixture = await stack.record(0, BASE);
     [technician, techT1, duty] = await Promise.all(
-      ['technician', 'tech_t1', 'duty'].map((u) => login(api, u)),
+      ['technician', 'tech_t1', 'duty'].map((u) => login(stack.api, u)),
     );
   }, 120_000);
 
   afterAll(async () => {
-    await gateway?.close();
-    await api?.close();
-    await db?.destroy();
-    await fleet?.stop();
-    if (tmp) await rm(tmp, { recursive: true, force: true });
+    await stack?.close();
   });
 
   async function verify(s: Session, cameraId = cameras[0].id, day = DAY): Promise<ChainVerification> {

@@ -1,31 +1,28 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Queue } from 'bullmq';
 import type { DataSource } from 'typeorm';
-import type { CameraFleet } from '../../apps/camera-sim/src/fleet';
 import type {
   ExportPublicKeyView,
   ExportVerification,
   ExportView,
   SignedManifest,
 } from '@xueliang/contracts';
-import { AuditEntry, Camera, RecordingExport, Region } from '@xueliang/db';
+import { AuditEntry, Camera, RecordingExport } from '@xueliang/db';
 import { createRedis } from '@xueliang/platform';
 import { RECORDING_EXPORTS_QUEUE } from '@xueliang/queue';
 import { runVerifyExport } from '../../apps/api/src/exports/verify-export.cli';
-import { bodyOf, login, type Session, startApi, type TestApi } from '../support/api';
+import { bodyOf, login, type Session, type TestApi } from '../support/api';
 import { TEST_REDIS_URL } from '../support/database';
 import { failedJob } from '../support/wait';
+import { until } from '../cameras/support';
 import {
-  insertSimCameras,
-  openDb,
-  startFleet,
-  startTestGateway,
-  type TestGateway,
-  until,
-} from '../cameras/support';
-import { cloneUser, probeMp4, type RecordedFixture, recordAndIndex, withCredentials } from './support-export';
+  cloneUser,
+  type EvidenceStack,
+  probeMp4,
+  type RecordedFixture,
+  startEvidenceStack,
+} from './support-export';
 
 const BASE = new Date('2026-11-30T10:00:00.000Z');
 
@@ -33,9 +30,8 @@ const BASE = new Date('2026-11-30T10:00:00.000Z');
 jest.setTimeout(180_000);
 
 describe('evidence export: MP4 in copy mode with a signed manifest', () => {
-  let fleet: CameraFleet;
+  let stack: EvidenceStack;
   let api: TestApi;
-  let gateway: TestGateway;
   let db: DataSource;
   let cameras: Camera[];
   let tmp: string;
@@ -49,36 +45,11 @@ describe('evidence export: MP4 in copy mode with a signed manifest', () => {
   let queue: Queue;
 
   beforeAll(async () => {
-    tmp = await mkdtemp(path.join(os.tmpdir(), 'xl-export-'));
-    recordingsDir = path.join(tmp, 'recordings');
-    const dirs = { RECORDINGS_DIR: recordingsDir, EXPORTS_DIR: path.join(tmp, 'exports') };
-    fleet = await startFleet({ count: 3, ptzEvery: 0 });
-    api = await startApi({ GATEWAY_BACKGROUND: 'false', ...dirs });
-    gateway = await startTestGateway('gw-export', {
-      GATEWAY_BACKGROUND: 'false',
-      EXPORT_WORKER: 'true',
-      ...dirs,
-    });
-    db = await openDb(api.databaseUrl);
-    cameras = await insertSimCameras(db, fleet, '清泉镇');
     // The third camera belongs to another township.
-    const other = await db.getRepository(Region).findOneByOrFail({ name: '位奇镇' });
-    await db.getRepository(Camera).update(cameras[2].id, { regionId: other.id, regionPath: other.path });
+    stack = await startEvidenceStack({ name: 'export', count: 3, exportWorker: true, otherTownship: 2 });
+    ({ api, db, cameras, tmp, recordingsDir } = stack);
     await cloneUser(db, 'duty_t1', 'supervisor_t1', ['supervisor']);
-    const sims = fleet.list();
-    fixtures = await Promise.all(
-      cameras.map((c, i) =>
-        recordAndIndex(db, {
-          cameraId: c.id,
-          rtsp: withCredentials(sims[i].rtsp.sub, sims[i].username, sims[i].password),
-          stream: 'sub',
-          seconds: 12,
-          recordingsDir,
-          gatewayId: 'gw-export',
-          base: BASE,
-        }),
-      ),
-    );
+    fixtures = await Promise.all(cameras.map((_, i) => stack.record(i, BASE)));
     [duty, dutyT1, supervisor, supervisorT1, dispatcher] = await Promise.all(
       ['duty', 'duty_t1', 'supervisor', 'supervisor_t1', 'dispatcher'].map((u) => login(api, u)),
     );
@@ -90,11 +61,7 @@ describe('evidence export: MP4 in copy mode with a signed manifest', () => {
 
   afterAll(async () => {
     await queue?.close();
-    await gateway?.close();
-    await api?.close();
-    await db?.destroy();
-    await fleet?.stop();
-    if (tmp) await rm(tmp, { recursive: true, force: true });
+    await stack?.close();
   });
 
   const at = (base: Date, seconds: number): string => new Date(base.getTime() + seconds * 1000).toISOString();

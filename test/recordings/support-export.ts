@@ -1,11 +1,15 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rename, rm } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import type { DataSource } from 'typeorm';
+import type { CameraFleet } from '../../apps/camera-sim/src/fleet';
 import type { StreamKind } from '@xueliang/contracts';
-import { RecordingSegment, User } from '@xueliang/db';
+import { Camera, RecordingSegment, Region, User } from '@xueliang/db';
+import { startApi, type TestApi } from '../support/api';
 import { FFMPEG, FFPROBE } from '../support/sim-fleet';
+import { insertSimCameras, openDb, startFleet, startTestGateway, type TestGateway } from '../cameras/support';
 
 /**
  * A stand-alone recording fixture for the export and chain suites: bare ffmpeg copies a sim
@@ -167,4 +171,73 @@ export async function cloneUser(
 export async function filesUnder(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
   return entries.filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
+}
+
+/**
+ * The stack the export and chain suites share: a sim fleet, an api and a gateway writing to one
+ * temporary recordings/exports tree, the sims registered in 清泉镇 with one camera moved to 位奇镇.
+ */
+export interface EvidenceStack {
+  fleet: CameraFleet;
+  api: TestApi;
+  gateway: TestGateway;
+  db: DataSource;
+  cameras: Camera[];
+  tmp: string;
+  recordingsDir: string;
+  /** Records 12 s of sim `i`'s sub stream into the index as this stack's gateway, from `base`. */
+  record(i: number, base: Date): Promise<RecordedFixture>;
+  close(): Promise<void>;
+}
+
+export async function startEvidenceStack(o: {
+  /** Names the temp dir (xl-<name>-) and the gateway (gw-<name>). */
+  name: string;
+  count: number;
+  exportWorker: boolean;
+  /** Index of the camera that belongs to the other township (位奇镇). */
+  otherTownship: number;
+}): Promise<EvidenceStack> {
+  const gatewayId = `gw-${o.name}`;
+  const tmp = await mkdtemp(path.join(os.tmpdir(), `xl-${o.name}-`));
+  const recordingsDir = path.join(tmp, 'recordings');
+  const dirs = { RECORDINGS_DIR: recordingsDir, EXPORTS_DIR: path.join(tmp, 'exports') };
+  const s: Partial<EvidenceStack> = { tmp, recordingsDir };
+  const close = async (): Promise<void> => {
+    await s.gateway?.close();
+    await s.api?.close();
+    await s.db?.destroy();
+    await s.fleet?.stop();
+    await rm(tmp, { recursive: true, force: true });
+  };
+  try {
+    const fleet = (s.fleet = await startFleet({ count: o.count, ptzEvery: 0 }));
+    const api = (s.api = await startApi({ GATEWAY_BACKGROUND: 'false', ...dirs }));
+    s.gateway = await startTestGateway(gatewayId, {
+      GATEWAY_BACKGROUND: 'false',
+      EXPORT_WORKER: o.exportWorker ? 'true' : 'false',
+      ...dirs,
+    });
+    const db = (s.db = await openDb(api.databaseUrl));
+    const cameras = await insertSimCameras(db, fleet, '清泉镇');
+    const other = await db.getRepository(Region).findOneByOrFail({ name: '位奇镇' });
+    await db
+      .getRepository(Camera)
+      .update(cameras[o.otherTownship].id, { regionId: other.id, regionPath: other.path });
+    const sims = fleet.list();
+    const record = (i: number, base: Date): Promise<RecordedFixture> =>
+      recordAndIndex(db, {
+        cameraId: cameras[i].id,
+        rtsp: withCredentials(sims[i].rtsp.sub, sims[i].username, sims[i].password),
+        stream: 'sub',
+        seconds: 12,
+        recordingsDir,
+        gatewayId,
+        base,
+      });
+    return { ...(s as EvidenceStack), cameras, record, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
 }

@@ -87,6 +87,55 @@ function AlertSelect({
   );
 }
 
+/** The choices both evidence dialogs ask for: cameras, a reason and the alert they belong to. */
+interface EvidenceForm {
+  chosen: Set<string>;
+  setChosen(next: Set<string>): void;
+  reason: string;
+  setReason(v: string): void;
+  alertId: string;
+  setAlertId(v: string): void;
+}
+
+function useEvidenceForm(cameras: { id: string }[]): EvidenceForm {
+  const [chosen, setChosen] = useState(() => new Set(cameras.map((c) => c.id)));
+  const [reason, setReason] = useState('');
+  const [alertId, setAlertId] = useState('');
+  return { chosen, setChosen, reason, setReason, alertId, setAlertId };
+}
+
+/** Range, cameras, reason and alert: the fields export and lock share, in that order. */
+function EvidenceFields({
+  cameras,
+  range,
+  alerts,
+  form,
+}: Pick<EvidenceProps, 'cameras' | 'range' | 'alerts'> & { form: EvidenceForm }) {
+  const { t } = useI18n();
+  return (
+    <>
+      <Field label={t('evidence.range')}>
+        <RangeLine range={range} />
+      </Field>
+      <Field label={t('evidence.cameras')}>
+        <CameraChecks cameras={cameras} chosen={form.chosen} onChange={form.setChosen} />
+      </Field>
+      <Field label={t('evidence.reason')}>
+        <textarea
+          value={form.reason}
+          maxLength={500}
+          rows={3}
+          onChange={(e) => form.setReason(e.target.value)}
+          data-testid="evidence-reason"
+        />
+      </Field>
+      <Field label={t('evidence.alert')}>
+        <AlertSelect alerts={alerts} value={form.alertId} onChange={form.setAlertId} />
+      </Field>
+    </>
+  );
+}
+
 /** 导出: MP4 files of the chosen cameras over the selection, with a reason (audited, in the manifest). */
 export function ExportDialog({
   cameras,
@@ -96,9 +145,8 @@ export function ExportDialog({
   onDone,
 }: EvidenceProps & { onDone(id: string): void }) {
   const { t } = useI18n();
-  const [chosen, setChosen] = useState(() => new Set(cameras.map((c) => c.id)));
-  const [reason, setReason] = useState('');
-  const [alertId, setAlertId] = useState('');
+  const form = useEvidenceForm(cameras);
+  const { chosen, reason, alertId } = form;
   return (
     <FormDialog
       title={t('playback.export')}
@@ -124,24 +172,7 @@ export function ExportDialog({
       }}
     >
       <div className="form-grid">
-        <Field label={t('evidence.range')}>
-          <RangeLine range={range} />
-        </Field>
-        <Field label={t('evidence.cameras')}>
-          <CameraChecks cameras={cameras} chosen={chosen} onChange={setChosen} />
-        </Field>
-        <Field label={t('evidence.reason')}>
-          <textarea
-            value={reason}
-            maxLength={500}
-            rows={3}
-            onChange={(e) => setReason(e.target.value)}
-            data-testid="evidence-reason"
-          />
-        </Field>
-        <Field label={t('evidence.alert')}>
-          <AlertSelect alerts={alerts} value={alertId} onChange={setAlertId} />
-        </Field>
+        <EvidenceFields cameras={cameras} range={range} alerts={alerts} form={form} />
       </div>
     </FormDialog>
   );
@@ -156,9 +187,8 @@ export function EvidenceLockDialog({
   onDone,
 }: EvidenceProps & { onDone(): void }) {
   const { t } = useI18n();
-  const [chosen, setChosen] = useState(() => new Set(cameras.map((c) => c.id)));
-  const [reason, setReason] = useState('');
-  const [alertId, setAlertId] = useState('');
+  const form = useEvidenceForm(cameras);
+  const { chosen, reason, alertId } = form;
   const [expires, setExpires] = useState('');
   return (
     <FormDialog
@@ -187,24 +217,7 @@ export function EvidenceLockDialog({
       }}
     >
       <div className="form-grid">
-        <Field label={t('evidence.range')}>
-          <RangeLine range={range} />
-        </Field>
-        <Field label={t('evidence.cameras')}>
-          <CameraChecks cameras={cameras} chosen={chosen} onChange={setChosen} />
-        </Field>
-        <Field label={t('evidence.reason')}>
-          <textarea
-            value={reason}
-            maxLength={500}
-            rows={3}
-            onChange={(e) => setReason(e.target.value)}
-            data-testid="evidence-reason"
-          />
-        </Field>
-        <Field label={t('evidence.alert')}>
-          <AlertSelect alerts={alerts} value={alertId} onChange={setAlertId} />
-        </Field>
+        <EvidenceFields cameras={cameras} range={range} alerts={alerts} form={form} />
         <Field label={t('evidence.expires')}>
           <input
             type="datetime-local"
