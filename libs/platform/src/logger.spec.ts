@@ -31,3 +31,22 @@ describe('createLogger', () => {
     expect(text).not.toContain('s3cret');
   });
 });
+
+describe('createLogger without a stack', () => {
+  it('logs an error that carries no stack instead of crashing the logger', () => {
+    const written: string[] = [];
+    const err = jest.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+      written.push(String(chunk));
+      return true;
+    });
+    try {
+      const logger = createLogger('debug');
+      const stackless = new Error('listen EADDRINUSE: address already in use :::25500');
+      stackless.stack = undefined;
+      expect(() => logger.error(stackless)).not.toThrow();
+    } finally {
+      err.mockRestore();
+    }
+    expect(written.join('')).toContain('EADDRINUSE');
+  });
+});

@@ -26,7 +26,9 @@ class RedactingLogger extends ConsoleLogger {
     );
   }
 
-  protected override printStackTrace(stack: string): void {
+  protected override printStackTrace(stack: string | undefined): void {
+    // Nest passes no stack for an error logged without one (a port already taken at listen()).
+    if (!stack) return;
     super.printStackTrace(redactCredentials(stack));
   }
 }
